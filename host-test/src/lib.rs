@@ -1,0 +1,398 @@
+//! A native wasmtime host for the DynamoDB connector component.
+//!
+//! It loads the component once, and runs each invocation in a fresh [`Store`] that holds
+//! exactly what the connector may use: outgoing HTTP to the request's own endpoint and no
+//! other, clocks, random, and the tenant's environment (its credentials chain). No files,
+//! no sockets, no inherited stdio. Memory is capped per invocation.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use wasmtime::component::{Component, Linker, ResourceTable};
+use wasmtime::error::Context as _;
+use wasmtime::{Config, Engine, Store, StoreLimits, StoreLimitsBuilder};
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
+
+pub use ddb_connector::ConnectorError;
+
+mod bindings {
+    wasmtime::component::bindgen!({
+        path: "../wit",
+        world: "dynamodb-connector",
+        exports: { default: async },
+        with: {
+            "wasi:http": wasmtime_wasi_http::p2::bindings::http,
+            "wasi:io": wasmtime_wasi::p2::bindings::io,
+            "wasi:clocks": wasmtime_wasi::p2::bindings::clocks,
+            "wasi:random": wasmtime_wasi::p2::bindings::random,
+            "wasi:cli": wasmtime_wasi::p2::bindings::cli,
+        },
+    });
+}
+
+/// The connector's WIT types, as the host sees them (for the typed `execute`).
+pub use bindings::connectors::dynamodb::types as wit;
+use bindings::{DynamodbConnector, DynamodbConnectorPre};
+
+/// Default cap on one invocation's linear memory.
+pub const DEFAULT_MEMORY_LIMIT: usize = 64 << 20;
+/// Bytes of guest stderr kept for diagnostics.
+const STDERR_CAPACITY: usize = 16 << 10;
+
+/// Limits and settings of the host.
+#[derive(Debug, Clone)]
+pub struct HostConfig {
+    /// Cap on one invocation's linear memory, in bytes; growth past it traps.
+    pub memory_limit: usize,
+}
+
+impl Default for HostConfig {
+    fn default() -> Self {
+        Self {
+            memory_limit: DEFAULT_MEMORY_LIMIT,
+        }
+    }
+}
+
+/// One tenant's sandbox settings: the environment its invocation sees.
+#[derive(Debug, Clone, Default)]
+pub struct Tenant {
+    /// Environment variables, such as `AWS_ACCESS_KEY_ID` for the default credentials chain.
+    pub env: Vec<(String, String)>,
+}
+
+/// What one invocation gave.
+#[derive(Debug)]
+pub struct Invocation<T> {
+    /// The connector's answer.
+    pub result: Result<T, ConnectorError>,
+    /// HTTP requests the guest started (allowed or not).
+    pub http_requests: u32,
+    /// HTTP requests the host refused because they went elsewhere than the endpoint.
+    pub denied_requests: u32,
+}
+
+/// The loaded component, ready to be instantiated once per invocation.
+pub struct ConnectorHost {
+    engine: Engine,
+    pre: DynamodbConnectorPre<InvocationState>,
+    config: HostConfig,
+}
+
+impl ConnectorHost {
+    /// Loads the component from a `.wasm` file.
+    pub fn from_file(path: impl AsRef<Path>, config: HostConfig) -> wasmtime::Result<Self> {
+        let path = path.as_ref();
+        let engine = Engine::new(&engine_config())?;
+        let component = Component::from_file(&engine, path)
+            .with_context(|| format!("loading the component {}", path.display()))?;
+        Self::from_component(engine, component, config)
+    }
+
+    /// Uses an already compiled component.
+    pub fn from_component(
+        engine: Engine,
+        component: Component,
+        config: HostConfig,
+    ) -> wasmtime::Result<Self> {
+        let mut linker = Linker::<InvocationState>::new(&engine);
+        // All of WASI is linked, but the context grants no files, sockets or stdio: what the
+        // guest can reach is decided by the WasiCtx and the HTTP hook, not by the link set.
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+        let pre = DynamodbConnectorPre::new(linker.instantiate_pre(&component)?)?;
+        Ok(Self {
+            engine,
+            pre,
+            config,
+        })
+    }
+
+    /// The engine, for precompiling or loading more components.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The names of the interfaces the component imports: what it asks of its sandbox.
+    pub fn component_imports(&self) -> Vec<String> {
+        let component = self.pre.instance_pre().component();
+        component
+            .component_type()
+            .imports(&self.engine)
+            .map(|(name, _)| name.to_string())
+            .collect()
+    }
+
+    /// Runs one request given as JSON text (`execute-json`). `Err` is a host failure or a
+    /// guest trap; connector errors are in [`Invocation::result`].
+    pub async fn execute_json(
+        &self,
+        request: &str,
+        tenant: &Tenant,
+    ) -> wasmtime::Result<Invocation<String>> {
+        let target = endpoint_of_json(request);
+        self.invoke(target, tenant, async |connector, store| {
+            let answer = connector
+                .connectors_dynamodb_connector()
+                .call_execute_json(store, request)
+                .await?;
+            Ok(answer.map_err(from_wit_error))
+        })
+        .await
+    }
+
+    /// Runs one typed request (`execute`).
+    pub async fn execute(
+        &self,
+        request: wit::Request,
+        tenant: &Tenant,
+    ) -> wasmtime::Result<Invocation<wit::Response>> {
+        let target = endpoint_of(
+            &request.configuration.region,
+            request.configuration.endpoint.as_deref(),
+        );
+        self.invoke(target, tenant, async |connector, store| {
+            let answer = connector
+                .connectors_dynamodb_connector()
+                .call_execute(store, &request)
+                .await?;
+            Ok(answer.map_err(from_wit_error))
+        })
+        .await
+    }
+
+    async fn invoke<T>(
+        &self,
+        allowed: Option<ddb_connector::input::Endpoint>,
+        tenant: &Tenant,
+        call: impl AsyncFnOnce(
+            &DynamodbConnector,
+            &mut Store<InvocationState>,
+        ) -> wasmtime::Result<Result<T, ConnectorError>>,
+    ) -> wasmtime::Result<Invocation<T>> {
+        let stderr = MemoryOutputPipe::new(STDERR_CAPACITY);
+        let wasi = WasiCtx::builder()
+            .envs(&tenant.env)
+            .stderr(stderr.clone())
+            .allow_tcp(false)
+            .allow_udp(false)
+            .allow_ip_name_lookup(false)
+            .build();
+        let counters = Arc::new(Counters::default());
+        let state = InvocationState {
+            wasi,
+            http: WasiHttpCtx::new(),
+            table: ResourceTable::new(),
+            hooks: EndpointHooks {
+                allowed,
+                counters: counters.clone(),
+            },
+            limits: StoreLimitsBuilder::new()
+                .memory_size(self.config.memory_limit)
+                .trap_on_grow_failure(true)
+                .instances(4)
+                .tables(16)
+                .memories(4)
+                .build(),
+        };
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|state| &mut state.limits);
+        let outcome = async {
+            let connector = self.pre.instantiate_async(&mut store).await?;
+            call(&connector, &mut store).await
+        }
+        .await;
+        let result = outcome.map_err(|e| {
+            let diagnostics = String::from_utf8_lossy(&stderr.contents())
+                .trim()
+                .to_string();
+            if diagnostics.is_empty() {
+                e
+            } else {
+                e.context(format!("guest stderr: {diagnostics}"))
+            }
+        })?;
+        Ok(Invocation {
+            result,
+            http_requests: counters.sent.load(Ordering::Relaxed),
+            denied_requests: counters.denied.load(Ordering::Relaxed),
+        })
+    }
+}
+
+fn engine_config() -> Config {
+    Config::new()
+}
+
+/// Where a JSON request will send to, by the connector's own rules; `None` when the
+/// request is too broken to say, and then nothing is allowed.
+fn endpoint_of_json(request: &str) -> Option<ddb_connector::input::Endpoint> {
+    let value: serde_json::Value = serde_json::from_str(request).ok()?;
+    let config = value.get("configuration")?;
+    let region = config
+        .get("region")
+        .or_else(|| value.get("authentication")?.get("region"))
+        .and_then(|r| r.as_str())
+        .unwrap_or_default();
+    endpoint_of(region, config.get("endpoint").and_then(|e| e.as_str()))
+}
+
+fn endpoint_of(region: &str, endpoint: Option<&str>) -> Option<ddb_connector::input::Endpoint> {
+    match endpoint {
+        Some(url) => ddb_connector::input::parse_endpoint(url).ok(),
+        None if !region.is_empty() => Some(ddb_connector::input::default_endpoint(region)),
+        None => None,
+    }
+}
+
+fn from_wit_error(error: wit::ConnectorError) -> ConnectorError {
+    match error {
+        wit::ConnectorError::Configuration(e) => ConnectorError::Configuration {
+            field: e.field,
+            message: e.message,
+        },
+        wit::ConnectorError::Connection(e) => ConnectorError::Connection {
+            message: e.message,
+            attempts: e.attempts,
+        },
+        wit::ConnectorError::Execution(e) => ConnectorError::Execution {
+            code: e.code,
+            message: e.message,
+            http_status: e.http_status,
+            request_id: e.request_id,
+            retryable: e.retryable,
+            attempts: e.attempts,
+        },
+    }
+}
+
+#[derive(Default)]
+struct Counters {
+    sent: AtomicU32,
+    denied: AtomicU32,
+}
+
+/// Lets the guest's HTTP requests through only to the request's endpoint.
+struct EndpointHooks {
+    allowed: Option<ddb_connector::input::Endpoint>,
+    counters: Arc<Counters>,
+}
+
+impl EndpointHooks {
+    fn allows(&self, uri: &http::Uri) -> bool {
+        let Some(allowed) = &self.allowed else {
+            return false;
+        };
+        let scheme_ok = match uri.scheme_str() {
+            Some("https") => allowed.https,
+            Some("http") => !allowed.https,
+            _ => false,
+        };
+        let authority = uri.authority().map(|a| a.as_str().to_ascii_lowercase());
+        scheme_ok && authority.as_deref() == Some(allowed.authority.as_str())
+    }
+}
+
+type ResponseFuture = Box<
+    dyn Future<
+            Output = wasmtime_wasi_http::Result<(
+                http::Response<wasmtime_wasi_http::WasiBody>,
+                Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send>,
+            )>,
+        > + Send,
+>;
+
+impl WasiHttpHooks for EndpointHooks {
+    fn send_request(
+        &mut self,
+        request: http::Request<wasmtime_wasi_http::WasiBody>,
+        options: Option<wasmtime_wasi_http::RequestOptions>,
+        fut: Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send>,
+    ) -> ResponseFuture {
+        drop(fut);
+        self.counters.sent.fetch_add(1, Ordering::Relaxed);
+        if !self.allows(request.uri()) {
+            self.counters.denied.fetch_add(1, Ordering::Relaxed);
+            return Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) });
+        }
+        Box::new(async move {
+            use http_body_util::BodyExt;
+            let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
+            Ok((
+                response.map(BodyExt::boxed_unsync),
+                Box::new(io) as Box<dyn Future<Output = _> + Send>,
+            ))
+        })
+    }
+}
+
+/// What one invocation's [`Store`] holds.
+struct InvocationState {
+    wasi: WasiCtx,
+    http: WasiHttpCtx,
+    table: ResourceTable,
+    hooks: EndpointHooks,
+    limits: StoreLimits,
+}
+
+impl WasiView for InvocationState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl WasiHttpView for InvocationState {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: &mut self.hooks,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_request_endpoint_is_allowed() {
+        let hooks = EndpointHooks {
+            allowed: endpoint_of_json(
+                r#"{"configuration": {"region": "us-east-1", "endpoint": "http://127.0.0.1:8000"}}"#,
+            ),
+            counters: Arc::default(),
+        };
+        assert!(hooks.allows(&"http://127.0.0.1:8000/".parse().unwrap()));
+        for other in [
+            "https://127.0.0.1:8000/",
+            "http://127.0.0.1:8001/",
+            "http://localhost:8000/",
+            "http://169.254.169.254/",
+        ] {
+            assert!(!hooks.allows(&other.parse().unwrap()), "{other}");
+        }
+        let aws = EndpointHooks {
+            allowed: endpoint_of_json(r#"{"configuration": {"region": "cn-north-1"}}"#),
+            counters: Arc::default(),
+        };
+        assert!(
+            aws.allows(
+                &"https://dynamodb.cn-north-1.amazonaws.com.cn/"
+                    .parse()
+                    .unwrap()
+            )
+        );
+        let broken = EndpointHooks {
+            allowed: endpoint_of_json("{not json"),
+            counters: Arc::default(),
+        };
+        assert!(!broken.allows(&"http://127.0.0.1:8000/".parse().unwrap()));
+    }
+}

@@ -1,0 +1,101 @@
+//! The command-line runner: one JSON document out, exit status by outcome, no secret shown.
+//! Needs the component and moto: run through scripts/test.sh.
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+use serde_json::{Value, json};
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run scripts/test.sh"))
+}
+
+/// Runs `ddb-connector invoke` with `request` on stdin: (exit code, stdout JSON, stderr).
+fn invoke(request: &str, extra: &[&str]) -> (i32, Value, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ddb-connector"))
+        .arg("invoke")
+        .args(extra)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(request.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let document: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {stdout}"));
+    (
+        output.status.code().unwrap(),
+        document,
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn describe(secret: &str) -> String {
+    json!({
+        "authentication": {"type": "credentials", "accessKey": env("DDB_TEST_MOTO_ACCESS_KEY"), "secretKey": secret},
+        "configuration": {"region": "us-east-1", "endpoint": env("DDB_TEST_MOTO_ENDPOINT")},
+        "input": {"operationGroup": "tableOperation", "tableOperation": "describeTable", "tableName": "cli-no-such-table"},
+    })
+    .to_string()
+}
+
+#[test]
+fn connector_errors_exit_1_with_the_error_document() {
+    let (code, doc, _) = invoke(&describe(&env("DDB_TEST_MOTO_SECRET_KEY")), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["error"]["kind"], "execution");
+    assert_eq!(doc["error"]["code"], "ResourceNotFoundException");
+    assert_eq!(doc["error"]["httpStatus"], 400);
+}
+
+#[test]
+fn wrong_secret_exits_1_and_never_prints_the_secret() {
+    let secret = "cli-wrong-secret-0123456789";
+    let (code, doc, stderr) = invoke(&describe(secret), &["--pretty"]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["error"]["code"], "SignatureDoesNotMatch");
+    assert_eq!(doc["error"]["httpStatus"], 403);
+    assert!(!doc.to_string().contains(secret) && !stderr.contains(secret));
+}
+
+#[test]
+fn success_exits_0_and_configuration_errors_name_the_field() {
+    let table = format!("cli-{}", std::process::id());
+    let create = json!({
+        "authentication": {"type": "credentials", "accessKey": env("DDB_TEST_MOTO_ACCESS_KEY"), "secretKey": env("DDB_TEST_MOTO_SECRET_KEY")},
+        "configuration": {"region": "us-east-1", "endpoint": env("DDB_TEST_MOTO_ENDPOINT")},
+        "input": {"operationGroup": "tableOperation", "tableOperation": "createTable", "tableName": table,
+                  "partitionKey": "id", "partitionKeyType": "S", "billingModeStr": "PAY_PER_REQUEST"},
+    });
+    let (code, doc, _) = invoke(&create.to_string(), &[]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["action"], "createTable");
+    assert_eq!(doc["status"], "OK");
+
+    let mut bad = create.clone();
+    bad["configuration"]
+        .as_object_mut()
+        .unwrap()
+        .remove("region");
+    let (code, doc, _) = invoke(&bad.to_string(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["error"]["kind"], "configuration");
+    assert_eq!(doc["error"]["field"], "configuration.region");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let output = Command::new(env!("CARGO_BIN_EXE_ddb-connector"))
+        .arg("frobnicate")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("usage:"));
+}

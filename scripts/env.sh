@@ -1,0 +1,94 @@
+# Shared by scripts/demo.sh and scripts/test.sh: installs what the project needs and starts
+# and stops the DynamoDB-compatible servers on loopback. Source it; do not run it.
+# Everything is installed under .tools/ (git-ignored) except the wasm target.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$ROOT/.tools"
+VENV="$TOOLS/venv"
+SERVER_PIDS=()
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+install_wasm_target() {
+    if ! rustup target list --installed | grep -qx wasm32-wasip2; then
+        log "installing the wasm32-wasip2 target"
+        rustup target add wasm32-wasip2 >&2
+    fi
+}
+
+install_moto() {
+    local stamp="$VENV/.requirements"
+    if [ ! -x "$VENV/bin/python" ] || ! cmp -s "$ROOT/tests/support/requirements.txt" "$stamp"; then
+        log "installing moto and boto3 into $VENV"
+        python3 -m venv "$VENV"
+        "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$ROOT/tests/support/requirements.txt" >&2
+        cp "$ROOT/tests/support/requirements.txt" "$stamp"
+    fi
+    export PATH="$VENV/bin:$PATH"
+}
+
+install_dynalite() {
+    local dir="$ROOT/tools/dynalite"
+    if [ ! -f "$dir/node_modules/dynalite/cli.js" ]; then
+        log "installing dynalite (npm)"
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+    fi
+}
+
+build_component() {
+    log "building the component (wasm32-wasip2, release)"
+    (cd "$ROOT" && cargo build --target wasm32-wasip2 --release >&2)
+    export DDB_CONNECTOR_COMPONENT="$ROOT/target/wasm32-wasip2/release/ddb_connector.wasm"
+}
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_for_port() {
+    local port=$1 name=$2
+    for _ in $(seq 1 150); do
+        if python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    log "$name did not start on port $port"; return 1
+}
+
+stop_servers() {
+    for pid in "${SERVER_PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${SERVER_PIDS[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    SERVER_PIDS=()
+}
+
+# moto with IAM checks on: after the first three calls (which create the IAM user and its key),
+# every call must be signed correctly. Exports DDB_TEST_MOTO_{ENDPOINT,ACCESS_KEY,SECRET_KEY}.
+start_moto() {
+    local port; port=$(free_port)
+    mkdir -p "$TOOLS/logs"
+    INITIAL_NO_AUTH_ACTION_COUNT=3 "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$TOOLS/logs/moto.log" 2>&1 &
+    SERVER_PIDS+=($!)
+    wait_for_port "$port" moto
+    export DDB_TEST_MOTO_ENDPOINT="http://127.0.0.1:$port"
+    local creds; creds=$("$VENV/bin/python" "$ROOT/tests/support/moto_iam.py" "$DDB_TEST_MOTO_ENDPOINT")
+    DDB_TEST_MOTO_ACCESS_KEY=$(printf '%s' "$creds" | python3 -c 'import json,sys; print(json.load(sys.stdin)["accessKey"])')
+    DDB_TEST_MOTO_SECRET_KEY=$(printf '%s' "$creds" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secretKey"])')
+    export DDB_TEST_MOTO_ACCESS_KEY DDB_TEST_MOTO_SECRET_KEY
+    log "moto (signatures verified) on $DDB_TEST_MOTO_ENDPOINT"
+}
+
+# dynalite, in memory. Exports DDB_TEST_DYNALITE_ENDPOINT.
+start_dynalite() {
+    local port; port=$(free_port)
+    mkdir -p "$TOOLS/logs"
+    node "$ROOT/tools/dynalite/node_modules/dynalite/cli.js" --host 127.0.0.1 --port "$port" >"$TOOLS/logs/dynalite.log" 2>&1 &
+    SERVER_PIDS+=($!)
+    wait_for_port "$port" dynalite
+    export DDB_TEST_DYNALITE_ENDPOINT="http://127.0.0.1:$port"
+    log "dynalite on $DDB_TEST_DYNALITE_ENDPOINT"
+}

@@ -1,0 +1,286 @@
+//! The connector's three kinds of error, and how DynamoDB's error responses become one.
+
+use serde_json::{Value, json};
+
+/// Error codes that DynamoDB (and AWS in general) use for throttling; worth retrying.
+const THROTTLING_CODES: &[&str] = &[
+    "ThrottlingException",
+    "Throttling",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "LimitExceededException",
+    "BandwidthLimitExceeded",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+];
+
+/// A connector error, of one of three kinds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnectorError {
+    /// Bad or missing input; nothing was sent.
+    Configuration {
+        /// The request field at fault (`input.tableName`), when there is one.
+        field: Option<String>,
+        /// What is wrong.
+        message: String,
+    },
+    /// The endpoint could not be reached, timed out, or the host refused the request.
+    Connection {
+        /// What went wrong.
+        message: String,
+        /// Requests attempted.
+        attempts: u32,
+    },
+    /// DynamoDB (or what stands in front of it) answered with an error.
+    Execution {
+        /// DynamoDB's error code, such as `ResourceNotFoundException`.
+        code: String,
+        /// DynamoDB's message.
+        message: String,
+        /// The HTTP status of the answer.
+        http_status: u16,
+        /// The request id DynamoDB gave, if any.
+        request_id: Option<String>,
+        /// Whether the same request could succeed when retried.
+        retryable: bool,
+        /// Requests attempted.
+        attempts: u32,
+    },
+}
+
+impl ConnectorError {
+    /// A configuration error about `field`.
+    pub fn config(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Configuration {
+            field: Some(field.into()),
+            message: message.into(),
+        }
+    }
+
+    /// Whether retrying the same request may succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Configuration { .. } => false,
+            Self::Connection { .. } => true,
+            Self::Execution { retryable, .. } => *retryable,
+        }
+    }
+
+    /// Records how many requests were attempted.
+    pub fn with_attempts(mut self, n: u32) -> Self {
+        match &mut self {
+            Self::Connection { attempts, .. } | Self::Execution { attempts, .. } => *attempts = n,
+            Self::Configuration { .. } => {}
+        }
+        self
+    }
+
+    /// The error as the JSON the command-line runner prints: `{"error": {"kind": ..., ...}}`.
+    pub fn to_json(&self) -> Value {
+        let error = match self {
+            Self::Configuration { field, message } => json!({
+                "kind": "configuration",
+                "code": "ConfigurationError",
+                "field": field,
+                "message": message,
+            }),
+            Self::Connection { message, attempts } => json!({
+                "kind": "connection",
+                "code": "ConnectionError",
+                "message": message,
+                "attempts": attempts,
+            }),
+            Self::Execution {
+                code,
+                message,
+                http_status,
+                request_id,
+                retryable,
+                attempts,
+            } => json!({
+                "kind": "execution",
+                "code": code,
+                "message": message,
+                "httpStatus": http_status,
+                "requestId": request_id,
+                "retryable": retryable,
+                "attempts": attempts,
+            }),
+        };
+        json!({ "error": error })
+    }
+}
+
+impl std::fmt::Display for ConnectorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Configuration {
+                field: Some(field),
+                message,
+            } => write!(f, "configuration error in {field}: {message}"),
+            Self::Configuration {
+                field: None,
+                message,
+            } => write!(f, "configuration error: {message}"),
+            Self::Connection { message, .. } => write!(f, "connection error: {message}"),
+            Self::Execution {
+                code,
+                message,
+                http_status,
+                ..
+            } => write!(f, "{code} (HTTP {http_status}): {message}"),
+        }
+    }
+}
+
+impl std::error::Error for ConnectorError {}
+
+/// Turns an HTTP error answer into an execution error.
+///
+/// DynamoDB answers `{"__type": "com.amazonaws.dynamodb.v20120810#Code", "message": "..."}`;
+/// what stands in front of it (a proxy, or an IAM check as moto does) may answer XML or
+/// anything else, which still yields a code and a message.
+pub fn from_error_response(status: u16, request_id: Option<String>, body: &[u8]) -> ConnectorError {
+    let (code, message) = parse_error_body(status, body);
+    let retryable = status >= 500 || THROTTLING_CODES.contains(&code.as_str());
+    ConnectorError::Execution {
+        code,
+        message,
+        http_status: status,
+        request_id,
+        retryable,
+        attempts: 1,
+    }
+}
+
+fn parse_error_body(status: u16, body: &[u8]) -> (String, String) {
+    let text = String::from_utf8_lossy(body);
+    if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) {
+        let code = map
+            .get("__type")
+            .or_else(|| map.get("code"))
+            .or_else(|| map.get("Code"))
+            .and_then(Value::as_str)
+            .map(|t| t.rsplit('#').next().unwrap_or(t).to_string());
+        let message = ["message", "Message", "errorMessage"]
+            .iter()
+            .find_map(|k| map.get(*k).and_then(Value::as_str))
+            .map(str::to_string);
+        if let Some(code) = code {
+            return (code, message.unwrap_or_default());
+        }
+    }
+    if let Some(code) = xml_element(&text, "Code") {
+        let message = xml_element(&text, "Message").unwrap_or_default();
+        return (code, message);
+    }
+    let snippet: String = text.trim().chars().take(200).collect();
+    let message = if snippet.is_empty() {
+        format!("HTTP {status} with an empty body")
+    } else {
+        format!("HTTP {status}: {snippet}")
+    };
+    (format!("Http{status}"), message)
+}
+
+/// The text of the first `<name>…</name>` element; enough for AWS's flat XML error bodies.
+fn xml_element(text: &str, name: &str) -> Option<String> {
+    let open = format!("<{name}>");
+    let start = text.find(&open)? + open.len();
+    let end = text[start..].find(&format!("</{name}>"))? + start;
+    Some(unescape_xml(text[start..end].trim()))
+}
+
+fn unescape_xml(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_bodies_give_code_message_and_retryability() {
+        let cases: &[(u16, &str, &str, &str, bool)] = &[
+            (
+                400,
+                r#"{"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException","message":"Requested resource not found"}"#,
+                "ResourceNotFoundException",
+                "Requested resource not found",
+                false,
+            ),
+            (
+                400,
+                r#"{"__type":"com.amazon.coral.validate#ValidationException","Message":"bad"}"#,
+                "ValidationException",
+                "bad",
+                false,
+            ),
+            (
+                400,
+                r#"{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"slow down"}"#,
+                "ProvisionedThroughputExceededException",
+                "slow down",
+                true,
+            ),
+            (
+                403,
+                "<?xml version=\"1.0\"?><ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match &amp; so on</Message></Error><RequestId>x</RequestId></ErrorResponse>",
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match & so on",
+                false,
+            ),
+            (
+                503,
+                "<html>Service Unavailable</html>",
+                "Http503",
+                "HTTP 503: <html>Service Unavailable</html>",
+                true,
+            ),
+            (500, "", "Http500", "HTTP 500 with an empty body", true),
+        ];
+        for (status, body, code, message, retryable) in cases {
+            let err = from_error_response(*status, Some("rid".into()), body.as_bytes());
+            let ConnectorError::Execution {
+                code: c,
+                message: m,
+                retryable: r,
+                http_status,
+                request_id,
+                ..
+            } = err
+            else {
+                panic!("not an execution error");
+            };
+            assert_eq!(
+                (c.as_str(), m.as_str(), r),
+                (*code, *message, *retryable),
+                "{body}"
+            );
+            assert_eq!(http_status, *status);
+            assert_eq!(request_id.as_deref(), Some("rid"));
+        }
+    }
+
+    #[test]
+    fn errors_render_as_json_with_their_kind() {
+        let e = ConnectorError::config("input.tableName", "missing");
+        assert_eq!(e.to_json()["error"]["kind"], "configuration");
+        assert_eq!(e.to_json()["error"]["field"], "input.tableName");
+        let e = ConnectorError::Connection {
+            message: "refused".into(),
+            attempts: 3,
+        };
+        assert_eq!(e.to_json()["error"]["attempts"], 3);
+        assert!(e.is_retryable());
+    }
+}

@@ -1,0 +1,150 @@
+//! The [`Platform`] of the sandbox: `wasi:http/outgoing-handler` for requests, WASI clocks,
+//! random and environment for the rest. Kept thin: everything it does is plumbing.
+
+use std::io::{Read as _, Write as _};
+use std::time::{Duration, SystemTime};
+
+use wasip2::http::outgoing_handler;
+use wasip2::http::types::{Fields, Method, OutgoingBody, OutgoingRequest, RequestOptions, Scheme};
+
+use crate::client::{HttpRequest, HttpResponse, Platform};
+
+/// Per-attempt timeouts handed to the host's HTTP client.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const FIRST_BYTE_TIMEOUT: Duration = Duration::from_secs(30);
+const BETWEEN_BYTES_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The component's view of its sandbox.
+pub struct WasiPlatform;
+
+impl Platform for WasiPlatform {
+    fn send(&mut self, request: &HttpRequest) -> Result<HttpResponse, String> {
+        let entries: Vec<(String, Vec<u8>)> = request
+            .headers
+            .iter()
+            .map(|(n, v)| (n.clone(), v.clone().into_bytes()))
+            .collect();
+        let fields =
+            Fields::from_list(&entries).map_err(|e| format!("invalid request header: {e:?}"))?;
+        let outgoing = OutgoingRequest::new(fields);
+        let set = [
+            outgoing.set_method(&Method::Post).is_ok(),
+            outgoing
+                .set_scheme(Some(if request.https {
+                    &Scheme::Https
+                } else {
+                    &Scheme::Http
+                }))
+                .is_ok(),
+            outgoing.set_authority(Some(&request.authority)).is_ok(),
+            outgoing.set_path_with_query(Some("/")).is_ok(),
+        ];
+        if set.contains(&false) {
+            return Err(format!(
+                "the host rejected the request line for {}",
+                request.authority
+            ));
+        }
+        let body = outgoing
+            .body()
+            .map_err(|()| "the request body could not be opened".to_string())?;
+        let options = RequestOptions::new();
+        // Options a host does not support are left at its defaults.
+        let _ = options.set_connect_timeout(Some(CONNECT_TIMEOUT.as_nanos() as u64));
+        let _ = options.set_first_byte_timeout(Some(FIRST_BYTE_TIMEOUT.as_nanos() as u64));
+        let _ = options.set_between_bytes_timeout(Some(BETWEEN_BYTES_TIMEOUT.as_nanos() as u64));
+        // Start the request before writing the body, so a refusal is reported as what it is.
+        let pending =
+            outgoing_handler::handle(outgoing, Some(options)).map_err(|e| describe(&e))?;
+        let write_result = write_body(body, &request.body);
+        pending.subscribe().block();
+        let response = match pending.get() {
+            Some(Ok(Ok(response))) => response,
+            Some(Ok(Err(code))) => return Err(describe(&code)),
+            Some(Err(())) | None => return Err("the host lost the response".into()),
+        };
+        // A write failure with a response in hand means the server answered early: read it.
+        let _ = write_result;
+        let status = response.status();
+        let headers = response
+            .headers()
+            .entries()
+            .into_iter()
+            .map(|(n, v)| {
+                (
+                    n.to_ascii_lowercase(),
+                    String::from_utf8_lossy(&v).into_owned(),
+                )
+            })
+            .collect();
+        let incoming = response
+            .consume()
+            .map_err(|()| "the response body could not be opened".to_string())?;
+        let mut body = Vec::new();
+        {
+            let mut stream = incoming
+                .stream()
+                .map_err(|()| "the response body could not be read".to_string())?;
+            stream
+                .read_to_end(&mut body)
+                .map_err(|e| format!("the response body was cut off: {e}"))?;
+        }
+        drop(incoming);
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    fn now(&self) -> SystemTime {
+        SystemTime::now()
+    }
+
+    fn sleep(&mut self, duration: Duration) {
+        wasip2::clocks::monotonic_clock::subscribe_duration(duration.as_nanos() as u64).block();
+    }
+
+    fn random(&mut self) -> f64 {
+        // 53 random bits make a uniform f64 in [0, 1).
+        (wasip2::random::random::get_random_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn env(&self, name: &str) -> Option<String> {
+        wasip2::cli::environment::get_environment()
+            .into_iter()
+            .find_map(|(k, v)| (k == name).then_some(v))
+    }
+}
+
+fn write_body(body: OutgoingBody, bytes: &[u8]) -> Result<(), String> {
+    {
+        let mut stream = body
+            .write()
+            .map_err(|()| "the request body stream could not be opened".to_string())?;
+        stream.write_all(bytes).map_err(|e| e.to_string())?;
+        // The stream buffers: flush, or the last bytes never leave.
+        stream.flush().map_err(|e| e.to_string())?;
+    }
+    OutgoingBody::finish(body, None).map_err(|e| describe(&e))
+}
+
+fn describe(code: &wasip2::http::types::ErrorCode) -> String {
+    use wasip2::http::types::ErrorCode as E;
+    match code {
+        E::HttpRequestDenied => {
+            "the host denied the request (the endpoint is not allowed for this connector)".into()
+        }
+        E::ConnectionRefused => "connection refused".into(),
+        E::ConnectionTimeout => "connection timed out".into(),
+        E::ConnectionReadTimeout | E::HttpResponseTimeout => {
+            "timed out waiting for the response".into()
+        }
+        E::ConnectionTerminated => {
+            "the connection was closed before the response was complete".into()
+        }
+        E::DnsError(_) => "the endpoint's host name could not be resolved".into(),
+        E::TlsCertificateError => "the endpoint's TLS certificate was rejected".into(),
+        other => format!("HTTP request failed: {other:?}"),
+    }
+}

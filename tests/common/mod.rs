@@ -1,0 +1,165 @@
+//! What the end-to-end tests share: the servers `scripts/test.sh` started, one loaded
+//! component, and boto3 as the independent reader.
+
+#![allow(dead_code)] // each test file uses its own part of this
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use ddb_connector_host::{ConnectorError, ConnectorHost, HostConfig, Invocation, Tenant};
+use serde_json::{Value, json};
+
+/// A DynamoDB-compatible server on loopback.
+#[derive(Debug, Clone)]
+pub struct Server {
+    pub name: &'static str,
+    pub endpoint: String,
+    pub access_key: String,
+    pub secret_key: String,
+}
+
+fn required_env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: run the tests with scripts/test.sh, which starts the servers")
+    })
+}
+
+/// moto, with SigV4 and IAM checks on.
+pub fn moto() -> Server {
+    Server {
+        name: "moto",
+        endpoint: required_env("DDB_TEST_MOTO_ENDPOINT"),
+        access_key: required_env("DDB_TEST_MOTO_ACCESS_KEY"),
+        secret_key: required_env("DDB_TEST_MOTO_SECRET_KEY"),
+    }
+}
+
+/// dynalite (accepts any credentials).
+pub fn dynalite() -> Server {
+    Server {
+        name: "dynalite",
+        endpoint: required_env("DDB_TEST_DYNALITE_ENDPOINT"),
+        access_key: "AKIDDYNALITE".into(),
+        secret_key: "dynalite-secret-key".into(),
+    }
+}
+
+/// The component, compiled once per test binary.
+pub fn host() -> &'static ConnectorHost {
+    static HOST: OnceLock<ConnectorHost> = OnceLock::new();
+    HOST.get_or_init(|| {
+        let path = std::env::var("DDB_CONNECTOR_COMPONENT").unwrap_or_else(|_| {
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/target/wasm32-wasip2/release/ddb_connector.wasm"
+            )
+            .to_string()
+        });
+        ConnectorHost::from_file(&path, HostConfig::default())
+            .unwrap_or_else(|e| panic!("cannot load {path} (build it with scripts/test.sh): {e:#}"))
+    })
+}
+
+/// A table name no other test uses.
+pub fn unique_table(prefix: &str) -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    format!(
+        "{prefix}-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A full request for `server` with `input`.
+pub fn request(server: &Server, input: Value) -> Value {
+    json!({
+        "authentication": {"type": "credentials", "accessKey": server.access_key, "secretKey": server.secret_key},
+        "configuration": {"region": "us-east-1", "endpoint": server.endpoint},
+        "input": input,
+    })
+}
+
+/// Runs a whole request through the host.
+pub async fn invoke(request: &Value) -> Invocation<String> {
+    host()
+        .execute_json(&request.to_string(), &Tenant::default())
+        .await
+        .expect("the host runs the component without trapping")
+}
+
+/// Runs `input` against `server`; the result on success, the connector error otherwise.
+pub async fn run(server: &Server, input: Value) -> Result<Value, ConnectorError> {
+    let invocation = invoke(&request(server, input)).await;
+    invocation
+        .result
+        .map(|text| serde_json::from_str(&text).expect("the result is JSON"))
+}
+
+/// Runs `input` and expects success.
+pub async fn ok(server: &Server, input: Value) -> Value {
+    let result = run(server, input.clone()).await;
+    let value = result.unwrap_or_else(|e| panic!("{} failed on {}: {e}", input, server.name));
+    assert_eq!(value["status"], "OK", "{value}");
+    assert!(
+        !value.to_string().contains(&server.secret_key),
+        "the secret leaked into a result"
+    );
+    value
+}
+
+/// Every item of `table`, read by boto3, in DynamoDB-typed JSON with sets sorted.
+pub fn boto_items(server: &Server, table: &str) -> Vec<Value> {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/boto_read.py");
+    let output = std::process::Command::new("python3")
+        .args([script, &server.endpoint, table])
+        .env("BOTO_ACCESS_KEY", &server.access_key)
+        .env("BOTO_SECRET_KEY", &server.secret_key)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "boto3 read failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let items: Vec<Value> = serde_json::from_slice(&output.stdout).expect("boto_read prints JSON");
+    let mut items: Vec<Value> = items.iter().map(normalized).collect();
+    items.sort_by_key(|i| i.to_string());
+    items
+}
+
+/// A typed value with set members sorted, so that sets compare as sets.
+pub fn normalized(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let v = match (k.as_str(), v) {
+                        ("SS" | "NS" | "BS", Value::Array(members)) => {
+                            let mut members = members.clone();
+                            members.sort_by_key(|m| m.to_string());
+                            Value::Array(members)
+                        }
+                        _ => normalized(v),
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(normalized).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Expects an execution error with `code`.
+pub fn expect_execution(result: Result<Value, ConnectorError>, expected: &str) -> ConnectorError {
+    match result {
+        Err(e @ ConnectorError::Execution { .. }) => {
+            let ConnectorError::Execution { code, .. } = &e else {
+                unreachable!()
+            };
+            assert_eq!(code, expected, "{e}");
+            e
+        }
+        other => panic!("expected execution error {expected}, got {other:?}"),
+    }
+}
