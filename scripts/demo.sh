@@ -8,13 +8,13 @@ cd "$ROOT"
 install_wasm_target
 install_moto
 build_component
-log "building the host (release)"
-cargo build --release -p ddb-connector-host >&2
+log "building the host"
+cargo build -p ddb-connector-host >&2
 
 trap stop_servers EXIT
 start_moto
 
-CLI="$ROOT/target/release/ddb-connector"
+CLI="$ROOT/target/debug/ddb-connector"
 TABLE="demo-orders-$$"
 request() {
     cat <<JSON
