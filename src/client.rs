@@ -19,8 +19,8 @@ pub trait Platform {
     fn now(&self) -> SystemTime;
     /// Waits, for backoff and for tables to settle.
     fn sleep(&mut self, duration: Duration);
-    /// A uniformly random number in `[0, 1)`, for backoff jitter.
-    fn random(&mut self) -> f64;
+    /// 64 random bits, for backoff jitter and idempotency tokens.
+    fn random_u64(&mut self) -> u64;
     /// An environment variable, for the default credentials chain.
     fn env(&self, name: &str) -> Option<String>;
 }
@@ -69,6 +69,11 @@ pub const MAX_ATTEMPTS: u32 = 3;
 /// Backoff base (DynamoDB's SDK default is 25 ms) and cap.
 const BACKOFF_BASE: Duration = Duration::from_millis(25);
 const BACKOFF_CAP: Duration = Duration::from_secs(20);
+
+/// A uniform number in `[0, 1)` from 64 random bits (53 of them fit an f64 exactly).
+pub fn unit_interval(bits: u64) -> f64 {
+    (bits >> 11) as f64 / (1u64 << 53) as f64
+}
 
 /// Builds and signs the HTTP request for `operation` (such as `GetItem`) with a JSON body.
 pub fn build_request(
@@ -126,6 +131,7 @@ pub fn read_response(response: &HttpResponse) -> Result<Value, ConnectorError> {
         request_id,
         retryable: true,
         attempts: 1,
+        details: None,
     })
 }
 
@@ -158,6 +164,15 @@ impl<'p, P: Platform> Client<'p, P> {
         self.platform
     }
 
+    /// Sleeps before retry `attempt + 1`: `random(0,1) * min(base * 2^(attempt-1), cap)`.
+    pub fn backoff(&mut self, attempt: u32) {
+        let ceiling = BACKOFF_BASE
+            .saturating_mul(1u32 << (attempt.clamp(1, 20) - 1))
+            .min(BACKOFF_CAP);
+        let delay = ceiling.mul_f64(unit_interval(self.platform.random_u64()));
+        self.platform.sleep(delay);
+    }
+
     /// Calls `operation` with `body`, retrying throttling, 5xx and connection failures with
     /// jittered exponential backoff, as the AWS SDKs' standard mode does.
     pub fn call(&mut self, operation: &str, body: &Value) -> Result<Value, ConnectorError> {
@@ -185,11 +200,7 @@ impl<'p, P: Platform> Client<'p, P> {
             match outcome {
                 Ok(value) => return Ok(value),
                 Err(e) if e.is_retryable() && attempt < MAX_ATTEMPTS => {
-                    let ceiling = BACKOFF_BASE
-                        .saturating_mul(1 << (attempt - 1))
-                        .min(BACKOFF_CAP);
-                    let delay = ceiling.mul_f64(self.platform.random());
-                    self.platform.sleep(delay);
+                    self.backoff(attempt);
                     attempt += 1;
                 }
                 Err(e) => return Err(e.with_attempts(attempt)),

@@ -64,6 +64,7 @@ fn to_wit_error(error: ConnectorError) -> wit::ConnectorError {
             request_id,
             retryable,
             attempts,
+            details,
         } => wit::ConnectorError::Execution(wit::ExecutionError {
             code,
             message,
@@ -71,14 +72,66 @@ fn to_wit_error(error: ConnectorError) -> wit::ConnectorError {
             request_id,
             retryable,
             attempts,
+            details_json: details.map(|d| d.to_string()),
         }),
     }
 }
 
-/// A JSON field that the WIT record carries as JSON text.
-fn json_text(text: &str, field: &str) -> Result<Value, ConnectorError> {
-    serde_json::from_str(text)
-        .map_err(|e| ConnectorError::config(field, format!("is not valid JSON: {e}")))
+/// Puts a field that the WIT record carries as JSON text, parsed.
+fn put_json(
+    put: &mut impl FnMut(&str, Value),
+    key: &str,
+    text: Option<String>,
+) -> Result<(), ConnectorError> {
+    if let Some(text) = text {
+        let value = serde_json::from_str(&text).map_err(|e| {
+            ConnectorError::config(format!("input.{key}"), format!("is not valid JSON: {e}"))
+        })?;
+        put(key, value);
+    }
+    Ok(())
+}
+
+fn put_paging(
+    put: &mut impl FnMut(&str, Value),
+    paging: wit::Paging,
+) -> Result<(), ConnectorError> {
+    put("limit", json!(paging.limit));
+    put_json(put, "exclusiveStartKey", paging.exclusive_start_key_json)?;
+    put("maxItems", json!(paging.max_items));
+    put("maxPages", json!(paging.max_pages));
+    put("maxResultBytes", json!(paging.max_result_bytes));
+    Ok(())
+}
+
+fn put_write_options(
+    put: &mut impl FnMut(&str, Value),
+    write: wit::WriteOptions,
+) -> Result<(), ConnectorError> {
+    put("conditionExpression", json!(write.condition_expression));
+    put_json(
+        put,
+        "expressionAttributeNames",
+        write.expression_attribute_names_json,
+    )?;
+    put_json(
+        put,
+        "expressionAttributeValues",
+        write.expression_attribute_values_json,
+    )?;
+    put("returnValues", json!(write.return_values));
+    put(
+        "returnValuesOnConditionCheckFailure",
+        json!(write.return_values_on_condition_check_failure),
+    );
+    Ok(())
+}
+
+fn billing_mode(mode: wit::BillingMode) -> &'static str {
+    match mode {
+        wit::BillingMode::Provisioned => "PROVISIONED",
+        wit::BillingMode::PayPerRequest => "PAY_PER_REQUEST",
+    }
 }
 
 fn to_json_request(request: wit::Request) -> Result<Value, ConnectorError> {
@@ -124,13 +177,7 @@ fn to_json_request(request: wit::Request) -> Result<Value, ConnectorError> {
             put("sortKeyType", json!(c.sort_key_type.map(key_type)));
             put("readCapacityUnits", json!(c.read_capacity_units));
             put("writeCapacityUnits", json!(c.write_capacity_units));
-            put(
-                "billingModeStr",
-                json!(c.billing_mode.map(|m| match m {
-                    wit::BillingMode::Provisioned => "PROVISIONED",
-                    wit::BillingMode::PayPerRequest => "PAY_PER_REQUEST",
-                })),
-            );
+            put("billingModeStr", json!(c.billing_mode.map(billing_mode)));
             put("deletionProtection", json!(c.deletion_protection));
             ("tableOperation", "createTable")
         }
@@ -144,61 +191,145 @@ fn to_json_request(request: wit::Request) -> Result<Value, ConnectorError> {
         }
         wit::Operation::ScanTable(s) => {
             put("tableName", json!(s.table_name));
+            put("indexName", json!(s.index_name));
             put("filterExpression", json!(s.filter_expression));
             put("projectionExpression", json!(s.projection_expression));
-            if let Some(names) = s.expression_attribute_names_json {
-                put(
-                    "expressionAttributeNames",
-                    json_text(&names, "input.expressionAttributeNames")?,
-                );
-            }
-            if let Some(values) = s.expression_attribute_values_json {
-                put(
-                    "expressionAttributeValues",
-                    json_text(&values, "input.expressionAttributeValues")?,
-                );
-            }
+            put_json(
+                &mut put,
+                "expressionAttributeNames",
+                s.expression_attribute_names_json,
+            )?;
+            put_json(
+                &mut put,
+                "expressionAttributeValues",
+                s.expression_attribute_values_json,
+            )?;
+            put("consistentRead", json!(s.consistent_read));
+            put("segment", json!(s.segment));
+            put("totalSegments", json!(s.total_segments));
+            put("select", json!(s.select));
+            put_paging(&mut put, s.paging)?;
             ("tableOperation", "scanTable")
+        }
+        wit::Operation::ListTables(l) => {
+            put(
+                "exclusiveStartTableName",
+                json!(l.exclusive_start_table_name),
+            );
+            put("limit", json!(l.limit));
+            ("tableOperation", "listTables")
+        }
+        wit::Operation::UpdateTable(u) => {
+            put("tableName", json!(u.table_name));
+            put("billingModeStr", json!(u.billing_mode.map(billing_mode)));
+            put("readCapacityUnits", json!(u.read_capacity_units));
+            put("writeCapacityUnits", json!(u.write_capacity_units));
+            put("deletionProtection", json!(u.deletion_protection));
+            put("timeToLiveAttribute", json!(u.time_to_live_attribute));
+            put("timeToLiveEnabled", json!(u.time_to_live_enabled));
+            ("tableOperation", "updateTable")
         }
         wit::Operation::AddItem(a) => {
             put("tableName", json!(a.table_name));
-            put("item", json_text(&a.item_json, "input.item")?);
+            put_json(&mut put, "item", Some(a.item_json))?;
+            put_write_options(&mut put, a.write)?;
             ("itemOperation", "addItem")
         }
-        wit::Operation::DeleteItem(k) => {
-            put("tableName", json!(k.table_name));
-            put(
+        wit::Operation::DeleteItem(d) => {
+            put("tableName", json!(d.table_name));
+            put_json(
+                &mut put,
                 "primaryKeyComponents",
-                json_text(&k.primary_key_components_json, "input.primaryKeyComponents")?,
-            );
+                Some(d.primary_key_components_json),
+            )?;
+            put_write_options(&mut put, d.write)?;
             ("itemOperation", "deleteItem")
         }
-        wit::Operation::GetItem(k) => {
-            put("tableName", json!(k.table_name));
-            put(
+        wit::Operation::GetItem(g) => {
+            put("tableName", json!(g.table_name));
+            put_json(
+                &mut put,
                 "primaryKeyComponents",
-                json_text(&k.primary_key_components_json, "input.primaryKeyComponents")?,
-            );
+                Some(g.primary_key_components_json),
+            )?;
+            put("projectionExpression", json!(g.projection_expression));
+            put_json(
+                &mut put,
+                "expressionAttributeNames",
+                g.expression_attribute_names_json,
+            )?;
+            put("consistentRead", json!(g.consistent_read));
             ("itemOperation", "getItem")
         }
         wit::Operation::UpdateItem(u) => {
             put("tableName", json!(u.table_name));
-            put(
+            put_json(
+                &mut put,
                 "primaryKeyComponents",
-                json_text(&u.primary_key_components_json, "input.primaryKeyComponents")?,
-            );
-            put(
-                "keyAttributes",
-                json_text(&u.key_attributes_json, "input.keyAttributes")?,
-            );
-            put(
-                "attributeAction",
-                json!(match u.attribute_action {
-                    wit::AttributeAction::Put => "PUT",
-                    wit::AttributeAction::Delete => "DELETE",
-                }),
-            );
+                Some(u.primary_key_components_json),
+            )?;
+            match u.update {
+                wit::ItemUpdate::Attributes(a) => {
+                    put_json(&mut put, "keyAttributes", Some(a.key_attributes_json))?;
+                    put(
+                        "attributeAction",
+                        json!(match a.attribute_action {
+                            wit::AttributeAction::Put => "PUT",
+                            wit::AttributeAction::Delete => "DELETE",
+                        }),
+                    );
+                }
+                wit::ItemUpdate::Expression(e) => put("updateExpression", json!(e)),
+            }
+            put_write_options(&mut put, u.write)?;
             ("itemOperation", "updateItem")
+        }
+        wit::Operation::Query(q) => {
+            put("tableName", json!(q.table_name));
+            put("indexName", json!(q.index_name));
+            put("keyConditionExpression", json!(q.key_condition_expression));
+            put("filterExpression", json!(q.filter_expression));
+            put("projectionExpression", json!(q.projection_expression));
+            put_json(
+                &mut put,
+                "expressionAttributeNames",
+                q.expression_attribute_names_json,
+            )?;
+            put_json(
+                &mut put,
+                "expressionAttributeValues",
+                q.expression_attribute_values_json,
+            )?;
+            put("scanIndexForward", json!(q.scan_index_forward));
+            put("consistentRead", json!(q.consistent_read));
+            put("select", json!(q.select));
+            put_paging(&mut put, q.paging)?;
+            ("itemOperation", "query")
+        }
+        wit::Operation::BatchGetItems(items) => {
+            put_json(&mut put, "requestItems", Some(items))?;
+            ("itemOperation", "batchGetItems")
+        }
+        wit::Operation::BatchWriteItems(items) => {
+            put_json(&mut put, "requestItems", Some(items))?;
+            ("itemOperation", "batchWriteItems")
+        }
+        wit::Operation::TransactWriteItems(t) => {
+            put_json(&mut put, "transactItems", Some(t.transact_items_json))?;
+            put("clientRequestToken", json!(t.client_request_token));
+            ("itemOperation", "transactWriteItems")
+        }
+        wit::Operation::TransactGetItems(items) => {
+            put_json(&mut put, "transactItems", Some(items))?;
+            ("itemOperation", "transactGetItems")
+        }
+        wit::Operation::ExecuteStatement(e) => {
+            put("statement", json!(e.statement));
+            put_json(&mut put, "parameters", e.parameters_json)?;
+            put("consistentRead", json!(e.consistent_read));
+            put("nextToken", json!(e.next_token));
+            put("limit", json!(e.limit));
+            ("itemOperation", "executeStatement")
         }
     };
     put("operationGroup", json!(group));

@@ -50,6 +50,9 @@ pub enum ConnectorError {
         retryable: bool,
         /// Requests attempted.
         attempts: u32,
+        /// What else DynamoDB said: the current `Item` of a failed condition, the
+        /// `CancellationReasons` of a cancelled transaction.
+        details: Option<Value>,
     },
 }
 
@@ -102,6 +105,7 @@ impl ConnectorError {
                 request_id,
                 retryable,
                 attempts,
+                details,
             } => json!({
                 "kind": "execution",
                 "code": code,
@@ -110,6 +114,7 @@ impl ConnectorError {
                 "requestId": request_id,
                 "retryable": retryable,
                 "attempts": attempts,
+                "details": details,
             }),
         };
         json!({ "error": error })
@@ -155,7 +160,22 @@ pub fn from_error_response(status: u16, request_id: Option<String>, body: &[u8])
         request_id,
         retryable,
         attempts: 1,
+        details: error_details(body),
     }
+}
+
+/// The members of a JSON error body besides its code and message.
+fn error_details(body: &[u8]) -> Option<Value> {
+    let Ok(Value::Object(mut map)) = serde_json::from_slice::<Value>(body) else {
+        return None;
+    };
+    map.retain(|k, _| {
+        !matches!(
+            k.as_str(),
+            "__type" | "message" | "Message" | "code" | "Code"
+        )
+    });
+    (!map.is_empty()).then_some(Value::Object(map))
 }
 
 fn parse_error_body(status: u16, body: &[u8]) -> (String, String) {

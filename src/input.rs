@@ -10,7 +10,8 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 use crate::error::ConnectorError;
-use crate::value::{self, ValueFormat};
+use crate::fields::Fields;
+use crate::value::ValueFormat;
 
 /// Default bound on waiting for a table to become ACTIVE or to be gone.
 pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -202,11 +203,43 @@ pub struct CreateTable {
     pub deletion_protection: bool,
 }
 
+/// What updateItem does with the attributes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttributeAction {
+    /// Set each attribute.
+    Put,
+    /// Remove each attribute.
+    Delete,
+}
+
+/// Checked paging of a Scan or Query.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Paging {
+    /// Items per page (DynamoDB's `Limit`).
+    pub limit: Option<u64>,
+    /// Where to resume.
+    pub exclusive_start_key: Option<Map<String, Value>>,
+    /// Stop after this many items.
+    pub max_items: Option<u64>,
+    /// Stop after this many pages.
+    pub max_pages: Option<u64>,
+    /// Stop once the items held reach this many bytes (of DynamoDB's JSON).
+    pub max_bytes: u64,
+}
+
+/// Default bound on the bytes of items one Scan or Query holds before it stops and returns
+/// `lastEvaluatedKey`.
+pub const DEFAULT_MAX_RESULT_BYTES: u64 = 4 << 20;
+/// The largest bound a request may set.
+pub const MAX_RESULT_BYTES: u64 = 32 << 20;
+
 /// Input of scanTable.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScanTable {
     /// Table name.
     pub table_name: String,
+    /// Index to scan instead of the table.
+    pub index_name: Option<String>,
     /// Filter expression.
     pub filter_expression: Option<String>,
     /// Projection expression.
@@ -215,15 +248,107 @@ pub struct ScanTable {
     pub expression_attribute_names: Option<Map<String, Value>>,
     /// `:value` placeholders, as attribute values.
     pub expression_attribute_values: Option<Map<String, Value>>,
+    /// Strongly consistent reads.
+    pub consistent_read: Option<bool>,
+    /// Parallel scan: this segment of `total_segments`.
+    pub segment: Option<(u64, u64)>,
+    /// `Select` (ALL_ATTRIBUTES, COUNT, ...).
+    pub select: Option<String>,
+    /// Paging and caps.
+    pub paging: Paging,
 }
 
-/// What updateItem does with the attributes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AttributeAction {
-    /// Set each attribute.
-    Put,
-    /// Remove each attribute.
-    Delete,
+/// Input of query.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Query {
+    /// Table name.
+    pub table_name: String,
+    /// Index to query instead of the table.
+    pub index_name: Option<String>,
+    /// Key condition expression.
+    pub key_condition_expression: String,
+    /// Filter expression.
+    pub filter_expression: Option<String>,
+    /// Projection expression.
+    pub projection_expression: Option<String>,
+    /// `#name` placeholders.
+    pub expression_attribute_names: Option<Map<String, Value>>,
+    /// `:value` placeholders, as attribute values.
+    pub expression_attribute_values: Option<Map<String, Value>>,
+    /// Ascending (default) or descending sort key order.
+    pub scan_index_forward: Option<bool>,
+    /// Strongly consistent reads.
+    pub consistent_read: Option<bool>,
+    /// `Select` (ALL_ATTRIBUTES, COUNT, ...).
+    pub select: Option<String>,
+    /// Paging and caps.
+    pub paging: Paging,
+}
+
+/// A condition on a write, with its placeholders and what to return.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WriteOptions {
+    /// Condition expression.
+    pub condition_expression: Option<String>,
+    /// `#name` placeholders (shared with an update expression).
+    pub expression_attribute_names: Option<Map<String, Value>>,
+    /// `:value` placeholders (shared with an update expression).
+    pub expression_attribute_values: Option<Map<String, Value>>,
+    /// `ReturnValues`.
+    pub return_values: Option<String>,
+    /// Whether a failed condition returns the item (`ALL_OLD`).
+    pub return_item_on_condition_failure: bool,
+}
+
+/// How updateItem changes the item.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Update {
+    /// Camunda's form: put or delete the listed attributes.
+    Attributes {
+        /// Attributes to set (values) or remove (names only).
+        attributes: Map<String, Value>,
+        /// Put or delete.
+        action: AttributeAction,
+    },
+    /// An update expression (SET / REMOVE / ADD / DELETE).
+    Expression(String),
+}
+
+/// One table's part of a batchGetItems.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchGetTable {
+    /// Table name.
+    pub table_name: String,
+    /// Keys to get (any number; sent 100 at a time).
+    pub keys: Vec<Map<String, Value>>,
+    /// Projection expression.
+    pub projection_expression: Option<String>,
+    /// `#name` placeholders.
+    pub expression_attribute_names: Option<Map<String, Value>>,
+    /// Strongly consistent reads.
+    pub consistent_read: Option<bool>,
+}
+
+/// One write of a batchWriteItems, in DynamoDB's shape (`{"PutRequest": {"Item": …}}`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchWrite {
+    /// Table name.
+    pub table_name: String,
+    /// `{"PutRequest": …}` or `{"DeleteRequest": …}`.
+    pub request: Value,
+}
+
+/// Billing, protection and TTL changes of updateTable.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UpdateTable {
+    /// Table name.
+    pub table_name: String,
+    /// New billing mode and capacity.
+    pub billing: Option<Billing>,
+    /// Turn deletion protection on or off.
+    pub deletion_protection: Option<bool>,
+    /// TTL attribute and whether TTL is on.
+    pub time_to_live: Option<(String, bool)>,
 }
 
 /// One operation, checked. Items and keys are DynamoDB attribute-value maps.
@@ -241,14 +366,25 @@ pub enum Operation {
         /// Table name.
         table_name: String,
     },
-    /// Scan across all pages.
+    /// Scan, following pages within the caps.
     ScanTable(ScanTable),
+    /// ListTables, following pages.
+    ListTables {
+        /// Where to resume.
+        exclusive_start_table_name: Option<String>,
+        /// At most this many names (one page when set).
+        limit: Option<u64>,
+    },
+    /// UpdateTable and/or UpdateTimeToLive.
+    UpdateTable(UpdateTable),
     /// PutItem.
     AddItem {
         /// Table name.
         table_name: String,
         /// The item.
         item: Map<String, Value>,
+        /// Condition and return values.
+        options: WriteOptions,
     },
     /// DeleteItem, returning the deleted item.
     DeleteItem {
@@ -256,6 +392,8 @@ pub enum Operation {
         table_name: String,
         /// Primary key.
         key: Map<String, Value>,
+        /// Condition and return values.
+        options: WriteOptions,
     },
     /// GetItem.
     GetItem {
@@ -263,6 +401,12 @@ pub enum Operation {
         table_name: String,
         /// Primary key.
         key: Map<String, Value>,
+        /// Projection expression.
+        projection_expression: Option<String>,
+        /// `#name` placeholders.
+        expression_attribute_names: Option<Map<String, Value>>,
+        /// Strongly consistent read.
+        consistent_read: Option<bool>,
     },
     /// UpdateItem, returning the item after the update.
     UpdateItem {
@@ -270,14 +414,45 @@ pub enum Operation {
         table_name: String,
         /// Primary key.
         key: Map<String, Value>,
-        /// Attributes to set (values) or remove (names only).
-        attributes: Map<String, Value>,
-        /// Put or delete.
-        action: AttributeAction,
+        /// What to change.
+        update: Update,
+        /// Condition and return values.
+        options: WriteOptions,
+    },
+    /// Query, following pages within the caps.
+    Query(Query),
+    /// BatchGetItem in chunks of 100 keys, retrying unprocessed keys.
+    BatchGetItems(Vec<BatchGetTable>),
+    /// BatchWriteItem in chunks of 25, retrying unprocessed items.
+    BatchWriteItems(Vec<BatchWrite>),
+    /// TransactWriteItems (`TransactItems` in DynamoDB's shape).
+    TransactWriteItems {
+        /// Up to 100 Put / Update / Delete / ConditionCheck items.
+        items: Vec<Value>,
+        /// Idempotency token (generated when absent).
+        client_request_token: Option<String>,
+    },
+    /// TransactGetItems (`TransactItems` in DynamoDB's shape).
+    TransactGetItems(Vec<Value>),
+    /// ExecuteStatement (PartiQL).
+    ExecuteStatement {
+        /// The statement.
+        statement: String,
+        /// `?` parameters, as attribute values.
+        parameters: Option<Vec<Value>>,
+        /// Strongly consistent read.
+        consistent_read: Option<bool>,
+        /// Where to resume.
+        next_token: Option<String>,
+        /// Items to evaluate per call.
+        limit: Option<u64>,
     },
 }
 
-type Fields<'a> = &'a Map<String, Value>;
+/// DynamoDB's limit on transaction items.
+pub const MAX_TRANSACTION_ITEMS: usize = 100;
+/// DynamoDB's limit on one item.
+pub const MAX_ITEM_BYTES: usize = 400 * 1024;
 
 const INPUT_COMMON: &[&str] = &[
     "operationGroup",
@@ -288,6 +463,8 @@ const INPUT_COMMON: &[&str] = &[
     "outputFormat",
     "waitTimeoutMs",
 ];
+
+const RETURN_VALUES: &[&str] = &["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"];
 
 /// Reads and checks a request given as JSON text.
 pub fn parse_request_json(text: &str) -> Result<Request, ConnectorError> {
@@ -308,58 +485,43 @@ pub fn parse_request(value: &Value) -> Result<Request, ConnectorError> {
                 "the request must be a JSON object with authentication, configuration and input"
                     .into(),
         })?;
-    reject_unknown(root, "", &["authentication", "configuration", "input"])?;
-    let auth_fields = object_field(root, "authentication", "authentication")?;
-    let config = object_field(root, "configuration", "configuration")?;
-    let input = object_field(root, "input", "input")?;
-    reject_unknown(config, "configuration", &["region", "endpoint"])?;
+    let root = Fields::new(root, "");
+    root.reject_unknown(&["authentication", "configuration", "input"])?;
+    let auth_fields = Fields::new(root.object("authentication")?, "authentication");
+    let config = Fields::new(root.object("configuration")?, "configuration");
+    let input = Fields::new(root.object("input")?, "input");
+    config.reject_unknown(&["region", "endpoint"])?;
 
-    let region = match optional_string(config, "region", "configuration.region")? {
+    let region = match config.string("region")? {
         Some(region) => region,
         // Older requests carried the region in the authentication block.
-        None => optional_string(auth_fields, "region", "authentication.region")?
-            .ok_or_else(|| ConnectorError::config("configuration.region", "is required"))?,
+        None => auth_fields
+            .string("region")?
+            .ok_or_else(|| config.error("region", "is required"))?,
     };
     check_region(&region)?;
     let auth = parse_auth(auth_fields)?;
-    let endpoint = match optional_string(config, "endpoint", "configuration.endpoint")? {
+    let endpoint = match config.string("endpoint")? {
         Some(url) => parse_endpoint(&url)?,
         None => default_endpoint(&region),
     };
 
-    let value_format = match optional_string(input, "valueFormat", "input.valueFormat")?.as_deref()
-    {
+    let value_format = match input.string("valueFormat")?.as_deref() {
         None => ValueFormat::Plain,
         Some(s) if s.eq_ignore_ascii_case("plain") => ValueFormat::Plain,
         Some(s) if s.eq_ignore_ascii_case("typed") => ValueFormat::Typed,
-        Some(_) => {
-            return Err(ConnectorError::config(
-                "input.valueFormat",
-                "must be \"plain\" or \"typed\"",
-            ));
-        }
+        Some(_) => return Err(input.error("valueFormat", "must be \"plain\" or \"typed\"")),
     };
-    let output = match optional_string(input, "outputFormat", "input.outputFormat")?.as_deref() {
+    let output = match input.string("outputFormat")?.as_deref() {
         None => OutputFormat::Typed,
         Some(s) if s.eq_ignore_ascii_case("typed") => OutputFormat::Typed,
         Some(s) if s.eq_ignore_ascii_case("plain") => OutputFormat::Plain,
-        Some(_) => {
-            return Err(ConnectorError::config(
-                "input.outputFormat",
-                "must be \"typed\" or \"plain\"",
-            ));
-        }
+        Some(_) => return Err(input.error("outputFormat", "must be \"typed\" or \"plain\"")),
     };
-    let wait_timeout = match optional_u64(input, "waitTimeoutMs", "input.waitTimeoutMs")? {
-        None => DEFAULT_WAIT_TIMEOUT,
-        Some(ms) if Duration::from_millis(ms) <= MAX_WAIT_TIMEOUT => Duration::from_millis(ms),
-        Some(_) => {
-            return Err(ConnectorError::config(
-                "input.waitTimeoutMs",
-                format!("must be at most {} ms", MAX_WAIT_TIMEOUT.as_millis()),
-            ));
-        }
-    };
+    let max_wait = MAX_WAIT_TIMEOUT.as_millis() as u64;
+    let wait_timeout = input
+        .u64_in("waitTimeoutMs", 0..=max_wait)?
+        .map_or(DEFAULT_WAIT_TIMEOUT, Duration::from_millis);
     let operation = parse_operation(input, value_format)?;
     Ok(Request {
         auth,
@@ -372,57 +534,43 @@ pub fn parse_request(value: &Value) -> Result<Request, ConnectorError> {
 }
 
 fn parse_auth(fields: Fields) -> Result<Auth, ConnectorError> {
-    reject_unknown(
-        fields,
-        "authentication",
-        &["type", "accessKey", "secretKey", "sessionToken", "region"],
-    )?;
-    let kind = optional_string(fields, "type", "authentication.type")?;
-    let has_keys = fields.contains_key("accessKey") || fields.contains_key("secretKey");
+    fields.reject_unknown(&["type", "accessKey", "secretKey", "sessionToken", "region"])?;
+    let kind = fields.string("type")?;
+    let has_keys = fields.has("accessKey") || fields.has("secretKey");
     match kind.as_deref() {
         Some("credentials") => {}
         None if has_keys => {}
         Some("defaultCredentialsChain") => return Ok(Auth::DefaultChain),
         None => {
-            return Err(ConnectorError::config(
-                "authentication.type",
+            return Err(fields.error(
+                "type",
                 "is required: \"credentials\" or \"defaultCredentialsChain\"",
             ));
         }
         Some(_) => {
-            return Err(ConnectorError::config(
-                "authentication.type",
+            return Err(fields.error(
+                "type",
                 "must be \"credentials\" or \"defaultCredentialsChain\"",
             ));
         }
     }
-    let access_key = required_string(fields, "accessKey", "authentication.accessKey")?;
-    let secret_key = required_string(fields, "secretKey", "authentication.secretKey")?;
+    let access_key = fields.required_string("accessKey")?;
+    let secret_key = fields.required_string("secretKey")?;
     if access_key
         .chars()
         .any(|c| c.is_whitespace() || c.is_control())
     {
-        return Err(ConnectorError::config(
-            "authentication.accessKey",
-            "must not contain spaces or control characters",
-        ));
+        return Err(fields.error("accessKey", "must not contain spaces or control characters"));
     }
     if secret_key.chars().any(char::is_control) {
-        return Err(ConnectorError::config(
-            "authentication.secretKey",
-            "must not contain control characters",
-        ));
+        return Err(fields.error("secretKey", "must not contain control characters"));
     }
-    let session_token = optional_string(fields, "sessionToken", "authentication.sessionToken")?
-        .filter(|t| !t.is_empty());
+    let session_token = fields.non_empty_string("sessionToken")?;
     if session_token
         .as_deref()
         .is_some_and(|t| t.chars().any(char::is_control))
     {
-        return Err(ConnectorError::config(
-            "authentication.sessionToken",
-            "must not contain control characters",
-        ));
+        return Err(fields.error("sessionToken", "must not contain control characters"));
     }
     Ok(Auth::Static(Credentials {
         access_key,
@@ -505,51 +653,72 @@ pub fn parse_endpoint(url: &str) -> Result<Endpoint, ConnectorError> {
     })
 }
 
+const TABLE_OPERATIONS: &[&str] = &[
+    "createTable",
+    "deleteTable",
+    "describeTable",
+    "scanTable",
+    "listTables",
+    "updateTable",
+];
+const ITEM_OPERATIONS: &[&str] = &[
+    "addItem",
+    "deleteItem",
+    "getItem",
+    "updateItem",
+    "query",
+    "batchGetItems",
+    "batchWriteItems",
+    "transactWriteItems",
+    "transactGetItems",
+    "executeStatement",
+];
+
 fn parse_operation(input: Fields, format: ValueFormat) -> Result<Operation, ConnectorError> {
-    let group = optional_string(input, "operationGroup", "input.operationGroup")?;
-    let (name, field) = match group.as_deref() {
+    let group = input.string("operationGroup")?;
+    let (name, key) = match group.as_deref() {
         Some("tableOperation" | "table") => operation_name(input, "tableOperation")?,
         Some("itemOperation" | "item") => operation_name(input, "itemOperation")?,
-        None if input.contains_key("type") => operation_name(input, "type")?,
+        None if input.has("type") => operation_name(input, "type")?,
         None => {
-            return Err(ConnectorError::config(
-                "input.operationGroup",
+            return Err(input.error(
+                "operationGroup",
                 "is required: \"tableOperation\" or \"itemOperation\"",
             ));
         }
         Some(_) => {
-            return Err(ConnectorError::config(
-                "input.operationGroup",
+            return Err(input.error(
+                "operationGroup",
                 "must be \"tableOperation\" or \"itemOperation\"",
             ));
         }
     };
-    let is_table_op = matches!(
-        name.as_str(),
-        "createTable" | "deleteTable" | "describeTable" | "scanTable"
-    );
-    let is_item_op = matches!(
-        name.as_str(),
-        "addItem" | "deleteItem" | "getItem" | "updateItem"
-    );
+    let name = name.as_str();
     match group.as_deref() {
-        Some("tableOperation" | "table") if is_item_op => {
-            return Err(ConnectorError::config(
-                &field,
+        Some("tableOperation" | "table") if ITEM_OPERATIONS.contains(&name) => {
+            return Err(input.error(
+                key,
                 format!("{name} is an item operation: use operationGroup \"itemOperation\""),
             ));
         }
-        Some("itemOperation" | "item") if is_table_op => {
-            return Err(ConnectorError::config(
-                &field,
+        Some("itemOperation" | "item") if TABLE_OPERATIONS.contains(&name) => {
+            return Err(input.error(
+                key,
                 format!("{name} is a table operation: use operationGroup \"tableOperation\""),
             ));
         }
         _ => {}
     }
-    let allow = |extra: &[&str]| reject_unknown(input, "input", &[INPUT_COMMON, extra].concat());
-    let table_name = || table_name(input);
-    Ok(match name.as_str() {
+    let allow = |extra: &[&str]| input.reject_unknown(&[INPUT_COMMON, extra].concat());
+    let table_name = || input.table_name("tableName");
+    const WRITE_OPTIONS: &[&str] = &[
+        "conditionExpression",
+        "expressionAttributeNames",
+        "expressionAttributeValues",
+        "returnValues",
+        "returnValuesOnConditionCheckFailure",
+    ];
+    Ok(match name {
         "createTable" => {
             allow(&[
                 "tableName",
@@ -582,393 +751,793 @@ fn parse_operation(input: Fields, format: ValueFormat) -> Result<Operation, Conn
         "scanTable" => {
             allow(&[
                 "tableName",
+                "indexName",
                 "filterExpression",
                 "projectionExpression",
                 "expressionAttributeNames",
                 "expressionAttributeValues",
+                "consistentRead",
+                "segment",
+                "totalSegments",
+                "select",
+                "limit",
+                "exclusiveStartKey",
+                "maxItems",
+                "maxPages",
+                "maxResultBytes",
             ])?;
+            let segment = match (
+                input.u64_in("segment", 0..=999_999)?,
+                input.u64_in("totalSegments", 1..=1_000_000)?,
+            ) {
+                (Some(s), Some(t)) if s < t => Some((s, t)),
+                (Some(_), Some(_)) => {
+                    return Err(input.error("segment", "must be less than totalSegments"));
+                }
+                (None, None) => None,
+                (Some(_), None) => {
+                    return Err(input.error("totalSegments", "is required with segment"));
+                }
+                (None, Some(_)) => {
+                    return Err(input.error("segment", "is required with totalSegments"));
+                }
+            };
             Operation::ScanTable(ScanTable {
                 table_name: table_name()?,
-                filter_expression: non_empty_string(input, "filterExpression")?,
-                projection_expression: non_empty_string(input, "projectionExpression")?,
-                expression_attribute_names: attribute_names(input)?,
-                expression_attribute_values: optional_map(input, "expressionAttributeValues")?
-                    .map(|m| attribute_map(&m, format, "input.expressionAttributeValues"))
-                    .transpose()?,
+                index_name: input.index_name("indexName")?,
+                filter_expression: input.expression("filterExpression")?,
+                projection_expression: input.expression("projectionExpression")?,
+                expression_attribute_names: input.attribute_names("expressionAttributeNames")?,
+                expression_attribute_values: input
+                    .attribute_values("expressionAttributeValues", format)?,
+                consistent_read: input.bool("consistentRead")?,
+                segment,
+                select: select(input)?,
+                paging: paging(input)?,
             })
         }
+        "query" => {
+            allow(&[
+                "tableName",
+                "indexName",
+                "keyConditionExpression",
+                "filterExpression",
+                "projectionExpression",
+                "expressionAttributeNames",
+                "expressionAttributeValues",
+                "scanIndexForward",
+                "consistentRead",
+                "select",
+                "limit",
+                "exclusiveStartKey",
+                "maxItems",
+                "maxPages",
+                "maxResultBytes",
+            ])?;
+            Operation::Query(Query {
+                table_name: table_name()?,
+                index_name: input.index_name("indexName")?,
+                key_condition_expression: input
+                    .expression("keyConditionExpression")?
+                    .ok_or_else(|| input.error("keyConditionExpression", "is required"))?,
+                filter_expression: input.expression("filterExpression")?,
+                projection_expression: input.expression("projectionExpression")?,
+                expression_attribute_names: input.attribute_names("expressionAttributeNames")?,
+                expression_attribute_values: input
+                    .attribute_values("expressionAttributeValues", format)?,
+                scan_index_forward: input.bool("scanIndexForward")?,
+                consistent_read: input.bool("consistentRead")?,
+                select: select(input)?,
+                paging: paging(input)?,
+            })
+        }
+        "listTables" => {
+            allow(&["exclusiveStartTableName", "limit"])?;
+            Operation::ListTables {
+                exclusive_start_table_name: input.index_name("exclusiveStartTableName")?,
+                limit: input.u64_in("limit", 1..=100)?,
+            }
+        }
+        "updateTable" => {
+            allow(&[
+                "tableName",
+                "billingModeStr",
+                "billingMode",
+                "readCapacityUnits",
+                "writeCapacityUnits",
+                "deletionProtection",
+                "timeToLiveAttribute",
+                "timeToLiveEnabled",
+            ])?;
+            let billing = match billing_mode(input)? {
+                None if input.has("readCapacityUnits") || input.has("writeCapacityUnits") => {
+                    Some(provisioned(input)?)
+                }
+                None => None,
+                Some(Billing::PayPerRequest) => Some(Billing::PayPerRequest),
+                Some(Billing::Provisioned { .. }) => Some(provisioned(input)?),
+            };
+            let time_to_live = match (
+                input.non_empty_string("timeToLiveAttribute")?,
+                input.bool("timeToLiveEnabled")?,
+            ) {
+                (Some(attribute), enabled) => Some((attribute, enabled.unwrap_or(true))),
+                (None, Some(_)) => {
+                    return Err(
+                        input.error("timeToLiveAttribute", "is required with timeToLiveEnabled")
+                    );
+                }
+                (None, None) => None,
+            };
+            let update = UpdateTable {
+                table_name: table_name()?,
+                billing,
+                deletion_protection: input.bool("deletionProtection")?,
+                time_to_live,
+            };
+            if update.billing.is_none()
+                && update.deletion_protection.is_none()
+                && update.time_to_live.is_none()
+            {
+                return Err(input.error(
+                    "tableName",
+                    "updateTable needs something to change: billingModeStr, capacity units, deletionProtection or timeToLiveAttribute",
+                ));
+            }
+            Operation::UpdateTable(update)
+        }
         "addItem" => {
-            allow(&["tableName", "item"])?;
-            let item = required_map(input, "item")?;
+            allow(&[&["tableName", "item"], WRITE_OPTIONS].concat())?;
+            let item = input.required_attributes("item", format)?;
+            check_item_size(&item, &input.field("item"))?;
             Operation::AddItem {
                 table_name: table_name()?,
-                item: attribute_map(&item, format, "input.item")?,
+                item,
+                options: write_options(input, format, &["NONE", "ALL_OLD"])?,
             }
         }
-        "deleteItem" | "getItem" => {
-            allow(&["tableName", "primaryKeyComponents"])?;
-            let table_name = table_name()?;
-            let key = primary_key(input, format)?;
-            if name == "getItem" {
-                Operation::GetItem { table_name, key }
-            } else {
-                Operation::DeleteItem { table_name, key }
-            }
-        }
-        "updateItem" => {
+        "getItem" => {
             allow(&[
                 "tableName",
                 "primaryKeyComponents",
-                "keyAttributes",
-                "attributeAction",
+                "projectionExpression",
+                "expressionAttributeNames",
+                "consistentRead",
             ])?;
+            Operation::GetItem {
+                table_name: table_name()?,
+                key: input.primary_key("primaryKeyComponents", format)?,
+                projection_expression: input.expression("projectionExpression")?,
+                expression_attribute_names: input.attribute_names("expressionAttributeNames")?,
+                consistent_read: input.bool("consistentRead")?,
+            }
+        }
+        "deleteItem" => {
+            allow(&[&["tableName", "primaryKeyComponents"], WRITE_OPTIONS].concat())?;
+            Operation::DeleteItem {
+                table_name: table_name()?,
+                key: input.primary_key("primaryKeyComponents", format)?,
+                options: write_options(input, format, &["NONE", "ALL_OLD"])?,
+            }
+        }
+        "updateItem" => {
+            allow(
+                &[
+                    &[
+                        "tableName",
+                        "primaryKeyComponents",
+                        "keyAttributes",
+                        "attributeAction",
+                        "updateExpression",
+                    ],
+                    WRITE_OPTIONS,
+                ]
+                .concat(),
+            )?;
             let table_name = table_name()?;
-            let key = primary_key(input, format)?;
-            let action_text = required_string(input, "attributeAction", "input.attributeAction")?;
-            let action = if action_text.eq_ignore_ascii_case("put") {
-                AttributeAction::Put
-            } else if action_text.eq_ignore_ascii_case("delete") {
-                AttributeAction::Delete
-            } else {
-                return Err(ConnectorError::config(
-                    "input.attributeAction",
-                    "must be PUT or DELETE",
-                ));
-            };
-            let raw = required_map(input, "keyAttributes")?;
-            if raw.is_empty() {
-                return Err(ConnectorError::config(
-                    "input.keyAttributes",
-                    "must name at least one attribute",
-                ));
-            }
-            if let Some(k) = raw.keys().find(|k| key.contains_key(*k)) {
-                return Err(ConnectorError::config(
-                    format!("input.keyAttributes.{k}"),
-                    "is part of the primary key, which updateItem cannot change",
-                ));
-            }
-            let attributes = match action {
-                AttributeAction::Put => attribute_map(&raw, format, "input.keyAttributes")?,
-                // Only the names matter when removing attributes.
-                AttributeAction::Delete => check_names(raw, "input.keyAttributes")?,
+            let key = input.primary_key("primaryKeyComponents", format)?;
+            let update = match input.expression("updateExpression")? {
+                Some(expression) => {
+                    if input.has("keyAttributes") || input.has("attributeAction") {
+                        return Err(input.error(
+                            "updateExpression",
+                            "give either updateExpression or keyAttributes with attributeAction, not both",
+                        ));
+                    }
+                    Update::Expression(expression)
+                }
+                None => attribute_update(input, &key, format)?,
             };
             Operation::UpdateItem {
                 table_name,
                 key,
-                attributes,
-                action,
+                update,
+                options: write_options(input, format, RETURN_VALUES)?,
+            }
+        }
+        "batchGetItems" => {
+            allow(&["requestItems"])?;
+            Operation::BatchGetItems(batch_get(input, format)?)
+        }
+        "batchWriteItems" => {
+            allow(&["requestItems"])?;
+            Operation::BatchWriteItems(batch_write(input, format)?)
+        }
+        "transactWriteItems" => {
+            allow(&["transactItems", "clientRequestToken"])?;
+            let token = input.non_empty_string("clientRequestToken")?;
+            if token.as_ref().is_some_and(|t| t.len() > 36) {
+                return Err(input.error("clientRequestToken", "must be at most 36 characters"));
+            }
+            Operation::TransactWriteItems {
+                items: transact_items(input, format, true)?,
+                client_request_token: token,
+            }
+        }
+        "transactGetItems" => {
+            allow(&["transactItems"])?;
+            Operation::TransactGetItems(transact_items(input, format, false)?)
+        }
+        "executeStatement" => {
+            allow(&[
+                "statement",
+                "parameters",
+                "consistentRead",
+                "nextToken",
+                "limit",
+            ])?;
+            let statement = input.required_string("statement")?;
+            if statement.len() > 8192 {
+                return Err(input.error(
+                    "statement",
+                    "exceeds DynamoDB's PartiQL limit of 8192 bytes",
+                ));
+            }
+            let parameters = input
+                .list("parameters")?
+                .map(|list| {
+                    list.iter()
+                        .enumerate()
+                        .map(|(i, v)| {
+                            let path = format!("{}[{i}]", input.field("parameters"));
+                            match format {
+                                ValueFormat::Plain => crate::value::from_plain(v, &path, 1),
+                                ValueFormat::Typed => crate::value::check_typed(v, &path, 1),
+                            }
+                            .map_err(|e| ConnectorError::config(e.path, e.message))
+                        })
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .transpose()?;
+            Operation::ExecuteStatement {
+                statement,
+                parameters,
+                consistent_read: input.bool("consistentRead")?,
+                next_token: input.non_empty_string("nextToken")?,
+                limit: input.u64_in("limit", 1..=1_000_000)?,
             }
         }
         other => {
-            return Err(ConnectorError::config(
-                &field,
+            return Err(input.error(
+                key,
                 format!(
-                    "unknown operation {other:?}: expected createTable, deleteTable, describeTable, scanTable, addItem, deleteItem, getItem or updateItem"
+                    "unknown operation {other:?}: expected one of {}, {}",
+                    TABLE_OPERATIONS.join(", "),
+                    ITEM_OPERATIONS.join(", ")
                 ),
             ));
         }
     })
 }
 
-fn operation_name(input: Fields, key: &str) -> Result<(String, String), ConnectorError> {
-    let field = format!("input.{key}");
+fn operation_name(
+    input: Fields,
+    key: &'static str,
+) -> Result<(String, &'static str), ConnectorError> {
     // The older form names the operation in input.type.
-    let name = match optional_string(input, key, &field)? {
-        Some(name) => name,
-        None => optional_string(input, "type", "input.type")?
-            .ok_or_else(|| ConnectorError::config(&field, "is required"))?,
+    match input.string(key)? {
+        Some(name) => Ok((name, key)),
+        None => Ok((
+            input
+                .string("type")?
+                .ok_or_else(|| input.error(key, "is required"))?,
+            key,
+        )),
+    }
+}
+
+fn select(input: Fields) -> Result<Option<String>, ConnectorError> {
+    const SELECT: &[&str] = &[
+        "ALL_ATTRIBUTES",
+        "ALL_PROJECTED_ATTRIBUTES",
+        "SPECIFIC_ATTRIBUTES",
+        "COUNT",
+    ];
+    match input.non_empty_string("select")? {
+        Some(s) => match SELECT.iter().find(|v| v.eq_ignore_ascii_case(&s)) {
+            Some(v) => Ok(Some(v.to_string())),
+            None => Err(input.error("select", format!("must be one of {}", SELECT.join(", ")))),
+        },
+        None => Ok(None),
+    }
+}
+
+/// Paging fields. `exclusiveStartKey` is always DynamoDB-typed: it is what a previous result's
+/// `lastEvaluatedKey` (always typed) said, passed back unchanged.
+fn paging(input: Fields) -> Result<Paging, ConnectorError> {
+    let exclusive_start_key = match input.map("exclusiveStartKey")? {
+        Some(raw) if raw.is_empty() => None,
+        Some(raw) => Some(crate::fields::attribute_map(
+            &raw,
+            ValueFormat::Typed,
+            &input.field("exclusiveStartKey"),
+        )?),
+        None => None,
     };
-    Ok((name, field))
+    Ok(Paging {
+        limit: input.u64_in("limit", 1..=1_000_000)?,
+        exclusive_start_key,
+        max_items: input.u64_in("maxItems", 1..=u64::from(u32::MAX))?,
+        max_pages: input.u64_in("maxPages", 1..=u64::from(u32::MAX))?,
+        max_bytes: input
+            .u64_in("maxResultBytes", 1024..=MAX_RESULT_BYTES)?
+            .unwrap_or(DEFAULT_MAX_RESULT_BYTES),
+    })
+}
+
+fn write_options(
+    input: Fields,
+    format: ValueFormat,
+    allowed: &[&str],
+) -> Result<WriteOptions, ConnectorError> {
+    let return_values = match input.non_empty_string("returnValues")? {
+        Some(v) => match allowed.iter().find(|a| a.eq_ignore_ascii_case(&v)) {
+            Some(a) => Some(a.to_string()),
+            None => {
+                return Err(input.error(
+                    "returnValues",
+                    format!("must be one of {}", allowed.join(", ")),
+                ));
+            }
+        },
+        None => None,
+    };
+    let on_failure = match input.non_empty_string("returnValuesOnConditionCheckFailure")? {
+        None => false,
+        Some(v) if v.eq_ignore_ascii_case("ALL_OLD") => true,
+        Some(v) if v.eq_ignore_ascii_case("NONE") => false,
+        Some(_) => {
+            return Err(input.error(
+                "returnValuesOnConditionCheckFailure",
+                "must be ALL_OLD or NONE",
+            ));
+        }
+    };
+    Ok(WriteOptions {
+        condition_expression: input.expression("conditionExpression")?,
+        expression_attribute_names: input.attribute_names("expressionAttributeNames")?,
+        expression_attribute_values: input.attribute_values("expressionAttributeValues", format)?,
+        return_values,
+        return_item_on_condition_failure: on_failure,
+    })
+}
+
+fn attribute_update(
+    input: Fields,
+    key: &Map<String, Value>,
+    format: ValueFormat,
+) -> Result<Update, ConnectorError> {
+    let action_text = input.required_string("attributeAction")?;
+    let action = if action_text.eq_ignore_ascii_case("put") {
+        AttributeAction::Put
+    } else if action_text.eq_ignore_ascii_case("delete") {
+        AttributeAction::Delete
+    } else {
+        return Err(input.error("attributeAction", "must be PUT or DELETE"));
+    };
+    let raw = input.required_map("keyAttributes")?;
+    if raw.is_empty() {
+        return Err(input.error("keyAttributes", "must name at least one attribute"));
+    }
+    let path = input.field("keyAttributes");
+    if let Some(k) = raw.keys().find(|k| key.contains_key(*k)) {
+        return Err(ConnectorError::config(
+            format!("{path}.{k}"),
+            "is part of the primary key, which updateItem cannot change",
+        ));
+    }
+    let attributes = match action {
+        AttributeAction::Put => crate::fields::attribute_map(&raw, format, &path)?,
+        // Only the names matter when removing attributes.
+        AttributeAction::Delete => {
+            if let Some(name) = raw.keys().find(|n| n.is_empty() || n.len() > 255) {
+                return Err(ConnectorError::config(
+                    format!("{path}.{name}"),
+                    "must be 1 to 255 bytes long",
+                ));
+            }
+            raw
+        }
+    };
+    Ok(Update::Attributes { attributes, action })
+}
+
+fn billing_mode(input: Fields) -> Result<Option<Billing>, ConnectorError> {
+    let (mode, key) = match input.string("billingModeStr")? {
+        Some(mode) => (mode, "billingModeStr"),
+        None => match input.string("billingMode")? {
+            Some(mode) => (mode, "billingMode"),
+            None => return Ok(None),
+        },
+    };
+    if mode.eq_ignore_ascii_case("PAY_PER_REQUEST") {
+        Ok(Some(Billing::PayPerRequest))
+    } else if mode.eq_ignore_ascii_case("PROVISIONED") {
+        Ok(Some(Billing::Provisioned { read: 0, write: 0 }))
+    } else {
+        Err(input.error(key, "must be PROVISIONED or PAY_PER_REQUEST"))
+    }
+}
+
+fn provisioned(input: Fields) -> Result<Billing, ConnectorError> {
+    let capacity = |key: &str| {
+        input
+            .u64_in(key, 1..=40_000)?
+            .ok_or_else(|| input.error(key, "is required for billing mode PROVISIONED"))
+    };
+    Ok(Billing::Provisioned {
+        read: capacity("readCapacityUnits")?,
+        write: capacity("writeCapacityUnits")?,
+    })
 }
 
 fn parse_create_table(input: Fields) -> Result<CreateTable, ConnectorError> {
-    let table_name = table_name(input)?;
+    let table_name = input.table_name("tableName")?;
     let partition = KeyAttribute {
         name: attribute_name(input, "partitionKey")?,
         role: key_role(input, "partitionKeyRole")?.unwrap_or(KeyRole::Hash),
-        key_type: key_type(input, "partitionKeyType")?.ok_or_else(|| {
-            ConnectorError::config("input.partitionKeyType", "is required: B, N or S")
-        })?,
+        key_type: key_type(input, "partitionKeyType")?
+            .ok_or_else(|| input.error("partitionKeyType", "is required: B, N or S"))?,
     };
     let mut key_schema = vec![partition];
-    if let Some(sort_name) = non_empty_string(input, "sortKey")? {
-        check_attribute_name(&sort_name, "input.sortKey")?;
+    if input.non_empty_string("sortKey")?.is_some() {
         key_schema.push(KeyAttribute {
-            name: sort_name,
+            name: attribute_name(input, "sortKey")?,
             role: key_role(input, "sortKeyRole")?.unwrap_or(KeyRole::Range),
-            key_type: key_type(input, "sortKeyType")?.ok_or_else(|| {
-                ConnectorError::config("input.sortKeyType", "is required with sortKey: B, N or S")
-            })?,
+            key_type: key_type(input, "sortKeyType")?
+                .ok_or_else(|| input.error("sortKeyType", "is required with sortKey: B, N or S"))?,
         });
         if key_schema[0].name == key_schema[1].name {
-            return Err(ConnectorError::config(
-                "input.sortKey",
-                "must differ from partitionKey",
-            ));
+            return Err(input.error("sortKey", "must differ from partitionKey"));
         }
         if key_schema[0].role == key_schema[1].role {
-            return Err(ConnectorError::config(
-                "input.sortKeyRole",
-                "one key must be HASH and the other RANGE",
-            ));
+            return Err(input.error("sortKeyRole", "one key must be HASH and the other RANGE"));
         }
         key_schema.sort_by_key(|k| k.role != KeyRole::Hash);
     } else if key_schema[0].role != KeyRole::Hash {
-        return Err(ConnectorError::config(
-            "input.partitionKeyRole",
-            "a table's only key must be HASH",
-        ));
+        return Err(input.error("partitionKeyRole", "a table's only key must be HASH"));
     }
-    let mode = match optional_string(input, "billingModeStr", "input.billingModeStr")? {
-        Some(mode) => Some((mode, "input.billingModeStr")),
-        None => optional_string(input, "billingMode", "input.billingMode")?
-            .map(|m| (m, "input.billingMode")),
-    };
-    let billing = match mode {
-        Some((m, _)) if m.eq_ignore_ascii_case("PAY_PER_REQUEST") => Billing::PayPerRequest,
-        Some((m, field)) if !m.eq_ignore_ascii_case("PROVISIONED") => {
-            return Err(ConnectorError::config(
-                field,
-                "must be PROVISIONED or PAY_PER_REQUEST",
-            ));
-        }
-        _ => Billing::Provisioned {
-            read: capacity(input, "readCapacityUnits")?,
-            write: capacity(input, "writeCapacityUnits")?,
-        },
+    let billing = match billing_mode(input)? {
+        Some(Billing::PayPerRequest) => Billing::PayPerRequest,
+        _ => provisioned(input)?,
     };
     Ok(CreateTable {
         table_name,
         key_schema,
         billing,
-        deletion_protection: optional_bool(
-            input,
-            "deletionProtection",
-            "input.deletionProtection",
-        )?
-        .unwrap_or(false),
+        deletion_protection: input.bool("deletionProtection")?.unwrap_or(false),
     })
 }
 
-fn capacity(input: Fields, key: &str) -> Result<u64, ConnectorError> {
-    let field = format!("input.{key}");
-    match optional_u64(input, key, &field)? {
-        Some(n) if (1..=40_000).contains(&n) => Ok(n),
-        Some(_) => Err(ConnectorError::config(field, "must be between 1 and 40000")),
-        None => Err(ConnectorError::config(
-            field,
-            "is required for billing mode PROVISIONED",
-        )),
-    }
-}
-
 fn key_role(input: Fields, key: &str) -> Result<Option<KeyRole>, ConnectorError> {
-    let field = format!("input.{key}");
-    Ok(match non_empty_string(input, key)? {
+    Ok(match input.non_empty_string(key)? {
         None => None,
         Some(s) if s.eq_ignore_ascii_case("HASH") => Some(KeyRole::Hash),
         Some(s) if s.eq_ignore_ascii_case("RANGE") => Some(KeyRole::Range),
-        Some(_) => return Err(ConnectorError::config(field, "must be HASH or RANGE")),
+        Some(_) => return Err(input.error(key, "must be HASH or RANGE")),
     })
 }
 
 fn key_type(input: Fields, key: &str) -> Result<Option<KeyType>, ConnectorError> {
-    let field = format!("input.{key}");
-    Ok(match non_empty_string(input, key)?.as_deref() {
+    Ok(match input.non_empty_string(key)?.as_deref() {
         None => None,
         Some("B" | "b") => Some(KeyType::Binary),
         Some("N" | "n") => Some(KeyType::Number),
         Some("S" | "s") => Some(KeyType::String),
-        Some(_) => return Err(ConnectorError::config(field, "must be B, N or S")),
+        Some(_) => return Err(input.error(key, "must be B, N or S")),
     })
 }
 
-fn table_name(input: Fields) -> Result<String, ConnectorError> {
-    let name = required_string(input, "tableName", "input.tableName")?;
-    let valid_chars = name
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
-    if !(3..=255).contains(&name.len()) || !valid_chars {
-        return Err(ConnectorError::config(
-            "input.tableName",
-            "must be 3 to 255 characters of a-z, A-Z, 0-9, '_', '-' and '.'",
-        ));
+fn attribute_name(input: Fields, key: &str) -> Result<String, ConnectorError> {
+    let name = input.required_string(key)?;
+    if name.len() > 255 {
+        return Err(input.error(key, "must be 1 to 255 bytes long"));
     }
     Ok(name)
 }
 
-fn attribute_name(input: Fields, key: &str) -> Result<String, ConnectorError> {
-    let field = format!("input.{key}");
-    let name = required_string(input, key, &field)?;
-    check_attribute_name(&name, &field)?;
-    Ok(name)
-}
-
-fn check_attribute_name(name: &str, field: &str) -> Result<(), ConnectorError> {
-    if name.is_empty() || name.len() > 255 {
-        return Err(ConnectorError::config(field, "must be 1 to 255 bytes long"));
+fn check_item_size(item: &Map<String, Value>, path: &str) -> Result<(), ConnectorError> {
+    let size = crate::value::item_size(item);
+    if size > MAX_ITEM_BYTES {
+        return Err(ConnectorError::config(
+            path,
+            format!(
+                "the item is {size} bytes; DynamoDB's item size limit is 400 KB ({MAX_ITEM_BYTES} bytes)"
+            ),
+        ));
     }
     Ok(())
 }
 
-fn check_names(map: Map<String, Value>, path: &str) -> Result<Map<String, Value>, ConnectorError> {
-    for name in map.keys() {
-        check_attribute_name(name, &format!("{path}.{name}"))?;
+/// `requestItems`: `{"table": {"keys": [...], "projectionExpression", "expressionAttributeNames", "consistentRead"}}`.
+fn batch_get(input: Fields, format: ValueFormat) -> Result<Vec<BatchGetTable>, ConnectorError> {
+    let request_items = input.required_map("requestItems")?;
+    if request_items.is_empty() {
+        return Err(input.error("requestItems", "must name at least one table"));
     }
-    Ok(map)
+    let base = input.field("requestItems");
+    let mut tables = Vec::with_capacity(request_items.len());
+    for (table_name, spec) in &request_items {
+        let path = format!("{base}.{table_name}");
+        let Value::Object(spec) = spec else {
+            return Err(ConnectorError::config(path, "must be an object with keys"));
+        };
+        let spec = Fields::new(spec, &path);
+        spec.reject_unknown(&[
+            "keys",
+            "projectionExpression",
+            "expressionAttributeNames",
+            "consistentRead",
+        ])?;
+        let root = Map::from_iter([("t".to_string(), Value::String(table_name.clone()))]);
+        Fields::new(&root, &base).table_name("t").map_err(|_| {
+            ConnectorError::config(
+                &path,
+                "is not a valid table name (3 to 255 characters of a-z, A-Z, 0-9, '_', '-', '.')",
+            )
+        })?;
+        let raw_keys = spec
+            .list("keys")?
+            .ok_or_else(|| spec.error("keys", "is required"))?;
+        if raw_keys.is_empty() {
+            return Err(spec.error("keys", "must hold at least one key"));
+        }
+        let keys = raw_keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                let key_path = format!("{}[{i}]", spec.field("keys"));
+                match k {
+                    Value::Object(raw) => crate::fields::check_key(raw, format, &key_path),
+                    _ => Err(ConnectorError::config(key_path, "must be an object")),
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        tables.push(BatchGetTable {
+            table_name: table_name.clone(),
+            keys,
+            projection_expression: spec.expression("projectionExpression")?,
+            expression_attribute_names: spec.attribute_names("expressionAttributeNames")?,
+            consistent_read: spec.bool("consistentRead")?,
+        });
+    }
+    Ok(tables)
 }
 
-fn primary_key(input: Fields, format: ValueFormat) -> Result<Map<String, Value>, ConnectorError> {
-    const FIELD: &str = "input.primaryKeyComponents";
-    let raw = required_map(input, "primaryKeyComponents")?;
-    if raw.is_empty() || raw.len() > 2 {
-        return Err(ConnectorError::config(
-            FIELD,
-            "must hold the partition key and, for tables with one, the sort key",
+/// `requestItems`: `{"table": [{"put": {item}}, {"delete": {key}}]}`.
+fn batch_write(input: Fields, format: ValueFormat) -> Result<Vec<BatchWrite>, ConnectorError> {
+    let request_items = input.required_map("requestItems")?;
+    if request_items.is_empty() {
+        return Err(input.error("requestItems", "must name at least one table"));
+    }
+    let base = input.field("requestItems");
+    let mut writes = Vec::new();
+    for (table_name, list) in &request_items {
+        let path = format!("{base}.{table_name}");
+        let root = Map::from_iter([("t".to_string(), Value::String(table_name.clone()))]);
+        Fields::new(&root, &base).table_name("t").map_err(|_| {
+            ConnectorError::config(
+                &path,
+                "is not a valid table name (3 to 255 characters of a-z, A-Z, 0-9, '_', '-', '.')",
+            )
+        })?;
+        let Value::Array(list) = list else {
+            return Err(ConnectorError::config(
+                path,
+                "must be a list of {\"put\": item} and {\"delete\": key}",
+            ));
+        };
+        for (i, entry) in list.iter().enumerate() {
+            let entry_path = format!("{path}[{i}]");
+            let Value::Object(entry) = entry else {
+                return Err(ConnectorError::config(
+                    entry_path,
+                    "must be {\"put\": item} or {\"delete\": key}",
+                ));
+            };
+            let fields = Fields::new(entry, &entry_path);
+            fields.reject_unknown(&["put", "delete"])?;
+            let request = match (fields.raw("put"), fields.raw("delete")) {
+                (Some(_), None) => {
+                    let item = fields.required_attributes("put", format)?;
+                    check_item_size(&item, &fields.field("put"))?;
+                    serde_json::json!({ "PutRequest": { "Item": item } })
+                }
+                (None, Some(_)) => {
+                    serde_json::json!({ "DeleteRequest": { "Key": fields.primary_key("delete", format)? } })
+                }
+                _ => {
+                    return Err(ConnectorError::config(
+                        entry_path,
+                        "must hold exactly one of put or delete",
+                    ));
+                }
+            };
+            writes.push(BatchWrite {
+                table_name: table_name.clone(),
+                request,
+            });
+        }
+    }
+    if writes.is_empty() {
+        return Err(input.error("requestItems", "must hold at least one put or delete"));
+    }
+    Ok(writes)
+}
+
+/// `transactItems`: a list of `{"put" | "update" | "delete" | "conditionCheck": {...}}` (writes)
+/// or `{"get": {...}}` (reads), each turned into DynamoDB's TransactItem.
+fn transact_items(
+    input: Fields,
+    format: ValueFormat,
+    write: bool,
+) -> Result<Vec<Value>, ConnectorError> {
+    let list = input
+        .list("transactItems")?
+        .ok_or_else(|| input.error("transactItems", "is required"))?;
+    if list.is_empty() || list.len() > MAX_TRANSACTION_ITEMS {
+        return Err(input.error(
+            "transactItems",
+            format!("must hold 1 to {MAX_TRANSACTION_ITEMS} items (DynamoDB's transaction limit); it holds {}", list.len()),
         ));
     }
-    let key = attribute_map(&raw, format, FIELD)?;
-    for (name, value) in &key {
-        let tag = value
-            .as_object()
-            .and_then(|m| m.keys().next())
-            .map(String::as_str);
-        if !matches!(tag, Some("S" | "N" | "B")) {
-            return Err(ConnectorError::config(
-                format!("{FIELD}.{name}"),
-                "key attributes must be strings, numbers or binary",
-            ));
-        }
-    }
-    Ok(key)
-}
-
-fn attribute_names(input: Fields) -> Result<Option<Map<String, Value>>, ConnectorError> {
-    let Some(names) = optional_map(input, "expressionAttributeNames")? else {
-        return Ok(None);
-    };
-    for (placeholder, name) in &names {
-        let field = format!("input.expressionAttributeNames.{placeholder}");
-        if !placeholder.starts_with('#') || placeholder.len() < 2 {
-            return Err(ConnectorError::config(
-                field,
-                "placeholders must start with '#'",
-            ));
-        }
-        if name.as_str().is_none_or(str::is_empty) {
-            return Err(ConnectorError::config(
-                field,
-                "must be a non-empty attribute name",
-            ));
-        }
-    }
-    Ok(Some(names))
-}
-
-fn attribute_map(
-    map: &Map<String, Value>,
-    format: ValueFormat,
-    path: &str,
-) -> Result<Map<String, Value>, ConnectorError> {
-    value::to_attribute_map(map, format, path)
-        .map_err(|e| ConnectorError::config(e.path, e.message))
-}
-
-fn reject_unknown(map: Fields, path: &str, known: &[&str]) -> Result<(), ConnectorError> {
-    match map.keys().find(|k| !known.contains(&k.as_str())) {
-        None => Ok(()),
-        Some(k) => {
-            let field = if path.is_empty() {
-                k.clone()
-            } else {
-                format!("{path}.{k}")
+    let base = input.field("transactItems");
+    list.iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            let path = format!("{base}[{i}]");
+            let Value::Object(entry) = entry else {
+                return Err(ConnectorError::config(path, "must be an object"));
             };
-            Err(ConnectorError::config(
-                field,
-                format!("unknown field; expected one of: {}", known.join(", ")),
-            ))
+            let kinds: &[&str] = if write {
+                &["put", "update", "delete", "conditionCheck"]
+            } else {
+                &["get"]
+            };
+            let fields = Fields::new(entry, &path);
+            fields.reject_unknown(kinds)?;
+            let (kind, spec) = match entry.iter().next() {
+                Some((kind, Value::Object(spec))) if entry.len() == 1 => (kind.as_str(), spec),
+                _ => {
+                    return Err(ConnectorError::config(
+                        path,
+                        format!("must hold exactly one of {}", kinds.join(", ")),
+                    ));
+                }
+            };
+            let spec_path = fields.field(kind);
+            transact_item(kind, Fields::new(spec, &spec_path), format)
+        })
+        .collect()
+}
+
+fn transact_item(kind: &str, spec: Fields, format: ValueFormat) -> Result<Value, ConnectorError> {
+    let key_field = if spec.has("primaryKeyComponents") {
+        "primaryKeyComponents"
+    } else {
+        "key"
+    };
+    let mut body = Map::new();
+    body.insert(
+        "TableName".into(),
+        Value::String(spec.table_name("tableName")?),
+    );
+    let mut common = vec![
+        "tableName",
+        "expressionAttributeNames",
+        "expressionAttributeValues",
+    ];
+    let (dynamo_kind, extra): (&str, &[&str]) = match kind {
+        "put" => (
+            "Put",
+            &[
+                "item",
+                "conditionExpression",
+                "returnValuesOnConditionCheckFailure",
+            ],
+        ),
+        "update" => (
+            "Update",
+            &[
+                "key",
+                "primaryKeyComponents",
+                "updateExpression",
+                "conditionExpression",
+                "returnValuesOnConditionCheckFailure",
+            ],
+        ),
+        "delete" => (
+            "Delete",
+            &[
+                "key",
+                "primaryKeyComponents",
+                "conditionExpression",
+                "returnValuesOnConditionCheckFailure",
+            ],
+        ),
+        "conditionCheck" => (
+            "ConditionCheck",
+            &[
+                "key",
+                "primaryKeyComponents",
+                "conditionExpression",
+                "returnValuesOnConditionCheckFailure",
+            ],
+        ),
+        _ => (
+            "Get",
+            &["key", "primaryKeyComponents", "projectionExpression"],
+        ),
+    };
+    common.extend_from_slice(extra);
+    spec.reject_unknown(&common)?;
+    match kind {
+        "put" => {
+            let item = spec.required_attributes("item", format)?;
+            check_item_size(&item, &spec.field("item"))?;
+            body.insert("Item".into(), Value::Object(item));
+        }
+        _ => {
+            body.insert(
+                "Key".into(),
+                Value::Object(spec.primary_key(key_field, format)?),
+            );
         }
     }
-}
-
-fn object_field<'a>(
-    map: &'a Map<String, Value>,
-    key: &str,
-    field: &str,
-) -> Result<&'a Map<String, Value>, ConnectorError> {
-    match map.get(key) {
-        Some(Value::Object(inner)) => Ok(inner),
-        None | Some(Value::Null) => Err(ConnectorError::config(field, "is required")),
-        Some(_) => Err(ConnectorError::config(field, "must be an object")),
+    if kind == "update" {
+        let expression = spec
+            .expression("updateExpression")?
+            .ok_or_else(|| spec.error("updateExpression", "is required"))?;
+        body.insert("UpdateExpression".into(), Value::String(expression));
     }
-}
-
-fn optional_string(map: Fields, key: &str, field: &str) -> Result<Option<String>, ConnectorError> {
-    match map.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(ConnectorError::config(field, "must be a string")),
+    if kind == "conditionCheck" && !spec.has("conditionExpression") {
+        return Err(spec.error("conditionExpression", "is required"));
     }
-}
-
-fn required_string(map: Fields, key: &str, field: &str) -> Result<String, ConnectorError> {
-    match optional_string(map, key, field)? {
-        Some(s) if !s.trim().is_empty() => Ok(s),
-        Some(_) => Err(ConnectorError::config(field, "must not be empty")),
-        None => Err(ConnectorError::config(field, "is required")),
+    if let Some(condition) = spec.expression("conditionExpression")? {
+        body.insert("ConditionExpression".into(), Value::String(condition));
     }
-}
-
-fn non_empty_string(map: Fields, key: &str) -> Result<Option<String>, ConnectorError> {
-    Ok(optional_string(map, key, &format!("input.{key}"))?.filter(|s| !s.trim().is_empty()))
-}
-
-fn optional_bool(map: Fields, key: &str, field: &str) -> Result<Option<bool>, ConnectorError> {
-    match map.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
-        Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
-        Some(_) => Err(ConnectorError::config(field, "must be true or false")),
+    if let Some(projection) = spec.expression("projectionExpression")? {
+        body.insert("ProjectionExpression".into(), Value::String(projection));
     }
-}
-
-fn optional_u64(map: Fields, key: &str, field: &str) -> Result<Option<u64>, ConnectorError> {
-    let text = match map.get(key) {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::Number(n)) => n.as_str().to_string(),
-        Some(Value::String(s)) if s.trim().is_empty() => return Ok(None),
-        Some(Value::String(s)) => s.trim().to_string(),
-        Some(_) => return Err(ConnectorError::config(field, "must be a whole number")),
-    };
-    text.parse::<u64>()
-        .map(Some)
-        .map_err(|_| ConnectorError::config(field, "must be a whole number"))
-}
-
-/// A map given as a JSON object or as a string holding one.
-fn optional_map(map: Fields, key: &str) -> Result<Option<Map<String, Value>>, ConnectorError> {
-    let field = format!("input.{key}");
-    match map.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Object(inner)) => Ok(Some(inner.clone())),
-        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-        Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
-            Ok(Value::Object(inner)) => Ok(Some(inner)),
-            Ok(_) => Err(ConnectorError::config(field, "must be a JSON object")),
-            Err(e) => Err(ConnectorError::config(
-                field,
-                format!("is not valid JSON: {e}"),
-            )),
-        },
-        Some(_) => Err(ConnectorError::config(field, "must be a JSON object")),
+    if let Some(names) = spec.attribute_names("expressionAttributeNames")? {
+        body.insert("ExpressionAttributeNames".into(), Value::Object(names));
     }
-}
-
-fn required_map(map: Fields, key: &str) -> Result<Map<String, Value>, ConnectorError> {
-    optional_map(map, key)?
-        .ok_or_else(|| ConnectorError::config(format!("input.{key}"), "is required"))
+    if let Some(values) = spec.attribute_values("expressionAttributeValues", format)? {
+        body.insert("ExpressionAttributeValues".into(), Value::Object(values));
+    }
+    if let Some(v) = spec.non_empty_string("returnValuesOnConditionCheckFailure")? {
+        if !v.eq_ignore_ascii_case("ALL_OLD") && !v.eq_ignore_ascii_case("NONE") {
+            return Err(spec.error(
+                "returnValuesOnConditionCheckFailure",
+                "must be ALL_OLD or NONE",
+            ));
+        }
+        body.insert(
+            "ReturnValuesOnConditionCheckFailure".into(),
+            Value::String(v.to_ascii_uppercase()),
+        );
+    }
+    Ok(serde_json::json!({ dynamo_kind: body }))
 }
 
 #[cfg(test)]
@@ -1017,8 +1586,11 @@ mod tests {
             Operation::UpdateItem {
                 table_name: "orders".into(),
                 key: json!({"id": {"N": "1"}}).as_object().unwrap().clone(),
-                attributes: json!({"n": {"S": "2"}}).as_object().unwrap().clone(),
-                action: AttributeAction::Put,
+                update: Update::Attributes {
+                    attributes: json!({"n": {"S": "2"}}).as_object().unwrap().clone(),
+                    action: AttributeAction::Put,
+                },
+                options: WriteOptions::default(),
             }
         );
     }

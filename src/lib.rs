@@ -10,6 +10,7 @@
 
 pub mod client;
 pub mod error;
+pub mod fields;
 pub mod input;
 pub mod operation;
 pub mod signing;

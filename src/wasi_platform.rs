@@ -105,9 +105,8 @@ impl Platform for WasiPlatform {
         wasip2::clocks::monotonic_clock::subscribe_duration(duration.as_nanos() as u64).block();
     }
 
-    fn random(&mut self) -> f64 {
-        // 53 random bits make a uniform f64 in [0, 1).
-        (wasip2::random::random::get_random_u64() >> 11) as f64 / (1u64 << 53) as f64
+    fn random_u64(&mut self) -> u64 {
+        wasip2::random::random::get_random_u64()
     }
 
     fn env(&self, name: &str) -> Option<String> {

@@ -439,11 +439,21 @@ async fn typed_wit_entry_point_runs_the_same_operations() {
     run_typed(wit::Operation::AddItem(wit::AddItem {
         table_name: table.clone(),
         item_json: r#"{"id": 7, "name": "seven"}"#.into(),
+        write: wit::WriteOptions {
+            condition_expression: Some("attribute_not_exists(id)".into()),
+            expression_attribute_names_json: None,
+            expression_attribute_values_json: None,
+            return_values: None,
+            return_values_on_condition_check_failure: None,
+        },
     }))
     .await;
-    let got = run_typed(wit::Operation::GetItem(wit::ItemKey {
+    let got = run_typed(wit::Operation::GetItem(wit::GetItem {
         table_name: table.clone(),
         primary_key_components_json: r#"{"id": 7}"#.into(),
+        projection_expression: None,
+        expression_attribute_names_json: None,
+        consistent_read: Some(true),
     }))
     .await;
     assert_eq!(

@@ -265,6 +265,7 @@ fn from_wit_error(error: wit::ConnectorError) -> ConnectorError {
             request_id: e.request_id,
             retryable: e.retryable,
             attempts: e.attempts,
+            details: e.details_json.and_then(|d| serde_json::from_str(&d).ok()),
         },
     }
 }

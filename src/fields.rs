@@ -1,0 +1,322 @@
+//! A reader for one JSON object of a request that knows its own path, so every error it
+//! gives names the field (`input.transactItems[2].put.tableName`).
+//!
+//! It is liberal where workflow runtimes are: a map may be an object or a string holding
+//! JSON, a number a number or a numeric string, a boolean `true` or `"true"`.
+
+use serde_json::{Map, Value};
+
+use crate::error::ConnectorError;
+use crate::value::{self, ValueFormat};
+
+/// One JSON object of the request and where it is.
+#[derive(Clone, Copy)]
+pub struct Fields<'a> {
+    map: &'a Map<String, Value>,
+    path: &'a str,
+}
+
+impl<'a> Fields<'a> {
+    /// Reads `map`, found at `path`.
+    pub fn new(map: &'a Map<String, Value>, path: &'a str) -> Self {
+        Self { map, path }
+    }
+
+    /// The path of `key` in this object.
+    pub fn field(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    /// A configuration error about `key`.
+    pub fn error(&self, key: &str, message: impl Into<String>) -> ConnectorError {
+        ConnectorError::config(self.field(key), message)
+    }
+
+    /// Whether `key` is present and not null.
+    pub fn has(&self, key: &str) -> bool {
+        !matches!(self.map.get(key), None | Some(Value::Null))
+    }
+
+    /// The raw value of `key`.
+    pub fn raw(&self, key: &str) -> Option<&'a Value> {
+        self.map.get(key).filter(|v| !v.is_null())
+    }
+
+    /// Fails on the first key not in `known`.
+    pub fn reject_unknown(&self, known: &[&str]) -> Result<(), ConnectorError> {
+        match self.map.keys().find(|k| !known.contains(&k.as_str())) {
+            None => Ok(()),
+            Some(k) => Err(self.error(
+                k,
+                format!("unknown field; expected one of: {}", known.join(", ")),
+            )),
+        }
+    }
+
+    /// A nested object that must be there.
+    pub fn object(&self, key: &str) -> Result<&'a Map<String, Value>, ConnectorError> {
+        match self.map.get(key) {
+            Some(Value::Object(inner)) => Ok(inner),
+            None | Some(Value::Null) => Err(self.error(key, "is required")),
+            Some(_) => Err(self.error(key, "must be an object")),
+        }
+    }
+
+    /// An optional string.
+    pub fn string(&self, key: &str) -> Result<Option<String>, ConnectorError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(self.error(key, "must be a string")),
+        }
+    }
+
+    /// A string that must be there and not blank.
+    pub fn required_string(&self, key: &str) -> Result<String, ConnectorError> {
+        match self.string(key)? {
+            Some(s) if !s.trim().is_empty() => Ok(s),
+            Some(_) => Err(self.error(key, "must not be empty")),
+            None => Err(self.error(key, "is required")),
+        }
+    }
+
+    /// An optional string; blank counts as absent.
+    pub fn non_empty_string(&self, key: &str) -> Result<Option<String>, ConnectorError> {
+        Ok(self.string(key)?.filter(|s| !s.trim().is_empty()))
+    }
+
+    /// An optional boolean (`true` or `"true"`).
+    pub fn bool(&self, key: &str) -> Result<Option<bool>, ConnectorError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
+            Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
+            Some(_) => Err(self.error(key, "must be true or false")),
+        }
+    }
+
+    /// An optional whole number (`5` or `"5"`).
+    pub fn u64(&self, key: &str) -> Result<Option<u64>, ConnectorError> {
+        let text = match self.map.get(key) {
+            None | Some(Value::Null) => return Ok(None),
+            Some(Value::Number(n)) => n.as_str().to_string(),
+            Some(Value::String(s)) if s.trim().is_empty() => return Ok(None),
+            Some(Value::String(s)) => s.trim().to_string(),
+            Some(_) => return Err(self.error(key, "must be a whole number")),
+        };
+        text.parse::<u64>()
+            .map(Some)
+            .map_err(|_| self.error(key, "must be a whole number"))
+    }
+
+    /// An optional whole number within `range`.
+    pub fn u64_in(
+        &self,
+        key: &str,
+        range: std::ops::RangeInclusive<u64>,
+    ) -> Result<Option<u64>, ConnectorError> {
+        match self.u64(key)? {
+            Some(n) if !range.contains(&n) => Err(self.error(
+                key,
+                format!("must be between {} and {}", range.start(), range.end()),
+            )),
+            n => Ok(n),
+        }
+    }
+
+    /// An optional map: an object, or a string holding one.
+    pub fn map(&self, key: &str) -> Result<Option<Map<String, Value>>, ConnectorError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Object(inner)) => Ok(Some(inner.clone())),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
+                Ok(Value::Object(inner)) => Ok(Some(inner)),
+                Ok(_) => Err(self.error(key, "must be a JSON object")),
+                Err(e) => Err(self.error(key, format!("is not valid JSON: {e}"))),
+            },
+            Some(_) => Err(self.error(key, "must be a JSON object")),
+        }
+    }
+
+    /// A map that must be there.
+    pub fn required_map(&self, key: &str) -> Result<Map<String, Value>, ConnectorError> {
+        self.map(key)?.ok_or_else(|| self.error(key, "is required"))
+    }
+
+    /// An optional list: an array, or a string holding one.
+    pub fn list(&self, key: &str) -> Result<Option<Vec<Value>>, ConnectorError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Array(items)) => Ok(Some(items.clone())),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
+                Ok(Value::Array(items)) => Ok(Some(items)),
+                Ok(_) => Err(self.error(key, "must be a JSON array")),
+                Err(e) => Err(self.error(key, format!("is not valid JSON: {e}"))),
+            },
+            Some(_) => Err(self.error(key, "must be a JSON array")),
+        }
+    }
+
+    /// A map of values (an item, a key, expression values) as DynamoDB attribute values.
+    pub fn attributes(
+        &self,
+        key: &str,
+        format: ValueFormat,
+    ) -> Result<Option<Map<String, Value>>, ConnectorError> {
+        self.map(key)?
+            .map(|m| attribute_map(&m, format, &self.field(key)))
+            .transpose()
+    }
+
+    /// [`Fields::attributes`] that must be there.
+    pub fn required_attributes(
+        &self,
+        key: &str,
+        format: ValueFormat,
+    ) -> Result<Map<String, Value>, ConnectorError> {
+        self.attributes(key, format)?
+            .ok_or_else(|| self.error(key, "is required"))
+    }
+
+    /// A table name: 3 to 255 characters of a-z, A-Z, 0-9, `_`, `-`, `.`.
+    pub fn table_name(&self, key: &str) -> Result<String, ConnectorError> {
+        let name = self.required_string(key)?;
+        check_table_name(&name).map_err(|m| self.error(key, m))?;
+        Ok(name)
+    }
+
+    /// An optional index name (same rules as a table name).
+    pub fn index_name(&self, key: &str) -> Result<Option<String>, ConnectorError> {
+        let Some(name) = self.non_empty_string(key)? else {
+            return Ok(None);
+        };
+        check_table_name(&name).map_err(|m| self.error(key, m))?;
+        Ok(Some(name))
+    }
+
+    /// An expression: at most 4 KB, as DynamoDB allows.
+    pub fn expression(&self, key: &str) -> Result<Option<String>, ConnectorError> {
+        let expression = self.non_empty_string(key)?;
+        if expression
+            .as_ref()
+            .is_some_and(|e| e.len() > MAX_EXPRESSION_BYTES)
+        {
+            return Err(self.error(
+                key,
+                format!("exceeds DynamoDB's expression limit of {MAX_EXPRESSION_BYTES} bytes"),
+            ));
+        }
+        Ok(expression)
+    }
+
+    /// `#name` placeholders: each must start with `#` and name a non-empty attribute.
+    pub fn attribute_names(&self, key: &str) -> Result<Option<Map<String, Value>>, ConnectorError> {
+        let Some(names) = self.map(key)? else {
+            return Ok(None);
+        };
+        for (placeholder, name) in &names {
+            let field = format!("{}.{placeholder}", self.field(key));
+            if !placeholder.starts_with('#') || placeholder.len() < 2 {
+                return Err(ConnectorError::config(
+                    field,
+                    "placeholders must start with '#'",
+                ));
+            }
+            if name.as_str().is_none_or(str::is_empty) {
+                return Err(ConnectorError::config(
+                    field,
+                    "must be a non-empty attribute name",
+                ));
+            }
+        }
+        Ok(Some(names))
+    }
+
+    /// `:value` placeholders, converted to attribute values.
+    pub fn attribute_values(
+        &self,
+        key: &str,
+        format: ValueFormat,
+    ) -> Result<Option<Map<String, Value>>, ConnectorError> {
+        let values = self.attributes(key, format)?;
+        if let Some(placeholder) = values
+            .as_ref()
+            .and_then(|v| v.keys().find(|k| !k.starts_with(':') || k.len() < 2))
+        {
+            return Err(ConnectorError::config(
+                format!("{}.{placeholder}", self.field(key)),
+                "placeholders must start with ':'",
+            ));
+        }
+        Ok(values)
+    }
+
+    /// A primary key: one or two string, number or binary attributes.
+    pub fn primary_key(
+        &self,
+        key: &str,
+        format: ValueFormat,
+    ) -> Result<Map<String, Value>, ConnectorError> {
+        let raw = self.required_map(key)?;
+        check_key(&raw, format, &self.field(key))
+    }
+}
+
+/// DynamoDB's limit on the length of an expression.
+pub const MAX_EXPRESSION_BYTES: usize = 4096;
+
+/// Checks a raw primary key and converts it to attribute values.
+pub fn check_key(
+    raw: &Map<String, Value>,
+    format: ValueFormat,
+    path: &str,
+) -> Result<Map<String, Value>, ConnectorError> {
+    if raw.is_empty() || raw.len() > 2 {
+        return Err(ConnectorError::config(
+            path,
+            "must hold the partition key and, for tables with one, the sort key",
+        ));
+    }
+    let key = attribute_map(raw, format, path)?;
+    for (name, value) in &key {
+        let tag = value
+            .as_object()
+            .and_then(|m| m.keys().next())
+            .map(String::as_str);
+        if !matches!(tag, Some("S" | "N" | "B")) {
+            return Err(ConnectorError::config(
+                format!("{path}.{name}"),
+                "key attributes must be strings, numbers or binary",
+            ));
+        }
+    }
+    Ok(key)
+}
+
+fn check_table_name(name: &str) -> Result<(), &'static str> {
+    let valid_chars = name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+    if (3..=255).contains(&name.len()) && valid_chars {
+        Ok(())
+    } else {
+        Err("must be 3 to 255 characters of a-z, A-Z, 0-9, '_', '-' and '.'")
+    }
+}
+
+/// Converts a map of request values to attribute values, errors naming the path.
+pub fn attribute_map(
+    map: &Map<String, Value>,
+    format: ValueFormat,
+    path: &str,
+) -> Result<Map<String, Value>, ConnectorError> {
+    value::to_attribute_map(map, format, path)
+        .map_err(|e| ConnectorError::config(e.path, e.message))
+}
