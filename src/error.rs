@@ -52,7 +52,7 @@ pub enum ConnectorError {
         attempts: u32,
         /// What else DynamoDB said: the current `Item` of a failed condition, the
         /// `CancellationReasons` of a cancelled transaction.
-        details: Option<Value>,
+        details: Option<Box<Value>>,
     },
 }
 
@@ -165,7 +165,7 @@ pub fn from_error_response(status: u16, request_id: Option<String>, body: &[u8])
 }
 
 /// The members of a JSON error body besides its code and message.
-fn error_details(body: &[u8]) -> Option<Value> {
+fn error_details(body: &[u8]) -> Option<Box<Value>> {
     let Ok(Value::Object(mut map)) = serde_json::from_slice::<Value>(body) else {
         return None;
     };
@@ -175,7 +175,7 @@ fn error_details(body: &[u8]) -> Option<Value> {
             "__type" | "message" | "Message" | "code" | "Code"
         )
     });
-    (!map.is_empty()).then_some(Value::Object(map))
+    (!map.is_empty()).then(|| Box::new(Value::Object(map)))
 }
 
 fn parse_error_body(status: u16, body: &[u8]) -> (String, String) {

@@ -241,6 +241,82 @@ async fn bad_requests_name_the_field_and_send_nothing() {
             Some("input.readCapacityUnits"),
         ),
         (
+            "query without key condition",
+            edited(
+                &url,
+                |r| r["input"] = json!({"operationGroup": "itemOperation", "itemOperation": "query", "tableName": "orders"}),
+            ),
+            Some("input.keyConditionExpression"),
+        ),
+        (
+            "segment without totalSegments",
+            edited(
+                &url,
+                |r| r["input"] = json!({"operationGroup": "tableOperation", "tableOperation": "scanTable", "tableName": "orders", "segment": 1}),
+            ),
+            Some("input.totalSegments"),
+        ),
+        (
+            "expression over 4 KB",
+            edited(&url, |r| {
+                r["input"] = json!({"operationGroup": "tableOperation", "tableOperation": "scanTable", "tableName": "orders",
+                "filterExpression": format!("a = :v{}", " ".repeat(5000))})
+            }),
+            Some("input.filterExpression"),
+        ),
+        (
+            "item over 400 KB",
+            edited(&url, |r| {
+                r["input"]["item"] = json!({"id": 1, "blob": "x".repeat(410 * 1024)})
+            }),
+            Some("input.item"),
+        ),
+        (
+            "addItem returnValues ALL_NEW",
+            edited(&url, |r| r["input"]["returnValues"] = json!("ALL_NEW")),
+            Some("input.returnValues"),
+        ),
+        (
+            "value placeholder without colon",
+            edited(&url, |r| {
+                r["input"]["conditionExpression"] = json!("a = b");
+                r["input"]["expressionAttributeValues"] = json!({"v": 1});
+            }),
+            Some("input.expressionAttributeValues.v"),
+        ),
+        (
+            "batch write with put and delete in one entry",
+            edited(&url, |r| {
+                r["input"] = json!({"operationGroup": "itemOperation", "itemOperation": "batchWriteItems",
+                "requestItems": {"orders": [{"put": {"id": 1}}, {"put": {"id": 2}, "delete": {"id": 2}}]}})
+            }),
+            Some("input.requestItems.orders[1]"),
+        ),
+        (
+            "batch get with a bad key",
+            edited(&url, |r| {
+                r["input"] = json!({"operationGroup": "itemOperation", "itemOperation": "batchGetItems",
+                "requestItems": {"orders": {"keys": [{"id": 1}, {"id": [1]}]}}})
+            }),
+            Some("input.requestItems.orders.keys[1].id"),
+        ),
+        (
+            "transaction item of an unknown kind",
+            edited(&url, |r| {
+                r["input"] = json!({"operationGroup": "itemOperation", "itemOperation": "transactWriteItems",
+                "transactItems": [{"upsert": {"tableName": "orders"}}]})
+            }),
+            Some("input.transactItems[0].upsert"),
+        ),
+        (
+            "update table with nothing to change",
+            edited(
+                &url,
+                |r| r["input"] = json!({"operationGroup": "tableOperation", "tableOperation": "updateTable", "tableName": "orders"}),
+            ),
+            Some("input.tableName"),
+        ),
+        (
             "item operation in table group",
             edited(
                 &url,

@@ -265,7 +265,10 @@ fn from_wit_error(error: wit::ConnectorError) -> ConnectorError {
             request_id: e.request_id,
             retryable: e.retryable,
             attempts: e.attempts,
-            details: e.details_json.and_then(|d| serde_json::from_str(&d).ok()),
+            details: e
+                .details_json
+                .and_then(|d| serde_json::from_str(&d).ok())
+                .map(Box::new),
         },
     }
 }
