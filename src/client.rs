@@ -13,10 +13,12 @@ use crate::signing;
 
 /// What the connector needs from its sandbox: outgoing HTTP, clocks, randomness, environment.
 pub trait Platform {
-    /// Sends one request; `Err` is a connection failure, described.
-    fn send(&mut self, request: &HttpRequest) -> Result<HttpResponse, String>;
+    /// Sends one request, giving up after `timeout`; `Err` is a connection failure, described.
+    fn send(&mut self, request: &HttpRequest, timeout: Duration) -> Result<HttpResponse, String>;
     /// Wall-clock time, for signatures.
     fn now(&self) -> SystemTime;
+    /// Monotonic time since an arbitrary origin, for deadlines.
+    fn monotonic(&self) -> Duration;
     /// Waits, for backoff and for tables to settle.
     fn sleep(&mut self, duration: Duration);
     /// 64 random bits, for backoff jitter and idempotency tokens.
@@ -64,11 +66,29 @@ pub const TARGET_PREFIX: &str = "DynamoDB_20120810.";
 /// The JSON protocol's content type.
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.0";
 
-/// Attempts per call, as the AWS SDKs' standard retry mode.
-pub const MAX_ATTEMPTS: u32 = 3;
 /// Backoff base (DynamoDB's SDK default is 25 ms) and cap.
 const BACKOFF_BASE: Duration = Duration::from_millis(25);
 const BACKOFF_CAP: Duration = Duration::from_secs(20);
+/// Skew beyond which a rejected signature is retried with the server's clock.
+const SKEW_TOLERANCE: Duration = Duration::from_secs(60);
+
+/// How one call is retried and bounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts per call, retries included (the AWS SDKs' standard mode: 3).
+    pub max_attempts: u32,
+    /// Bound on one call, all attempts and backoff included.
+    pub timeout: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
 
 /// A uniform number in `[0, 1)` from 64 random bits (53 of them fit an f64 exactly).
 pub fn unit_interval(bits: u64) -> f64 {
@@ -103,6 +123,8 @@ pub fn build_request(
         ("x-amz-target".to_string(), target),
     ];
     headers.extend(signed.into_iter().map(|(n, v)| (n.to_string(), v)));
+    // A known length, so the body is not sent chunked (unsigned, as the AWS SDKs do).
+    headers.push(("content-length".to_string(), body.len().to_string()));
     Ok(HttpRequest {
         https: endpoint.https,
         authority: endpoint.authority.clone(),
@@ -124,6 +146,21 @@ pub fn read_response(response: &HttpResponse) -> Result<Value, ConnectorError> {
             &response.body,
         ));
     }
+    // DynamoDB sends the CRC32 of the body; a mismatch means it was damaged on the way.
+    if let Some(expected) = response.header("x-amz-crc32") {
+        let actual = crc32fast::hash(&response.body);
+        if expected.trim().parse::<u32>().ok() != Some(actual) {
+            return Err(ConnectorError::Execution {
+                code: "Crc32Mismatch".into(),
+                message: format!("the body's CRC32 is {actual}, but x-amz-crc32 says {expected}"),
+                http_status: response.status,
+                request_id,
+                retryable: true,
+                attempts: 1,
+                details: None,
+            });
+        }
+    }
     serde_json::from_slice(&response.body).map_err(|e| ConnectorError::Execution {
         code: "InvalidResponse".into(),
         message: format!("DynamoDB's answer is not valid JSON: {e}"),
@@ -141,6 +178,9 @@ pub struct Client<'p, P: Platform> {
     credentials: Credentials,
     region: String,
     endpoint: Endpoint,
+    policy: RetryPolicy,
+    /// Server time minus ours, learnt from a rejected signature's `Date` header.
+    clock_offset_secs: i64,
 }
 
 impl<'p, P: Platform> Client<'p, P> {
@@ -150,12 +190,25 @@ impl<'p, P: Platform> Client<'p, P> {
         credentials: Credentials,
         region: String,
         endpoint: Endpoint,
+        policy: RetryPolicy,
     ) -> Self {
         Self {
             platform,
             credentials,
             region,
             endpoint,
+            policy,
+            clock_offset_secs: 0,
+        }
+    }
+
+    fn signing_time(&self) -> SystemTime {
+        let now = self.platform.now();
+        let offset = Duration::from_secs(self.clock_offset_secs.unsigned_abs());
+        if self.clock_offset_secs >= 0 {
+            now + offset
+        } else {
+            now - offset
         }
     }
 
@@ -166,21 +219,29 @@ impl<'p, P: Platform> Client<'p, P> {
 
     /// Sleeps before retry `attempt + 1`: `random(0,1) * min(base * 2^(attempt-1), cap)`.
     pub fn backoff(&mut self, attempt: u32) {
-        let ceiling = BACKOFF_BASE
-            .saturating_mul(1u32 << (attempt.clamp(1, 20) - 1))
-            .min(BACKOFF_CAP);
-        let delay = ceiling.mul_f64(unit_interval(self.platform.random_u64()));
+        let delay = self.backoff_delay(attempt);
         self.platform.sleep(delay);
     }
 
-    /// Calls `operation` with `body`, retrying throttling, 5xx and connection failures with
-    /// jittered exponential backoff, as the AWS SDKs' standard mode does.
+    fn backoff_delay(&mut self, attempt: u32) -> Duration {
+        let ceiling = BACKOFF_BASE
+            .saturating_mul(1u32 << (attempt.clamp(1, 20) - 1))
+            .min(BACKOFF_CAP);
+        ceiling.mul_f64(unit_interval(self.platform.random_u64()))
+    }
+
+    /// Calls `operation` with `body`, retrying throttling, 5xx, damaged answers and connection
+    /// failures with jittered exponential backoff, as the AWS SDKs' standard mode does, within
+    /// the policy's attempts and timeout. A `x-amz-retry-after` header sets the delay; a
+    /// signature rejected for clock skew is retried once with the server's clock.
     pub fn call(&mut self, operation: &str, body: &Value) -> Result<Value, ConnectorError> {
         let bytes = serde_json::to_vec(body).map_err(|e| ConnectorError::Configuration {
             field: None,
             message: format!("the request body could not be written: {e}"),
         })?;
+        let started = self.platform.monotonic();
         let mut attempt = 1;
+        let mut skew_corrected = false;
         loop {
             let request = build_request(
                 &self.endpoint,
@@ -188,25 +249,81 @@ impl<'p, P: Platform> Client<'p, P> {
                 &self.region,
                 operation,
                 bytes.clone(),
-                self.platform.now(),
+                self.signing_time(),
             )?;
-            let outcome = match self.platform.send(&request) {
-                Ok(response) => read_response(&response),
-                Err(message) => Err(ConnectorError::Connection {
-                    message,
-                    attempts: 1,
-                }),
+            let remaining = self
+                .policy
+                .timeout
+                .saturating_sub(self.platform.monotonic() - started);
+            let (outcome, response) = match self.platform.send(&request, remaining) {
+                Ok(response) => (read_response(&response), Some(response)),
+                Err(message) => (
+                    Err(ConnectorError::Connection {
+                        message,
+                        attempts: 1,
+                    }),
+                    None,
+                ),
             };
-            match outcome {
+            let error = match outcome {
                 Ok(value) => return Ok(value),
-                Err(e) if e.is_retryable() && attempt < MAX_ATTEMPTS => {
-                    self.backoff(attempt);
-                    attempt += 1;
-                }
-                Err(e) => return Err(e.with_attempts(attempt)),
+                Err(e) => e,
+            };
+            if !skew_corrected
+                && let Some(offset) = response
+                    .as_ref()
+                    .and_then(|r| skew_of(&error, r, self.platform.now()))
+            {
+                skew_corrected = true;
+                self.clock_offset_secs = offset;
+                attempt += 1;
+                continue;
             }
+            let elapsed = self.platform.monotonic() - started;
+            if !error.is_retryable() || attempt >= self.policy.max_attempts {
+                return Err(error.with_attempts(attempt));
+            }
+            let retry_after = response
+                .as_ref()
+                .and_then(|r| r.header("x-amz-retry-after"))
+                .and_then(|ms| ms.trim().parse::<u64>().ok())
+                .map(|ms| Duration::from_millis(ms).min(BACKOFF_CAP));
+            let delay = match retry_after {
+                Some(delay) => delay,
+                None => self.backoff_delay(attempt),
+            };
+            if elapsed + delay >= self.policy.timeout {
+                return Err(error.with_attempts(attempt));
+            }
+            self.platform.sleep(delay);
+            attempt += 1;
         }
     }
+}
+
+/// The offset (server minus local, in seconds) to sign with, when `error` says the signature
+/// was rejected for its time and the answer's `Date` shows a skew past the tolerance.
+fn skew_of(error: &ConnectorError, response: &HttpResponse, now: SystemTime) -> Option<i64> {
+    let ConnectorError::Execution { code, message, .. } = error else {
+        return None;
+    };
+    let about_time = matches!(
+        code.as_str(),
+        "RequestTimeTooSkewed" | "RequestExpired" | "RequestInTheFuture"
+    ) || (matches!(
+        code.as_str(),
+        "InvalidSignatureException" | "SignatureDoesNotMatch"
+    ) && (message.contains("expired")
+        || message.contains("Signature not yet current")));
+    if !about_time {
+        return None;
+    }
+    let server = httpdate::parse_http_date(response.header("date")?).ok()?;
+    let offset = match server.duration_since(now) {
+        Ok(ahead) => ahead.as_secs_f64().round() as i64,
+        Err(behind) => -(behind.duration().as_secs_f64().round() as i64),
+    };
+    (offset.unsigned_abs() > SKEW_TOLERANCE.as_secs()).then_some(offset)
 }
 
 #[cfg(test)]
@@ -357,5 +474,203 @@ mod tests {
             body: b"{not json".to_vec(),
         };
         assert!(read_response(&corrupt).unwrap_err().is_retryable());
+    }
+
+    /// A platform that answers from a script and keeps virtual time: sleeping advances it.
+    struct Scripted {
+        answers: Vec<Result<HttpResponse, String>>,
+        sent: Vec<(HttpRequest, Duration)>,
+        clock: Duration,
+        wall: SystemTime,
+    }
+
+    impl Scripted {
+        fn new(answers: Vec<Result<HttpResponse, String>>) -> Self {
+            Self {
+                answers,
+                sent: Vec::new(),
+                clock: Duration::ZERO,
+                wall: SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000),
+            }
+        }
+    }
+
+    impl Platform for Scripted {
+        fn send(
+            &mut self,
+            request: &HttpRequest,
+            timeout: Duration,
+        ) -> Result<HttpResponse, String> {
+            self.sent.push((request.clone(), timeout));
+            self.clock += Duration::from_millis(1);
+            self.answers.remove(0)
+        }
+        fn now(&self) -> SystemTime {
+            self.wall + self.clock
+        }
+        fn monotonic(&self) -> Duration {
+            self.clock
+        }
+        fn sleep(&mut self, duration: Duration) {
+            self.clock += duration;
+        }
+        fn random_u64(&mut self) -> u64 {
+            u64::MAX
+        }
+        fn env(&self, _: &str) -> Option<String> {
+            None
+        }
+    }
+
+    fn answer(status: u16, headers: &[(&str, &str)], body: &str) -> Result<HttpResponse, String> {
+        Ok(HttpResponse {
+            status,
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            body: body.as_bytes().to_vec(),
+        })
+    }
+
+    const THROTTLED: &str =
+        r#"{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"slow"}"#;
+
+    fn call(platform: &mut Scripted, policy: RetryPolicy) -> Result<Value, ConnectorError> {
+        Client::new(
+            platform,
+            credentials(None),
+            "us-east-1".into(),
+            endpoint(),
+            policy,
+        )
+        .call("GetItem", &serde_json::json!({}))
+    }
+
+    #[test]
+    fn retries_follow_the_policy() {
+        let policy = RetryPolicy::default();
+        // Throttled twice, then the answer.
+        let mut p = Scripted::new(vec![
+            answer(400, &[], THROTTLED),
+            answer(503, &[], ""),
+            answer(200, &[], r#"{"Item":null}"#),
+        ]);
+        assert!(call(&mut p, policy).is_ok());
+        assert_eq!(p.sent.len(), 3);
+        // Backoff is random(0,1) * min(25 ms * 2^(n-1), 20 s): here at most 25 + 50 ms.
+        assert!(p.clock <= Duration::from_millis(80), "{:?}", p.clock);
+
+        // Never past max attempts; the error says how many were made.
+        let mut p = Scripted::new(vec![
+            Err("reset".into()),
+            Err("reset".into()),
+            Err("reset".into()),
+        ]);
+        match call(&mut p, policy) {
+            Err(ConnectorError::Connection { attempts, .. }) => assert_eq!(attempts, 3),
+            other => panic!("{other:?}"),
+        }
+
+        // Validation failures are not retried.
+        let mut p = Scripted::new(vec![answer(
+            400,
+            &[],
+            r#"{"__type":"x#ValidationException","message":"no"}"#,
+        )]);
+        assert!(matches!(
+            call(&mut p, policy),
+            Err(ConnectorError::Execution { attempts: 1, .. })
+        ));
+
+        // x-amz-retry-after sets the delay.
+        let mut p = Scripted::new(vec![
+            answer(400, &[("x-amz-retry-after", "1500")], THROTTLED),
+            answer(200, &[], "{}"),
+        ]);
+        assert!(call(&mut p, policy).is_ok());
+        assert!(p.clock >= Duration::from_millis(1500), "{:?}", p.clock);
+
+        // The timeout bounds retries, and each attempt gets only what is left.
+        let short = RetryPolicy {
+            max_attempts: 10,
+            timeout: Duration::from_millis(1000),
+        };
+        let mut p = Scripted::new(vec![
+            answer(400, &[("x-amz-retry-after", "600")], THROTTLED),
+            answer(400, &[("x-amz-retry-after", "600")], THROTTLED),
+        ]);
+        assert!(matches!(
+            call(&mut p, short),
+            Err(ConnectorError::Execution { attempts: 2, .. })
+        ));
+        assert!(
+            p.sent[1].1 < Duration::from_millis(400),
+            "{:?}",
+            p.sent[1].1
+        );
+    }
+
+    #[test]
+    fn damaged_bodies_are_retried_and_reported() {
+        let body = r#"{"Item":{"id":{"S":"1"}}}"#;
+        let good = crc32fast::hash(body.as_bytes()).to_string();
+        let mut p = Scripted::new(vec![
+            answer(200, &[("x-amz-crc32", "12345")], body),
+            answer(200, &[("x-amz-crc32", &good)], body),
+        ]);
+        assert_eq!(
+            call(&mut p, RetryPolicy::default()).unwrap()["Item"]["id"]["S"],
+            "1"
+        );
+        assert_eq!(p.sent.len(), 2);
+        let mut p = Scripted::new(vec![answer(200, &[("x-amz-crc32", "1")], body); 3]);
+        match call(&mut p, RetryPolicy::default()) {
+            Err(ConnectorError::Execution {
+                code,
+                attempts,
+                retryable,
+                ..
+            }) => {
+                assert_eq!(
+                    (code.as_str(), attempts, retryable),
+                    ("Crc32Mismatch", 3, true)
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn clock_skew_is_corrected_once_from_the_date_header() {
+        let expired = r#"{"__type":"com.amazon.coral.service#InvalidSignatureException","message":"Signature expired: 20231114T221320Z is now earlier than ..."}"#;
+        // The server is 2 hours ahead.
+        let server_date = httpdate::fmt_http_date(
+            SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000 + 7200),
+        );
+        let mut p = Scripted::new(vec![
+            answer(400, &[("date", &server_date)], expired),
+            answer(200, &[], "{}"),
+        ]);
+        assert!(call(&mut p, RetryPolicy::default()).is_ok());
+        let date_of = |r: &HttpRequest| {
+            r.headers
+                .iter()
+                .find(|(n, _)| n == "x-amz-date")
+                .unwrap()
+                .1
+                .clone()
+        };
+        assert_eq!(date_of(&p.sent[0].0), "20231114T221320Z");
+        assert_eq!(date_of(&p.sent[1].0), "20231115T001320Z");
+        // Only once: a second rejection is final.
+        let mut p = Scripted::new(vec![
+            answer(400, &[("date", &server_date)], expired),
+            answer(400, &[("date", &server_date)], expired),
+        ]);
+        assert!(matches!(
+            call(&mut p, RetryPolicy::default()),
+            Err(ConnectorError::Execution { attempts: 2, .. })
+        ));
     }
 }

@@ -149,6 +149,8 @@ fn to_json_request(request: wit::Request) -> Result<Value, ConnectorError> {
     let configuration = json!({
         "region": request.configuration.region,
         "endpoint": request.configuration.endpoint,
+        "maxAttempts": request.configuration.max_attempts,
+        "timeoutMs": request.configuration.timeout_ms,
     });
     let mut input = Map::new();
     let mut put = |k: &str, v: Value| {

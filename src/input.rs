@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
+use crate::client::RetryPolicy;
 use crate::error::ConnectorError;
 use crate::fields::Fields;
 use crate::value::ValueFormat;
@@ -33,6 +34,8 @@ pub struct Request {
     pub output: OutputFormat,
     /// Bound on waiting for createTable / deleteTable to settle.
     pub wait_timeout: Duration,
+    /// Attempts and time bound of each DynamoDB call.
+    pub retry: RetryPolicy,
 }
 
 /// Where credentials come from.
@@ -490,7 +493,16 @@ pub fn parse_request(value: &Value) -> Result<Request, ConnectorError> {
     let auth_fields = Fields::new(root.object("authentication")?, "authentication");
     let config = Fields::new(root.object("configuration")?, "configuration");
     let input = Fields::new(root.object("input")?, "input");
-    config.reject_unknown(&["region", "endpoint"])?;
+    config.reject_unknown(&["region", "endpoint", "maxAttempts", "timeoutMs"])?;
+    let defaults = RetryPolicy::default();
+    let retry = RetryPolicy {
+        max_attempts: config
+            .u64_in("maxAttempts", 1..=10)?
+            .map_or(defaults.max_attempts, |n| n as u32),
+        timeout: config
+            .u64_in("timeoutMs", 100..=900_000)?
+            .map_or(defaults.timeout, Duration::from_millis),
+    };
 
     let region = match config.string("region")? {
         Some(region) => region,
@@ -530,6 +542,7 @@ pub fn parse_request(value: &Value) -> Result<Request, ConnectorError> {
         operation,
         output,
         wait_timeout,
+        retry,
     })
 }
 

@@ -31,6 +31,7 @@ pub fn execute<P: Platform>(request: &Request, platform: &mut P) -> Result<Value
         credentials,
         request.region.clone(),
         request.endpoint.clone(),
+        request.retry,
     );
     let output = request.output;
     let item = |v: Value| render_item(v, output);
@@ -904,11 +905,15 @@ mod tests {
             fn send(
                 &mut self,
                 _: &crate::client::HttpRequest,
+                _: Duration,
             ) -> Result<crate::client::HttpResponse, String> {
                 Err("offline".into())
             }
             fn now(&self) -> std::time::SystemTime {
                 std::time::SystemTime::UNIX_EPOCH
+            }
+            fn monotonic(&self) -> Duration {
+                Duration::ZERO
             }
             fn sleep(&mut self, _: Duration) {}
             fn random_u64(&mut self) -> u64 {

@@ -18,7 +18,7 @@ const BETWEEN_BYTES_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct WasiPlatform;
 
 impl Platform for WasiPlatform {
-    fn send(&mut self, request: &HttpRequest) -> Result<HttpResponse, String> {
+    fn send(&mut self, request: &HttpRequest, timeout: Duration) -> Result<HttpResponse, String> {
         let entries: Vec<(String, Vec<u8>)> = request
             .headers
             .iter()
@@ -50,9 +50,12 @@ impl Platform for WasiPlatform {
             .map_err(|()| "the request body could not be opened".to_string())?;
         let options = RequestOptions::new();
         // Options a host does not support are left at its defaults.
-        let _ = options.set_connect_timeout(Some(CONNECT_TIMEOUT.as_nanos() as u64));
-        let _ = options.set_first_byte_timeout(Some(FIRST_BYTE_TIMEOUT.as_nanos() as u64));
-        let _ = options.set_between_bytes_timeout(Some(BETWEEN_BYTES_TIMEOUT.as_nanos() as u64));
+        // Each bounded by what is left of the call's timeout.
+        let nanos =
+            |limit: Duration| limit.min(timeout).max(Duration::from_millis(1)).as_nanos() as u64;
+        let _ = options.set_connect_timeout(Some(nanos(CONNECT_TIMEOUT)));
+        let _ = options.set_first_byte_timeout(Some(nanos(FIRST_BYTE_TIMEOUT)));
+        let _ = options.set_between_bytes_timeout(Some(nanos(BETWEEN_BYTES_TIMEOUT)));
         // Start the request before writing the body, so a refusal is reported as what it is.
         let pending =
             outgoing_handler::handle(outgoing, Some(options)).map_err(|e| describe(&e))?;
@@ -101,6 +104,10 @@ impl Platform for WasiPlatform {
         SystemTime::now()
     }
 
+    fn monotonic(&self) -> Duration {
+        Duration::from_nanos(wasip2::clocks::monotonic_clock::now())
+    }
+
     fn sleep(&mut self, duration: Duration) {
         wasip2::clocks::monotonic_clock::subscribe_duration(duration.as_nanos() as u64).block();
     }
@@ -144,6 +151,7 @@ fn describe(code: &wasip2::http::types::ErrorCode) -> String {
         }
         E::DnsError(_) => "the endpoint's host name could not be resolved".into(),
         E::TlsCertificateError => "the endpoint's TLS certificate was rejected".into(),
+        E::HttpResponseBodySize(_) => "the response body exceeds the host's limit".into(),
         other => format!("HTTP request failed: {other:?}"),
     }
 }

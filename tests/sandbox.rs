@@ -44,3 +44,104 @@ fn component_imports_only_http_clocks_random_environment_and_io() {
             .any(|i| i.starts_with("wasi:sockets") || i.starts_with("wasi:filesystem"))
     );
 }
+
+use common::{expect_execution, moto};
+use ddb_connector_host::{ConnectorError, ConnectorHost, HostConfig, Tenant};
+use serde_json::json;
+
+fn list_tables(server: &common::Server) -> String {
+    common::request(
+        server,
+        json!({"operationGroup": "tableOperation", "tableOperation": "listTables"}),
+    )
+    .to_string()
+}
+
+#[tokio::test]
+async fn a_trapping_invocation_leaves_the_host_and_the_next_invocation_unharmed() {
+    let server = moto();
+    let good = host()
+        .execute_json(&list_tables(&server), &Tenant::default())
+        .await
+        .unwrap();
+    assert!(good.result.is_ok(), "{:?}", good.result);
+
+    // 80 MB of request text cannot fit in the guest's 64 MiB: growing memory traps.
+    let huge = json!({
+        "authentication": {"type": "credentials", "accessKey": "AK", "secretKey": "SK"},
+        "configuration": {"region": "us-east-1", "endpoint": server.endpoint},
+        "input": {"operationGroup": "itemOperation", "itemOperation": "addItem", "tableName": "orders",
+                  "item": {"id": "x".repeat(80 << 20)}},
+    })
+    .to_string();
+    let trapped = host().execute_json(&huge, &Tenant::default()).await;
+    let error = trapped.expect_err("the invocation traps");
+    assert!(format!("{error:?}").contains("memory"), "{error:?}");
+
+    let again = host()
+        .execute_json(&list_tables(&server), &Tenant::default())
+        .await
+        .unwrap();
+    assert!(again.result.is_ok(), "{:?}", again.result);
+}
+
+#[tokio::test]
+async fn running_out_of_fuel_traps_instead_of_spinning() {
+    let path = std::env::var("DDB_CONNECTOR_COMPONENT")
+        .expect("DDB_CONNECTOR_COMPONENT (scripts/test.sh)");
+    let starved = ConnectorHost::from_file(
+        &path,
+        HostConfig {
+            fuel: 200_000,
+            ..HostConfig::default()
+        },
+    )
+    .unwrap();
+    let error = starved
+        .execute_json(&list_tables(&moto()), &Tenant::default())
+        .await
+        .expect_err("fuel runs out");
+    assert!(format!("{error:?}").contains("fuel"), "{error:?}");
+}
+
+#[tokio::test]
+async fn tenants_see_only_their_own_credentials_in_turn_and_at_once() {
+    let server = moto();
+    let request = json!({
+        "authentication": {"type": "defaultCredentialsChain"},
+        "configuration": {"region": "us-east-1", "endpoint": server.endpoint},
+        "input": {"operationGroup": "tableOperation", "tableOperation": "listTables"},
+    })
+    .to_string();
+    let tenant = |secret: &str| Tenant {
+        env: vec![
+            ("AWS_ACCESS_KEY_ID".into(), server.access_key.clone()),
+            ("AWS_SECRET_ACCESS_KEY".into(), secret.into()),
+        ],
+    };
+    let (a, b) = (tenant(&server.secret_key), tenant("tenant-b-wrong-secret"));
+    let check = |outcome: [&Result<String, ConnectorError>; 2]| {
+        assert!(outcome[0].is_ok(), "tenant A: {:?}", outcome[0]);
+        let b = outcome[1]
+            .clone()
+            .map(|s| serde_json::from_str(&s).unwrap());
+        let error = expect_execution(b, "SignatureDoesNotMatch");
+        assert!(
+            !format!("{error:?}").contains(&server.secret_key),
+            "tenant A's secret reached tenant B"
+        );
+    };
+    for _ in 0..3 {
+        let first = host().execute_json(&request, &a).await.unwrap();
+        let second = host().execute_json(&request, &b).await.unwrap();
+        check([&first.result, &second.result]);
+    }
+    // At once: both tenants' invocations interleave on this task.
+    for _ in 0..4 {
+        let (first, second) = tokio::join!(
+            host().execute_json(&request, &a),
+            host().execute_json(&request, &b)
+        );
+        check([&first.unwrap().result, &second.unwrap().result]);
+    }
+}

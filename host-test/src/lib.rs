@@ -39,6 +39,12 @@ use bindings::{DynamodbConnector, DynamodbConnectorPre};
 
 /// Default cap on one invocation's linear memory.
 pub const DEFAULT_MEMORY_LIMIT: usize = 64 << 20;
+/// Default CPU cap of one invocation, in wasm fuel (about one unit per instruction).
+pub const DEFAULT_FUEL: u64 = 5_000_000_000;
+/// Default cap on one HTTP response body the guest may read.
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = 16 << 20;
+/// Default cap on the in-memory size of one wasi:http fields (headers) resource.
+pub const DEFAULT_MAX_FIELDS_SIZE: usize = 64 << 10;
 /// Bytes of guest stderr kept for diagnostics.
 const STDERR_CAPACITY: usize = 16 << 10;
 
@@ -47,12 +53,21 @@ const STDERR_CAPACITY: usize = 16 << 10;
 pub struct HostConfig {
     /// Cap on one invocation's linear memory, in bytes; growth past it traps.
     pub memory_limit: usize,
+    /// Cap on one invocation's CPU, in wasm fuel; running out traps.
+    pub fuel: u64,
+    /// Cap on one HTTP response body; past it the guest's read fails.
+    pub max_response_body: usize,
+    /// Cap on one wasi:http fields resource (headers), in bytes of its in-memory form.
+    pub max_fields_size: usize,
 }
 
 impl Default for HostConfig {
     fn default() -> Self {
         Self {
             memory_limit: DEFAULT_MEMORY_LIMIT,
+            fuel: DEFAULT_FUEL,
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+            max_fields_size: DEFAULT_MAX_FIELDS_SIZE,
         }
     }
 }
@@ -182,13 +197,16 @@ impl ConnectorHost {
             .allow_ip_name_lookup(false)
             .build();
         let counters = Arc::new(Counters::default());
+        let mut http = WasiHttpCtx::new();
+        http.set_field_size_limit(self.config.max_fields_size);
         let state = InvocationState {
             wasi,
-            http: WasiHttpCtx::new(),
+            http,
             table: ResourceTable::new(),
             hooks: EndpointHooks {
                 allowed,
                 counters: counters.clone(),
+                max_response_body: self.config.max_response_body,
             },
             limits: StoreLimitsBuilder::new()
                 .memory_size(self.config.memory_limit)
@@ -200,6 +218,7 @@ impl ConnectorHost {
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limits);
+        store.set_fuel(self.config.fuel)?;
         let outcome = async {
             let connector = self.pre.instantiate_async(&mut store).await?;
             call(&connector, &mut store).await
@@ -224,7 +243,10 @@ impl ConnectorHost {
 }
 
 fn engine_config() -> Config {
-    Config::new()
+    let mut config = Config::new();
+    // Fuel caps each invocation's CPU: a guest in a loop traps instead of holding a thread.
+    config.consume_fuel(true);
+    config
 }
 
 /// Where a JSON request will send to, by the connector's own rules; `None` when the
@@ -283,6 +305,7 @@ struct Counters {
 struct EndpointHooks {
     allowed: Option<ddb_connector::input::Endpoint>,
     counters: Arc<Counters>,
+    max_response_body: usize,
 }
 
 impl EndpointHooks {
@@ -322,13 +345,29 @@ impl WasiHttpHooks for EndpointHooks {
             self.counters.denied.fetch_add(1, Ordering::Relaxed);
             return Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) });
         }
+        let limit = self.max_response_body;
         Box::new(async move {
-            use http_body_util::BodyExt;
+            use http_body_util::{BodyExt, Limited};
             let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
-            Ok((
-                response.map(BodyExt::boxed_unsync),
-                Box::new(io) as Box<dyn Future<Output = _> + Send>,
-            ))
+            let declared = response
+                .headers()
+                .get(http::header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+            if declared.is_some_and(|n| n > limit as u64) {
+                return Err(wasmtime_wasi_http::Error::HttpResponseBodySize(declared));
+            }
+            // A body without a length is cut at the limit as it streams.
+            let body = response.map(|body| {
+                Limited::new(body, limit)
+                    .map_err(move |e| match e.downcast::<wasmtime_wasi_http::Error>() {
+                        Ok(inner) => *inner,
+                        Err(_) => {
+                            wasmtime_wasi_http::Error::HttpResponseBodySize(Some(limit as u64))
+                        }
+                    })
+                    .boxed_unsync()
+            });
+            Ok((body, Box::new(io) as Box<dyn Future<Output = _> + Send>))
         })
     }
 }
@@ -372,6 +411,7 @@ mod tests {
                 r#"{"configuration": {"region": "us-east-1", "endpoint": "http://127.0.0.1:8000"}}"#,
             ),
             counters: Arc::default(),
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
         };
         assert!(hooks.allows(&"http://127.0.0.1:8000/".parse().unwrap()));
         for other in [
@@ -385,6 +425,7 @@ mod tests {
         let aws = EndpointHooks {
             allowed: endpoint_of_json(r#"{"configuration": {"region": "cn-north-1"}}"#),
             counters: Arc::default(),
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
         };
         assert!(
             aws.allows(
@@ -396,6 +437,7 @@ mod tests {
         let broken = EndpointHooks {
             allowed: endpoint_of_json("{not json"),
             counters: Arc::default(),
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
         };
         assert!(!broken.allows(&"http://127.0.0.1:8000/".parse().unwrap()));
     }
