@@ -92,3 +92,25 @@ start_dynalite() {
     export DDB_TEST_DYNALITE_ENDPOINT="http://127.0.0.1:$port"
     log "dynalite on $DDB_TEST_DYNALITE_ENDPOINT"
 }
+
+# A short, bounded cargo-fuzz run of each target (the long runs are by hand: see README).
+# cargo-fuzz needs the nightly toolchain, which this kind of machine ships but cannot fetch.
+fuzz_smoke() {
+    local seconds=${FUZZ_SECONDS:-20}
+    if ! rustup toolchain list | grep -q '^nightly'; then
+        log "fuzz smoke SKIPPED: no nightly toolchain on this machine"
+        return 0
+    fi
+    if ! command -v cargo-fuzz >/dev/null; then
+        log "installing cargo-fuzz"
+        cargo install cargo-fuzz --locked >&2
+    fi
+    for target in request_json response; do
+        log "fuzzing $target for ${seconds}s"
+        mkdir -p "$ROOT/fuzz/corpus/$target"
+        local seeds=()
+        [ "$target" = request_json ] && seeds=("$ROOT/tests/hostile")
+        (cd "$ROOT/fuzz" && cargo +nightly fuzz run -O "$target" "corpus/$target" "${seeds[@]}" -- \
+            -max_total_time="$seconds" -max_len=65536 >&2)
+    done
+}

@@ -16,7 +16,21 @@ start_moto
 start_dynalite
 
 log "unit and end-to-end tests"
-cargo test --workspace --no-fail-fast
+mkdir -p "$TOOLS/logs"
+TEST_LOG="$TOOLS/logs/tests.log"
+cargo test --workspace --no-fail-fast -- --nocapture 2>&1 | tee "$TEST_LOG"
+
+log "no secret in any test output"
+# Every secret the suites use; none may appear in what they printed.
+SECRETS=("$DDB_TEST_MOTO_SECRET_KEY" never-shown-secret definitely-the-wrong-secret-key cli-wrong-secret-0123456789
+         tenant-b-wrong-secret hostile-secret fault-secret dynalite-secret-key TOPSECRET)
+for secret in "${SECRETS[@]}"; do
+    if grep -qF -- "$secret" "$TEST_LOG"; then
+        log "a secret appears in the test output"; exit 1
+    fi
+done
+
+fuzz_smoke
 
 log "format and lints (host and guest)"
 cargo fmt --all -- --check
