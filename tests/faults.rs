@@ -186,7 +186,13 @@ async fn get_item(
     let result = invocation
         .result
         .map(|text| serde_json::from_str(&text).unwrap());
-    (result, started.elapsed())
+    let elapsed = started.elapsed();
+    // Every case, whatever the fault, ends within the call's bound (plus slack for a loaded machine).
+    assert!(
+        elapsed < Duration::from_millis(timeout_ms + 1500),
+        "{elapsed:?} past the {timeout_ms} ms bound"
+    );
+    (result, elapsed)
 }
 
 fn expect_item(result: Result<Value, ConnectorError>) {
@@ -287,6 +293,7 @@ async fn a_truncated_body_is_retried_then_reported() {
     let server = FaultServer::start(vec![Fault::Truncated(500), ok_answer()]).await;
     let (result, _) = get_item(&server, 5000).await;
     expect_item(result);
+    assert_eq!(server.requests(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -294,6 +301,7 @@ async fn a_wrong_crc32_is_retried_then_reported() {
     let bad = Fault::Answer(200, vec![("x-amz-crc32", "1".into())], ITEM.into());
     let server = FaultServer::start(vec![bad.clone(), ok_answer()]).await;
     expect_item(get_item(&server, 5000).await.0);
+    assert_eq!(server.requests(), 2);
     let server = FaultServer::start(vec![bad]).await;
     expect_error(
         get_item(&server, 5000).await.0,
