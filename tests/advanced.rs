@@ -254,6 +254,23 @@ async fn conditional_writes_and_update_expressions(server: Server) {
         run(&server, add(json!({}))).await,
         "ConditionalCheckFailedException",
     );
+    // The current item comes back with the failure when asked (moto; dynalite predates the option).
+    let failed = run(
+        &server,
+        add(json!({"returnValuesOnConditionCheckFailure": "ALL_OLD"})),
+    )
+    .await;
+    let error = expect_execution(failed, "ConditionalCheckFailedException");
+    if server.name == "moto" {
+        let ConnectorError::Execution { details, .. } = &error else {
+            unreachable!()
+        };
+        let item = details
+            .as_ref()
+            .and_then(|d| d.get("Item"))
+            .expect("the current item");
+        assert_eq!(item, &json!({"grp": {"S": "k"}, "n": {"N": "1"}}));
+    }
 
     // addItem with returnValues ALL_OLD returns the item it replaced.
     let replaced = ok(
