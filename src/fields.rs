@@ -300,7 +300,8 @@ pub fn check_key(
     Ok(key)
 }
 
-fn check_table_name(name: &str) -> Result<(), &'static str> {
+/// Checks a table name: 3 to 255 characters of a-z, A-Z, 0-9, `_`, `-`, `.`.
+pub fn check_table_name(name: &str) -> Result<(), &'static str> {
     let valid_chars = name
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));

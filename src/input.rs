@@ -1302,13 +1302,8 @@ fn batch_get(input: Fields, format: ValueFormat) -> Result<Vec<BatchGetTable>, C
             "expressionAttributeNames",
             "consistentRead",
         ])?;
-        let root = Map::from_iter([("t".to_string(), Value::String(table_name.clone()))]);
-        Fields::new(&root, &base).table_name("t").map_err(|_| {
-            ConnectorError::config(
-                &path,
-                "is not a valid table name (3 to 255 characters of a-z, A-Z, 0-9, '_', '-', '.')",
-            )
-        })?;
+        crate::fields::check_table_name(table_name)
+            .map_err(|m| ConnectorError::config(&path, m))?;
         let raw_keys = spec
             .list("keys")?
             .ok_or_else(|| spec.error("keys", "is required"))?;
@@ -1347,13 +1342,8 @@ fn batch_write(input: Fields, format: ValueFormat) -> Result<Vec<BatchWrite>, Co
     let mut writes = Vec::new();
     for (table_name, list) in &request_items {
         let path = format!("{base}.{table_name}");
-        let root = Map::from_iter([("t".to_string(), Value::String(table_name.clone()))]);
-        Fields::new(&root, &base).table_name("t").map_err(|_| {
-            ConnectorError::config(
-                &path,
-                "is not a valid table name (3 to 255 characters of a-z, A-Z, 0-9, '_', '-', '.')",
-            )
-        })?;
+        crate::fields::check_table_name(table_name)
+            .map_err(|m| ConnectorError::config(&path, m))?;
         let Value::Array(list) = list else {
             return Err(ConnectorError::config(
                 path,

@@ -574,74 +574,48 @@ fn batch_get<P: Platform>(
         set(&mut spec, "ConsistentRead", &table.consistent_read);
         spec
     };
-    let mut pending: Vec<(usize, Value)> = tables
+    let pending: Vec<(String, Value)> = tables
         .iter()
-        .enumerate()
-        .flat_map(|(t, table)| {
+        .flat_map(|table| {
             table
                 .keys
                 .iter()
-                .map(move |k| (t, Value::Object(k.clone())))
+                .map(|k| (table.table_name.clone(), Value::Object(k.clone())))
         })
         .collect();
     let mut responses: Map<String, Value> = tables
         .iter()
         .map(|t| (t.table_name.clone(), json!([])))
         .collect();
-    let mut round = 0;
-    while !pending.is_empty() && round <= BATCH_RETRY_ROUNDS {
-        if round > 0 {
-            client.backoff(round);
+    let left = in_rounds(client, pending, BATCH_GET_CHUNK, |client, chunk| {
+        let mut request_items = Map::new();
+        for (table, keys) in group_by_table(chunk.iter().cloned()) {
+            let spec = tables.iter().find(|t| t.table_name == table).map(options);
+            let mut spec = spec.unwrap_or_else(|| json!({}));
+            spec["Keys"] = keys;
+            request_items.insert(table, spec);
         }
-        round += 1;
+        let mut answer = client.call("BatchGetItem", &json!({ "RequestItems": request_items }))?;
+        if let Value::Object(found) = answer["Responses"].take() {
+            for (table, items) in found {
+                if let (Some(Value::Array(into)), Value::Array(items)) =
+                    (responses.get_mut(&table), items)
+                {
+                    into.extend(items.into_iter().map(|i| render_item(i, output)));
+                }
+            }
+        }
         let mut unprocessed = Vec::new();
-        for chunk in pending.chunks(BATCH_GET_CHUNK) {
-            let mut request_items = Map::new();
-            for (t, key) in chunk {
-                let entry = request_items
-                    .entry(tables[*t].table_name.clone())
-                    .or_insert_with(|| {
-                        let mut spec = options(&tables[*t]);
-                        spec["Keys"] = json!([]);
-                        spec
-                    });
-                entry["Keys"]
-                    .as_array_mut()
-                    .expect("Keys is a list")
-                    .push(key.clone());
-            }
-            let mut answer =
-                client.call("BatchGetItem", &json!({ "RequestItems": request_items }))?;
-            if let Value::Object(found) = answer["Responses"].take() {
-                for (table, items) in found {
-                    if let (Some(Value::Array(into)), Value::Array(items)) =
-                        (responses.get_mut(&table), items)
-                    {
-                        into.extend(items.into_iter().map(|i| render_item(i, output)));
-                    }
-                }
-            }
-            if let Value::Object(left) = answer["UnprocessedKeys"].take() {
-                for (table, mut spec) in left {
-                    let Some(t) = tables.iter().position(|x| x.table_name == table) else {
-                        continue;
-                    };
-                    if let Value::Array(keys) = spec["Keys"].take() {
-                        unprocessed.extend(keys.into_iter().map(|k| (t, k)));
-                    }
+        if let Value::Object(left) = answer["UnprocessedKeys"].take() {
+            for (table, mut spec) in left {
+                if let Value::Array(keys) = spec["Keys"].take() {
+                    unprocessed.extend(keys.into_iter().map(|k| (table.clone(), k)));
                 }
             }
         }
-        pending = unprocessed;
-    }
-    let mut unprocessed_keys = Map::new();
-    for (t, key) in pending {
-        let list = unprocessed_keys
-            .entry(tables[t].table_name.clone())
-            .or_insert_with(|| json!([]));
-        list.as_array_mut().expect("a list").push(key);
-    }
-    Ok(json!({ "responses": responses, "unprocessedKeys": unprocessed_keys }))
+        Ok(unprocessed)
+    })?;
+    Ok(json!({ "responses": responses, "unprocessedKeys": group_by_table(left) }))
 }
 
 /// Writes every put and delete, 25 per call, retrying `UnprocessedItems` with backoff; what
@@ -650,11 +624,44 @@ fn batch_write<P: Platform>(
     client: &mut Client<'_, P>,
     writes: &[BatchWrite],
 ) -> Result<Value, ConnectorError> {
-    let mut pending: Vec<(String, Value)> = writes
+    let pending: Vec<(String, Value)> = writes
         .iter()
         .map(|w| (w.table_name.clone(), w.request.clone()))
         .collect();
     let total = pending.len();
+    let left = in_rounds(client, pending, BATCH_WRITE_CHUNK, |client, chunk| {
+        let request_items = group_by_table(chunk.iter().cloned());
+        let mut answer =
+            client.call("BatchWriteItem", &json!({ "RequestItems": request_items }))?;
+        let mut unprocessed = Vec::new();
+        if let Value::Object(left) = answer["UnprocessedItems"].take() {
+            for (table, requests) in left {
+                if let Value::Array(requests) = requests {
+                    unprocessed.extend(requests.into_iter().map(|r| (table.clone(), r)));
+                }
+            }
+        }
+        Ok(unprocessed)
+    })?;
+    Ok(json!({
+        "processedCount": total - left.len(),
+        "unprocessedCount": left.len(),
+        "unprocessedItems": group_by_table(left),
+    }))
+}
+
+/// Sends `(table, entry)` pairs `chunk` at a time through `send`, which returns what DynamoDB
+/// left unprocessed; that is sent again after a backoff, for up to [`BATCH_RETRY_ROUNDS`]
+/// more rounds. Returns what is still unprocessed.
+fn in_rounds<'p, P: Platform>(
+    client: &mut Client<'p, P>,
+    mut pending: Vec<(String, Value)>,
+    chunk: usize,
+    mut send: impl FnMut(
+        &mut Client<'p, P>,
+        &[(String, Value)],
+    ) -> Result<Vec<(String, Value)>, ConnectorError>,
+) -> Result<Vec<(String, Value)>, ConnectorError> {
     let mut round = 0;
     while !pending.is_empty() && round <= BATCH_RETRY_ROUNDS {
         if round > 0 {
@@ -662,37 +669,22 @@ fn batch_write<P: Platform>(
         }
         round += 1;
         let mut unprocessed = Vec::new();
-        for chunk in pending.chunks(BATCH_WRITE_CHUNK) {
-            let mut request_items = Map::new();
-            for (table, request) in chunk {
-                let list = request_items
-                    .entry(table.clone())
-                    .or_insert_with(|| json!([]));
-                list.as_array_mut().expect("a list").push(request.clone());
-            }
-            let mut answer =
-                client.call("BatchWriteItem", &json!({ "RequestItems": request_items }))?;
-            if let Value::Object(left) = answer["UnprocessedItems"].take() {
-                for (table, requests) in left {
-                    if let Value::Array(requests) = requests {
-                        unprocessed.extend(requests.into_iter().map(|r| (table.clone(), r)));
-                    }
-                }
-            }
+        for part in pending.chunks(chunk) {
+            unprocessed.extend(send(client, part)?);
         }
         pending = unprocessed;
     }
-    let mut unprocessed_items = Map::new();
-    let unprocessed_count = pending.len();
-    for (table, request) in pending {
-        let list = unprocessed_items.entry(table).or_insert_with(|| json!([]));
-        list.as_array_mut().expect("a list").push(request);
+    Ok(pending)
+}
+
+/// `(table, entry)` pairs as `{"table": [entries]}`, in first-seen order.
+fn group_by_table(pairs: impl IntoIterator<Item = (String, Value)>) -> Map<String, Value> {
+    let mut grouped = Map::new();
+    for (table, entry) in pairs {
+        let list = grouped.entry(table).or_insert_with(|| json!([]));
+        list.as_array_mut().expect("a list").push(entry);
     }
-    Ok(json!({
-        "processedCount": total - unprocessed_count,
-        "unprocessedCount": unprocessed_count,
-        "unprocessedItems": unprocessed_items,
-    }))
+    grouped
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -932,5 +924,59 @@ mod tests {
         assert_eq!(&token[14..15], "4");
         assert!(matches!(&token[19..20], "8" | "9" | "a" | "b"), "{token}");
         assert_ne!(token, idempotency_token(&mut Fixed(8)));
+    }
+
+    #[test]
+    fn batch_writes_retry_unprocessed_items_and_report_what_remains() {
+        use crate::client::testing::{Scripted, answer};
+        let Operation::BatchWriteItems(writes) = operation(json!({
+            "operationGroup": "itemOperation", "itemOperation": "batchWriteItems",
+            "requestItems": {"orders": (0..30).map(|i| json!({"put": {"id": i}})).collect::<Vec<_>>()},
+        })) else {
+            panic!()
+        };
+        let left_one =
+            r#"{"UnprocessedItems":{"orders":[{"PutRequest":{"Item":{"id":{"N":"7"}}}}]}}"#;
+        let request = |p: &mut Scripted| {
+            let credentials = Credentials {
+                access_key: "AK".into(),
+                secret_key: "SK".into(),
+                session_token: None,
+            };
+            let endpoint = crate::input::parse_endpoint("http://127.0.0.1:9").unwrap();
+            let mut client = Client::new(
+                p,
+                credentials,
+                "us-east-1".into(),
+                endpoint,
+                Default::default(),
+            );
+            batch_write(&mut client, &writes)
+        };
+        // 30 writes: chunks of 25 and 5; one item comes back unprocessed, then goes through.
+        let mut p = Scripted::new(vec![
+            answer(200, &[], left_one),
+            answer(200, &[], "{}"),
+            answer(200, &[], "{}"),
+        ]);
+        let result = request(&mut p).unwrap();
+        assert_eq!(result["processedCount"], 30);
+        assert_eq!(p.sent.len(), 3);
+        let third: Value = serde_json::from_slice(&p.sent[2].0.body).unwrap();
+        assert_eq!(
+            third["RequestItems"]["orders"],
+            json!([{"PutRequest": {"Item": {"id": {"N": "7"}}}}])
+        );
+        // Unprocessed in every round: reported, never dropped.
+        let mut p = Scripted::new(vec![
+            answer(200, &[], left_one);
+            2 + BATCH_RETRY_ROUNDS as usize
+        ]);
+        let result = request(&mut p).unwrap();
+        assert_eq!(result["processedCount"], 29);
+        assert_eq!(
+            result["unprocessedItems"]["orders"],
+            json!([{"PutRequest": {"Item": {"id": {"N": "7"}}}}])
+        );
     }
 }
