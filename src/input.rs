@@ -467,6 +467,15 @@ const INPUT_COMMON: &[&str] = &[
     "waitTimeoutMs",
 ];
 
+/// Paging fields of scanTable and query (see [`Paging`]).
+const PAGING_FIELDS: &[&str] = &[
+    "limit",
+    "exclusiveStartKey",
+    "maxItems",
+    "maxPages",
+    "maxResultBytes",
+];
+
 const RETURN_VALUES: &[&str] = &["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"];
 
 /// Reads and checks a request given as JSON text.
@@ -762,23 +771,24 @@ fn parse_operation(input: Fields, format: ValueFormat) -> Result<Operation, Conn
             }
         }
         "scanTable" => {
-            allow(&[
-                "tableName",
-                "indexName",
-                "filterExpression",
-                "projectionExpression",
-                "expressionAttributeNames",
-                "expressionAttributeValues",
-                "consistentRead",
-                "segment",
-                "totalSegments",
-                "select",
-                "limit",
-                "exclusiveStartKey",
-                "maxItems",
-                "maxPages",
-                "maxResultBytes",
-            ])?;
+            allow(
+                &[
+                    &[
+                        "tableName",
+                        "indexName",
+                        "filterExpression",
+                        "projectionExpression",
+                        "expressionAttributeNames",
+                        "expressionAttributeValues",
+                        "consistentRead",
+                        "segment",
+                        "totalSegments",
+                        "select",
+                    ],
+                    PAGING_FIELDS,
+                ]
+                .concat(),
+            )?;
             let segment = match (
                 input.u64_in("segment", 0..=999_999)?,
                 input.u64_in("totalSegments", 1..=1_000_000)?,
@@ -810,23 +820,24 @@ fn parse_operation(input: Fields, format: ValueFormat) -> Result<Operation, Conn
             })
         }
         "query" => {
-            allow(&[
-                "tableName",
-                "indexName",
-                "keyConditionExpression",
-                "filterExpression",
-                "projectionExpression",
-                "expressionAttributeNames",
-                "expressionAttributeValues",
-                "scanIndexForward",
-                "consistentRead",
-                "select",
-                "limit",
-                "exclusiveStartKey",
-                "maxItems",
-                "maxPages",
-                "maxResultBytes",
-            ])?;
+            allow(
+                &[
+                    &[
+                        "tableName",
+                        "indexName",
+                        "keyConditionExpression",
+                        "filterExpression",
+                        "projectionExpression",
+                        "expressionAttributeNames",
+                        "expressionAttributeValues",
+                        "scanIndexForward",
+                        "consistentRead",
+                        "select",
+                    ],
+                    PAGING_FIELDS,
+                ]
+                .concat(),
+            )?;
             Operation::Query(Query {
                 table_name: table_name()?,
                 index_name: input.index_name("indexName")?,
