@@ -1,6 +1,6 @@
 //! The connector's three kinds of error, and how DynamoDB's error responses become one.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 /// Error codes that DynamoDB (and AWS in general) use for throttling; worth retrying.
 const THROTTLING_CODES: &[&str] = &[
@@ -151,7 +151,15 @@ impl std::error::Error for ConnectorError {}
 /// what stands in front of it (a proxy, or an IAM check as moto does) may answer XML or
 /// anything else, which still yields a code and a message.
 pub fn from_error_response(status: u16, request_id: Option<String>, body: &[u8]) -> ConnectorError {
-    let (code, message) = parse_error_body(status, body);
+    // The body is parsed once; both the code and the details come from that one value.
+    let json = match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Some(map),
+        _ => None,
+    };
+    let (code, message) = json
+        .as_ref()
+        .and_then(json_code_and_message)
+        .unwrap_or_else(|| parse_text_error(status, body));
     let retryable = status >= 500 || THROTTLING_CODES.contains(&code.as_str());
     ConnectorError::Execution {
         code,
@@ -160,15 +168,12 @@ pub fn from_error_response(status: u16, request_id: Option<String>, body: &[u8])
         request_id,
         retryable,
         attempts: 1,
-        details: error_details(body),
+        details: json.and_then(error_details),
     }
 }
 
 /// The members of a JSON error body besides its code and message.
-fn error_details(body: &[u8]) -> Option<Box<Value>> {
-    let Ok(Value::Object(mut map)) = serde_json::from_slice::<Value>(body) else {
-        return None;
-    };
+fn error_details(mut map: Map<String, Value>) -> Option<Box<Value>> {
     map.retain(|k, _| {
         !matches!(
             k.as_str(),
@@ -178,23 +183,25 @@ fn error_details(body: &[u8]) -> Option<Box<Value>> {
     (!map.is_empty()).then(|| Box::new(Value::Object(map)))
 }
 
-fn parse_error_body(status: u16, body: &[u8]) -> (String, String) {
+/// DynamoDB's `{"__type": "…#Code", "message": "…"}`; `None` when the body names no code.
+fn json_code_and_message(map: &Map<String, Value>) -> Option<(String, String)> {
+    let code = map
+        .get("__type")
+        .or_else(|| map.get("code"))
+        .or_else(|| map.get("Code"))
+        .and_then(Value::as_str)
+        .map(|t| t.rsplit('#').next().unwrap_or(t).to_string())?;
+    let message = ["message", "Message", "errorMessage"]
+        .iter()
+        .find_map(|k| map.get(*k).and_then(Value::as_str))
+        .unwrap_or_default()
+        .to_string();
+    Some((code, message))
+}
+
+/// A flat XML error (`<Code>`, `<Message>`), or whatever else the body says.
+fn parse_text_error(status: u16, body: &[u8]) -> (String, String) {
     let text = String::from_utf8_lossy(body);
-    if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) {
-        let code = map
-            .get("__type")
-            .or_else(|| map.get("code"))
-            .or_else(|| map.get("Code"))
-            .and_then(Value::as_str)
-            .map(|t| t.rsplit('#').next().unwrap_or(t).to_string());
-        let message = ["message", "Message", "errorMessage"]
-            .iter()
-            .find_map(|k| map.get(*k).and_then(Value::as_str))
-            .map(str::to_string);
-        if let Some(code) = code {
-            return (code, message.unwrap_or_default());
-        }
-    }
     if let Some(code) = xml_element(&text, "Code") {
         let message = xml_element(&text, "Message").unwrap_or_default();
         return (code, message);

@@ -131,16 +131,9 @@ impl<'a> Fields<'a> {
 
     /// An optional map: an object, or a string holding one.
     pub fn map(&self, key: &str) -> Result<Option<Map<String, Value>>, ConnectorError> {
-        match self.map.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Object(inner)) => Ok(Some(inner.clone())),
-            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-            Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
-                Ok(Value::Object(inner)) => Ok(Some(inner)),
-                Ok(_) => Err(self.error(key, "must be a JSON object")),
-                Err(e) => Err(self.error(key, format!("is not valid JSON: {e}"))),
-            },
-            Some(_) => Err(self.error(key, "must be a JSON object")),
+        match self.structured(key, "object", Value::is_object)? {
+            Some(Value::Object(inner)) => Ok(Some(inner)),
+            _ => Ok(None),
         }
     }
 
@@ -151,16 +144,31 @@ impl<'a> Fields<'a> {
 
     /// An optional list: an array, or a string holding one.
     pub fn list(&self, key: &str) -> Result<Option<Vec<Value>>, ConnectorError> {
+        match self.structured(key, "array", Value::is_array)? {
+            Some(Value::Array(items)) => Ok(Some(items)),
+            _ => Ok(None),
+        }
+    }
+
+    /// A JSON `kind` (object or array) given as itself or as a string holding it; blank
+    /// strings count as absent.
+    fn structured(
+        &self,
+        key: &str,
+        kind: &str,
+        is_kind: fn(&Value) -> bool,
+    ) -> Result<Option<Value>, ConnectorError> {
+        let wrong = || self.error(key, format!("must be a JSON {kind}"));
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::Array(items)) => Ok(Some(items.clone())),
+            Some(value) if is_kind(value) => Ok(Some(value.clone())),
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
             Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
-                Ok(Value::Array(items)) => Ok(Some(items)),
-                Ok(_) => Err(self.error(key, "must be a JSON array")),
+                Ok(value) if is_kind(&value) => Ok(Some(value)),
+                Ok(_) => Err(wrong()),
                 Err(e) => Err(self.error(key, format!("is not valid JSON: {e}"))),
             },
-            Some(_) => Err(self.error(key, "must be a JSON array")),
+            Some(_) => Err(wrong()),
         }
     }
 
