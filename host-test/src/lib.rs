@@ -3,19 +3,31 @@
 //! It loads the component once, and runs each invocation in a fresh [`Store`] that holds
 //! exactly what the connector may use: outgoing HTTP to the request's own endpoint and no
 //! other, clocks, random, and the tenant's environment (its credentials chain). No files,
-//! no sockets, no inherited stdio. Memory is capped per invocation.
+//! no sockets, no inherited stdio. Memory and CPU are capped per invocation.
+//!
+//! Speed comes from what invocations share, never from sharing a sandbox: the compiled
+//! component (optionally cached on disk as a precompiled artifact), the pre-linked
+//! `InstancePre`, the pooling allocator's reserved slots, and a pool of keep-alive
+//! connections ([`connection_pool`]).
 
-use std::path::Path;
+pub mod connection_pool;
+
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use tokio::sync::Semaphore;
 use wasmtime::component::{Component, Linker, ResourceTable};
 use wasmtime::error::Context as _;
-use wasmtime::{Config, Engine, Store, StoreLimits, StoreLimitsBuilder};
+use wasmtime::{
+    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, ResourceLimiter, Store,
+    StoreLimits, StoreLimitsBuilder,
+};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
 
+pub use connection_pool::{ConnectionPool, PoolConfig};
 pub use ddb_connector::ConnectorError;
 
 mod bindings {
@@ -45,6 +57,8 @@ pub const DEFAULT_FUEL: u64 = 5_000_000_000;
 pub const DEFAULT_MAX_RESPONSE_BODY: usize = 16 << 20;
 /// Default cap on the in-memory size of one wasi:http fields (headers) resource.
 pub const DEFAULT_MAX_FIELDS_SIZE: usize = 64 << 10;
+/// Default number of invocations that run at once; more wait for a slot.
+pub const DEFAULT_MAX_CONCURRENT_INVOCATIONS: u32 = 256;
 /// Bytes of guest stderr kept for diagnostics.
 const STDERR_CAPACITY: usize = 16 << 10;
 
@@ -59,6 +73,20 @@ pub struct HostConfig {
     pub max_response_body: usize,
     /// Cap on one wasi:http fields resource (headers), in bytes of its in-memory form.
     pub max_fields_size: usize,
+    /// Invocations running at once; more wait. With the pooling allocator this is also the
+    /// number of instance slots reserved up front.
+    pub max_concurrent_invocations: u32,
+    /// Instantiate from pre-reserved slots (wasmtime's pooling allocator) instead of mapping
+    /// fresh memory for every invocation.
+    pub pooling_allocator: bool,
+    /// Reuse keep-alive connections across invocations; `None` opens one connection per
+    /// request (wasmtime-wasi-http's default sender).
+    pub connection_pool: Option<PoolConfig>,
+    /// A directory for precompiled components (`.cwasm`), keyed by the component's bytes and
+    /// the engine's configuration: the second load skips compilation. The directory must be the
+    /// host's own: what it holds is loaded as native code, mapped from the file (artifacts are
+    /// only ever replaced by rename, never rewritten in place).
+    pub compiled_cache: Option<PathBuf>,
 }
 
 impl Default for HostConfig {
@@ -68,7 +96,45 @@ impl Default for HostConfig {
             fuel: DEFAULT_FUEL,
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
             max_fields_size: DEFAULT_MAX_FIELDS_SIZE,
+            max_concurrent_invocations: DEFAULT_MAX_CONCURRENT_INVOCATIONS,
+            pooling_allocator: true,
+            connection_pool: Some(PoolConfig::default()),
+            compiled_cache: None,
         }
+    }
+}
+
+impl HostConfig {
+    /// The unpooled host: on-demand allocation and one connection per request. Kept to
+    /// measure what pooling buys, and for hosts that cannot reserve address space up front.
+    pub fn unpooled() -> Self {
+        Self {
+            pooling_allocator: false,
+            connection_pool: None,
+            ..Self::default()
+        }
+    }
+
+    /// The engine configuration these settings need.
+    pub fn engine_config(&self) -> Config {
+        let mut config = Config::new();
+        // Fuel caps each invocation's CPU: a guest in a loop traps instead of holding a thread.
+        config.consume_fuel(true);
+        if self.pooling_allocator {
+            let slots = self.max_concurrent_invocations;
+            let mut pooling = PoolingAllocationConfig::default();
+            // A connector component holds one component instance of a few core instances,
+            // one memory and a couple of tables; room for a little more than that per slot.
+            pooling
+                .total_component_instances(slots)
+                .total_core_instances(slots * 8)
+                .total_memories(slots * 2)
+                .total_tables(slots * 4)
+                .total_stacks(slots)
+                .max_memory_size(self.memory_limit);
+            config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling));
+        }
+        config
     }
 }
 
@@ -88,6 +154,10 @@ pub struct Invocation<T> {
     pub http_requests: u32,
     /// HTTP requests the host refused because they went elsewhere than the endpoint.
     pub denied_requests: u32,
+    /// The largest the guest's linear memory grew to, in bytes.
+    pub memory_high_water: usize,
+    /// Fuel the invocation used: about one unit per wasm instruction run.
+    pub fuel_consumed: u64,
 }
 
 /// The loaded component, ready to be instantiated once per invocation.
@@ -95,19 +165,26 @@ pub struct ConnectorHost {
     engine: Engine,
     pre: DynamodbConnectorPre<InvocationState>,
     config: HostConfig,
+    slots: Semaphore,
+    pool: Option<Arc<ConnectionPool>>,
 }
 
 impl ConnectorHost {
-    /// Loads the component from a `.wasm` file.
+    /// Loads the component from a `.wasm` file, through the compiled cache when the
+    /// configuration names one.
     pub fn from_file(path: impl AsRef<Path>, config: HostConfig) -> wasmtime::Result<Self> {
         let path = path.as_ref();
-        let engine = Engine::new(&engine_config())?;
-        let component = Component::from_file(&engine, path)
-            .with_context(|| format!("loading the component {}", path.display()))?;
+        let engine = Engine::new(&config.engine_config())?;
+        let component = match &config.compiled_cache {
+            Some(cache) => load_cached(&engine, path, cache)?,
+            None => Component::from_file(&engine, path)
+                .with_context(|| format!("loading the component {}", path.display()))?,
+        };
         Self::from_component(engine, component, config)
     }
 
-    /// Uses an already compiled component.
+    /// Uses an already compiled component. The engine must have been made from
+    /// [`HostConfig::engine_config`] of the same `config`.
     pub fn from_component(
         engine: Engine,
         component: Component,
@@ -122,6 +199,8 @@ impl ConnectorHost {
         Ok(Self {
             engine,
             pre,
+            slots: Semaphore::new(config.max_concurrent_invocations as usize),
+            pool: config.connection_pool.clone().map(ConnectionPool::new),
             config,
         })
     }
@@ -129,6 +208,11 @@ impl ConnectorHost {
     /// The engine, for precompiling or loading more components.
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// The shared connection pool, when connections are reused.
+    pub fn connection_pool(&self) -> Option<&Arc<ConnectionPool>> {
+        self.pool.as_ref()
     }
 
     /// The names of the interfaces the component imports: what it asks of its sandbox.
@@ -179,15 +263,20 @@ impl ConnectorHost {
         .await
     }
 
-    async fn invoke<T>(
+    /// Creates a fresh sandbox and instantiates the component in it, without calling it: the
+    /// per-invocation setup cost alone (for benchmarks). Returns the memory high-water.
+    pub async fn instantiate_only(&self, tenant: &Tenant) -> wasmtime::Result<usize> {
+        let _slot = self.slots.acquire().await?;
+        let (mut store, _, _) = self.new_store(None, tenant)?;
+        self.pre.instantiate_async(&mut store).await?;
+        Ok(store.data().limits.memory_high_water)
+    }
+
+    fn new_store(
         &self,
         allowed: Option<ddb_connector::input::Endpoint>,
         tenant: &Tenant,
-        call: impl AsyncFnOnce(
-            &DynamodbConnector,
-            &mut Store<InvocationState>,
-        ) -> wasmtime::Result<Result<T, ConnectorError>>,
-    ) -> wasmtime::Result<Invocation<T>> {
+    ) -> wasmtime::Result<(Store<InvocationState>, MemoryOutputPipe, Arc<Counters>)> {
         let stderr = MemoryOutputPipe::new(STDERR_CAPACITY);
         let wasi = WasiCtx::builder()
             .envs(&tenant.env)
@@ -207,18 +296,36 @@ impl ConnectorHost {
                 allowed,
                 counters: counters.clone(),
                 max_response_body: self.config.max_response_body,
+                pool: self.pool.clone(),
             },
-            limits: StoreLimitsBuilder::new()
-                .memory_size(self.config.memory_limit)
-                .trap_on_grow_failure(true)
-                .instances(4)
-                .tables(16)
-                .memories(4)
-                .build(),
+            limits: InvocationLimits {
+                limits: StoreLimitsBuilder::new()
+                    .memory_size(self.config.memory_limit)
+                    .trap_on_grow_failure(true)
+                    .instances(4)
+                    .tables(16)
+                    .memories(4)
+                    .build(),
+                memory_high_water: 0,
+            },
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limits);
         store.set_fuel(self.config.fuel)?;
+        Ok((store, stderr, counters))
+    }
+
+    async fn invoke<T>(
+        &self,
+        allowed: Option<ddb_connector::input::Endpoint>,
+        tenant: &Tenant,
+        call: impl AsyncFnOnce(
+            &DynamodbConnector,
+            &mut Store<InvocationState>,
+        ) -> wasmtime::Result<Result<T, ConnectorError>>,
+    ) -> wasmtime::Result<Invocation<T>> {
+        let _slot = self.slots.acquire().await?;
+        let (mut store, stderr, counters) = self.new_store(allowed, tenant)?;
         let outcome = async {
             let connector = self.pre.instantiate_async(&mut store).await?;
             call(&connector, &mut store).await
@@ -238,25 +345,78 @@ impl ConnectorHost {
             result,
             http_requests: counters.sent.load(Ordering::Relaxed),
             denied_requests: counters.denied.load(Ordering::Relaxed),
+            memory_high_water: store.data().limits.memory_high_water,
+            fuel_consumed: self.config.fuel - store.get_fuel().unwrap_or(0),
         })
     }
 }
 
-fn engine_config() -> Config {
-    let mut config = Config::new();
-    // Fuel caps each invocation's CPU: a guest in a loop traps instead of holding a thread.
-    config.consume_fuel(true);
-    config
+/// Loads `path` through the cache directory: a precompiled artifact named by the hash of the
+/// component's bytes and of the engine's compatibility settings, made on first use.
+fn load_cached(engine: &Engine, path: &Path, cache: &Path) -> wasmtime::Result<Component> {
+    use sha2::Digest as _;
+    use std::hash::{Hash as _, Hasher};
+
+    /// Feeds what `Hash` writes into SHA-256: a key stable across processes and builds.
+    struct Sha256Hasher(sha2::Sha256);
+    impl Hasher for Sha256Hasher {
+        fn write(&mut self, bytes: &[u8]) {
+            self.0.update(bytes);
+        }
+        fn finish(&self) -> u64 {
+            0
+        }
+    }
+
+    let wasm =
+        std::fs::read(path).with_context(|| format!("reading the component {}", path.display()))?;
+    let mut hasher = Sha256Hasher(sha2::Sha256::new());
+    engine.precompile_compatibility_hash().hash(&mut hasher);
+    hasher.write(&wasm);
+    let key: String = hasher
+        .0
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let artifact = cache.join(format!("{key}.cwasm"));
+    if artifact.exists() {
+        // SAFETY: the artifact was written by `precompile_component` of an engine with the same
+        // compatibility hash, into the host's own cache directory; wasmtime also checks its
+        // header and refuses an artifact of another configuration.
+        match unsafe { Component::deserialize_file(engine, &artifact) } {
+            Ok(component) => return Ok(component),
+            // A damaged or foreign artifact is rebuilt below.
+            Err(_) => std::fs::remove_file(&artifact).ok().unwrap_or(()),
+        }
+    }
+    let compiled = engine.precompile_component(&wasm)?;
+    std::fs::create_dir_all(cache)
+        .with_context(|| format!("creating the cache directory {}", cache.display()))?;
+    // Written aside and renamed, so a concurrent loader never sees half an artifact.
+    let partial = cache.join(format!("{key}.{}.partial", std::process::id()));
+    std::fs::write(&partial, &compiled)
+        .with_context(|| format!("writing {}", partial.display()))?;
+    std::fs::rename(&partial, &artifact)
+        .with_context(|| format!("writing {}", artifact.display()))?;
+    // SAFETY: just written by this engine's `precompile_component`.
+    unsafe { Component::deserialize(engine, &compiled) }
 }
 
 /// Where a JSON request will send to, by the connector's own rules; `None` when the
-/// request is too broken to say, and then nothing is allowed.
+/// request is too broken to say, and then nothing is allowed. Reads only `configuration` and
+/// `authentication`: the rest (the items) is skipped without being built.
 fn endpoint_of_json(request: &str) -> Option<ddb_connector::input::Endpoint> {
-    let value: serde_json::Value = serde_json::from_str(request).ok()?;
-    let config = value.get("configuration")?;
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        configuration: Option<serde_json::Value>,
+        authentication: Option<serde_json::Value>,
+    }
+    let probe: Probe = serde_json::from_str(request).ok()?;
+    let config = probe.configuration?;
     let region = config
         .get("region")
-        .or_else(|| value.get("authentication")?.get("region"))
+        .or_else(|| probe.authentication.as_ref()?.get("region"))
         .and_then(|r| r.as_str())
         .unwrap_or_default();
     endpoint_of(region, config.get("endpoint").and_then(|e| e.as_str()))
@@ -306,6 +466,7 @@ struct EndpointHooks {
     allowed: Option<ddb_connector::input::Endpoint>,
     counters: Arc<Counters>,
     max_response_body: usize,
+    pool: Option<Arc<ConnectionPool>>,
 }
 
 impl EndpointHooks {
@@ -346,9 +507,18 @@ impl WasiHttpHooks for EndpointHooks {
             return Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) });
         }
         let limit = self.max_response_body;
+        let pool = self.pool.clone();
         Box::new(async move {
             use http_body_util::{BodyExt, Limited};
-            let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
+            let (response, io) = match pool {
+                Some(pool) => pool.send(request, options).await?,
+                None => {
+                    let (response, io) =
+                        wasmtime_wasi_http::default_send_request(request, options).await?;
+                    let io: Box<dyn Future<Output = _> + Send> = Box::new(io);
+                    (response.map(BodyExt::boxed_unsync), io)
+                }
+            };
             let declared = response
                 .headers()
                 .get(http::header::CONTENT_LENGTH)
@@ -367,7 +537,7 @@ impl WasiHttpHooks for EndpointHooks {
                     })
                     .boxed_unsync()
             });
-            Ok((body, Box::new(io) as Box<dyn Future<Output = _> + Send>))
+            Ok((body, io))
         })
     }
 }
@@ -378,7 +548,57 @@ struct InvocationState {
     http: WasiHttpCtx,
     table: ResourceTable,
     hooks: EndpointHooks,
+    limits: InvocationLimits,
+}
+
+/// The store's limits, recording how large the guest's memory grew.
+struct InvocationLimits {
     limits: StoreLimits,
+    memory_high_water: usize,
+}
+
+impl ResourceLimiter for InvocationLimits {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        let allowed = self.limits.memory_growing(current, desired, maximum)?;
+        if allowed {
+            self.memory_high_water = self.memory_high_water.max(desired);
+        }
+        Ok(allowed)
+    }
+
+    fn memory_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.limits.memory_grow_failed(error)
+    }
+
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        self.limits.table_growing(current, desired, maximum)
+    }
+
+    fn table_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.limits.table_grow_failed(error)
+    }
+
+    fn instances(&self) -> usize {
+        self.limits.instances()
+    }
+
+    fn tables(&self) -> usize {
+        self.limits.tables()
+    }
+
+    fn memories(&self) -> usize {
+        self.limits.memories()
+    }
 }
 
 impl WasiView for InvocationState {
@@ -412,6 +632,7 @@ mod tests {
             ),
             counters: Arc::default(),
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+            pool: None,
         };
         assert!(hooks.allows(&"http://127.0.0.1:8000/".parse().unwrap()));
         for other in [
@@ -426,6 +647,7 @@ mod tests {
             allowed: endpoint_of_json(r#"{"configuration": {"region": "cn-north-1"}}"#),
             counters: Arc::default(),
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+            pool: None,
         };
         assert!(
             aws.allows(
@@ -438,6 +660,7 @@ mod tests {
             allowed: endpoint_of_json("{not json"),
             counters: Arc::default(),
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+            pool: None,
         };
         assert!(!broken.allows(&"http://127.0.0.1:8000/".parse().unwrap()));
     }

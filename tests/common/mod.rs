@@ -44,20 +44,28 @@ pub fn dynalite() -> Server {
     }
 }
 
-/// The component, compiled once per test binary.
+/// Where `scripts/test.sh` built the component.
+pub fn component_path() -> String {
+    std::env::var("DDB_CONNECTOR_COMPONENT").unwrap_or_else(|_| {
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/target/wasm32-wasip2/release/ddb_connector.wasm"
+        )
+        .to_string()
+    })
+}
+
+/// Loads the component into a host of `config`.
+pub fn load(config: HostConfig) -> ConnectorHost {
+    let path = component_path();
+    ConnectorHost::from_file(&path, config)
+        .unwrap_or_else(|e| panic!("cannot load {path} (build it with scripts/test.sh): {e:#}"))
+}
+
+/// The component in the default (pooled) host, compiled once per test binary.
 pub fn host() -> &'static ConnectorHost {
     static HOST: OnceLock<ConnectorHost> = OnceLock::new();
-    HOST.get_or_init(|| {
-        let path = std::env::var("DDB_CONNECTOR_COMPONENT").unwrap_or_else(|_| {
-            concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/target/wasm32-wasip2/release/ddb_connector.wasm"
-            )
-            .to_string()
-        });
-        ConnectorHost::from_file(&path, HostConfig::default())
-            .unwrap_or_else(|e| panic!("cannot load {path} (build it with scripts/test.sh): {e:#}"))
-    })
+    HOST.get_or_init(|| load(HostConfig::default()))
 }
 
 /// A table name no other test uses.
