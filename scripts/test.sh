@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing (wasm target, moto, dynalite), builds the
 # component, starts moto (signatures verified) and dynalite on loopback, runs the unit and
-# end-to-end tests and the lints, and stops the servers.
+# end-to-end tests, a smoke run of the benchmark harness and the lints, and stops the servers.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -31,6 +31,10 @@ for secret in "${SECRETS[@]}"; do
 done
 
 fuzz_smoke
+
+log "benchmark harness smoke (every peer, a few calls; not a measurement)"
+"$ROOT/scripts/bench.sh" --quick
+
 
 log "format and lints (host and guest)"
 cargo fmt --all -- --check

@@ -1,0 +1,118 @@
+//! A DynamoDB stand-in that answers from memory: fixed answers for GetItem and PutItem, and a
+//! generated table for Scan. It costs next to nothing per request, so what is measured is the
+//! client. HTTP/1.1 keep-alive, `x-amz-crc32` on every body, as DynamoDB sends them.
+
+use std::convert::Infallible;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::{Request, Response};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+
+/// The partition key every benchmark call reads and writes.
+pub const KEY: &str = "k1";
+/// Items a scan table holds when its name does not say (`scan-<count>` says).
+const DEFAULT_SCAN_ITEMS: u64 = 100_000;
+/// Items in one scan page when the request gives no `Limit` (about 1 MB, as DynamoDB pages).
+const SCAN_PAGE: u64 = 10_000;
+
+/// The 1 KB item of the GetItem and PutItem calls, as plain JSON.
+pub fn item_plain() -> Value {
+    json!({"id": KEY, "n": 42, "flag": true, "payload": "x".repeat(960)})
+}
+
+/// The same item in DynamoDB's typed JSON.
+pub fn item_typed() -> Value {
+    json!({
+        "id": {"S": KEY},
+        "n": {"N": "42"},
+        "flag": {"BOOL": true},
+        "payload": {"S": "x".repeat(960)},
+    })
+}
+
+/// Serves on `listener` until the process ends.
+pub async fn serve(listener: TcpListener) {
+    let get_item = Bytes::from(json!({"Item": item_typed()}).to_string());
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        stream.set_nodelay(true).ok();
+        let get_item = get_item.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |request| {
+                let get_item = get_item.clone();
+                async move { Ok::<_, Infallible>(answer(request, get_item).await) }
+            });
+            hyper::server::conn::http1::Builder::new()
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .await
+                .ok();
+        });
+    }
+}
+
+async fn answer(request: Request<hyper::body::Incoming>, get_item: Bytes) -> Response<Full<Bytes>> {
+    let target = request
+        .headers()
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let body = match request.into_body().collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => return reply(400, Bytes::from_static(b"{}")),
+    };
+    match target.strip_prefix("DynamoDB_20120810.") {
+        Some("GetItem") => reply(200, get_item),
+        Some("PutItem") => reply(200, Bytes::from_static(b"{}")),
+        Some("Scan") => reply(200, Bytes::from(scan_page(&body).to_string())),
+        _ => reply(
+            400,
+            Bytes::from(
+                json!({"__type": "com.amazonaws.dynamodb.v20120810#UnknownOperationException",
+                       "message": format!("the canned server does not answer {target:?}")})
+                .to_string(),
+            ),
+        ),
+    }
+}
+
+/// One page of the table `scan-<count>`: items `id` 0..count, each about 100 bytes.
+fn scan_page(body: &[u8]) -> Value {
+    let request: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let total = request["TableName"]
+        .as_str()
+        .and_then(|name| name.strip_prefix("scan-")?.parse().ok())
+        .unwrap_or(DEFAULT_SCAN_ITEMS);
+    let start = request["ExclusiveStartKey"]["id"]["N"]
+        .as_str()
+        .and_then(|n| n.parse::<u64>().ok())
+        .map_or(0, |last| last + 1);
+    let limit = request["Limit"].as_u64().unwrap_or(SCAN_PAGE);
+    let end = total.min(start + limit);
+    let items: Vec<Value> = (start..end)
+        .map(|i| json!({"id": {"N": i.to_string()}, "payload": {"S": format!("{i:0>80}")}}))
+        .collect();
+    let mut page = json!({"Items": items, "Count": end - start, "ScannedCount": end - start});
+    if end < total {
+        page["LastEvaluatedKey"] = json!({"id": {"N": (end - 1).to_string()}});
+    }
+    page
+}
+
+fn reply(status: u16, body: Bytes) -> Response<Full<Bytes>> {
+    let crc = crc32fast::hash(&body);
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/x-amz-json-1.0")
+        .header(
+            "x-amzn-requestid",
+            "CANNED0000000000000000000000000000000000000000000000",
+        )
+        .header("x-amz-crc32", crc.to_string())
+        .body(Full::new(body))
+        .expect("a valid response")
+}

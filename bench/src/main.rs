@@ -1,0 +1,575 @@
+//! `ddb-bench`: the connector component against the AWS SDKs, in one run.
+//!
+//! ```text
+//! ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR]
+//! ddb-bench serve
+//! ddb-bench core [CALLS]
+//! ```
+//! `run` starts the canned-response server (`serve`, a child process, so its CPU is not counted
+//! as the client's) and measures, against it: this component in the pooled and in the unpooled
+//! host, aws-sdk-dynamodb built for wasm32-wasip2 in the same host (`--sdk-component`), the native
+//! aws-sdk-dynamodb, and boto3 (`--python`, a Python with boto3). With `--moto` it also measures
+//! against moto (`DDB_TEST_MOTO_*`, as `scripts/env.sh` exports them): server-bound numbers.
+//! The report goes to stdout and to `DIR/report.md`; `--quick` is a smoke run of every path.
+//! `scripts/bench.sh` builds everything and runs it.
+
+mod canned_server;
+mod core;
+mod measure;
+mod peers;
+mod report;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ddb_connector_host::{ConnectorHost, HostConfig, Tenant};
+use serde_json::{Value, json};
+use tokio::runtime::Runtime;
+
+use measure::{Latency, latency, percentile, throughput};
+use peers::{Op, Peer, Target};
+use report::Report;
+
+/// Concurrency levels of the throughput runs.
+const CONCURRENCY: [usize; 3] = [1, 8, 64];
+
+/// How much to measure.
+#[derive(Debug, Clone, Copy)]
+struct Plan {
+    warmup: usize,
+    calls: usize,
+    throughput_for: Duration,
+    instantiations: usize,
+    cold_starts: usize,
+    scan_items: u64,
+    moto_calls: usize,
+}
+
+impl Plan {
+    const FULL: Plan = Plan {
+        warmup: 300,
+        calls: 3000,
+        throughput_for: Duration::from_secs(3),
+        instantiations: 5000,
+        cold_starts: 30,
+        scan_items: 100_000,
+        moto_calls: 300,
+    };
+    const QUICK: Plan = Plan {
+        warmup: 5,
+        calls: 30,
+        throughput_for: Duration::from_millis(200),
+        instantiations: 30,
+        cold_starts: 2,
+        scan_items: 2_000,
+        moto_calls: 10,
+    };
+}
+
+struct Args {
+    plan: Plan,
+    quick: bool,
+    component: PathBuf,
+    sdk_component: Option<PathBuf>,
+    python: Option<PathBuf>,
+    moto: bool,
+    out: PathBuf,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut args = Args {
+        plan: Plan::FULL,
+        quick: false,
+        component: root.join("target/wasm32-wasip2/release/ddb_connector.wasm"),
+        sdk_component: None,
+        python: None,
+        moto: false,
+        out: root.join("target/bench"),
+    };
+    let mut given = std::env::args().skip(2);
+    while let Some(arg) = given.next() {
+        let mut value = |name: &str| {
+            given
+                .next()
+                .map(PathBuf::from)
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match arg.as_str() {
+            "--quick" => {
+                args.plan = Plan::QUICK;
+                args.quick = true;
+            }
+            "--component" => args.component = value("--component")?,
+            "--sdk-component" => args.sdk_component = Some(value("--sdk-component")?),
+            "--python" => args.python = Some(value("--python")?),
+            "--moto" => args.moto = true,
+            "--out" => args.out = value("--out")?,
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    Ok(args)
+}
+
+fn main() -> std::process::ExitCode {
+    let result = match std::env::args().nth(1).as_deref() {
+        Some("serve") => serve(),
+        Some("run") => parse_args().and_then(|args| run(&args)),
+        Some("core") => core_only(),
+        _ => Err("usage: ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR] | ddb-bench serve".into()),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ddb-bench: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// `ddb-bench core [CALLS]`: the connector's core alone, natively.
+fn core_only() -> Result<(), String> {
+    let calls = std::env::args()
+        .nth(2)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(20_000);
+    for op in Op::ALL {
+        let mean = core::per_call(op, calls)?;
+        println!(
+            "{} native core: {:.1} µs/call",
+            op.name(),
+            mean.as_secs_f64() * 1e6
+        );
+    }
+    Ok(())
+}
+
+/// The canned server: prints its port, serves until killed. One thread, so on two cores the
+/// client keeps the other.
+fn serve() -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| e.to_string())?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        println!("{port}");
+        canned_server::serve(listener).await;
+        Ok(())
+    })
+}
+
+/// The canned server child process; killed when dropped.
+struct Server(Child, u16);
+
+impl Server {
+    fn start() -> Result<Self, String> {
+        use std::io::BufRead as _;
+        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        let mut child = Command::new(exe)
+            .arg("serve")
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("starting the canned server: {e}"))?;
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("piped"))
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
+        let port = line
+            .trim()
+            .parse()
+            .map_err(|_| format!("the canned server said {line:?}"))?;
+        Ok(Server(child, port))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}
+
+fn current_thread() -> Result<Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+fn two_workers() -> Result<Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// The peers made inside a runtime (SDK clients hold connections spawned on it).
+type PeerMaker<'a> = Box<dyn Fn() -> Result<Arc<Peer>, String> + 'a>;
+
+fn run(args: &Args) -> Result<(), String> {
+    let plan = args.plan;
+    std::fs::create_dir_all(&args.out).map_err(|e| e.to_string())?;
+    let mut report = Report::new(args.quick);
+    let server = Server::start()?;
+    let canned = Target {
+        endpoint: format!("http://127.0.0.1:{}", server.1),
+        access_key: "AKIDBENCHMARK".into(),
+        secret_key: "benchmark-secret".into(),
+        table: "bench".into(),
+    };
+
+    let cache = Some(args.out.join("compiled"));
+    let load = |path: &Path, config: HostConfig| -> Result<Arc<ConnectorHost>, String> {
+        ConnectorHost::from_file(
+            path,
+            HostConfig {
+                compiled_cache: cache.clone(),
+                ..config
+            },
+        )
+        .map(Arc::new)
+        .map_err(|e| format!("loading {}: {e:#}", path.display()))
+    };
+    let ours_pooled = load(&args.component, HostConfig::default())?;
+    let ours_unpooled = load(&args.component, HostConfig::unpooled())?;
+    let sdk_wasm = match &args.sdk_component {
+        Some(path) => Some(load(path, HostConfig::default())?),
+        None => None,
+    };
+
+    let mut peers: Vec<(&str, PeerMaker)> = vec![
+        ("this component, pooled host", {
+            let host = ours_pooled.clone();
+            let target = canned.clone();
+            Box::new(move || Ok(Arc::new(Peer::component(host.clone(), &target))))
+        }),
+        ("this component, unpooled host", {
+            let host = ours_unpooled.clone();
+            let target = canned.clone();
+            Box::new(move || Ok(Arc::new(Peer::component(host.clone(), &target))))
+        }),
+        ("aws-sdk-dynamodb, native", {
+            let target = canned.clone();
+            Box::new(move || Ok(Arc::new(Peer::native_sdk(&target))))
+        }),
+    ];
+    if let Some(host) = &sdk_wasm {
+        let host = host.clone();
+        let target = canned.clone();
+        peers.push((
+            "aws-sdk-dynamodb on wasip2, pooled host",
+            Box::new(move || Ok(Arc::new(Peer::component(host.clone(), &target)))),
+        ));
+    }
+
+    // Per-call latency, one call at a time, on a current-thread runtime.
+    for (name, make) in &peers {
+        let runtime = current_thread()?;
+        for op in Op::ALL {
+            let measured = runtime.block_on(async {
+                let peer = make()?;
+                let first = peer.call(op).await?;
+                let latency = latency(plan.warmup, plan.calls, || {
+                    let peer = peer.clone();
+                    async move { peer.call(op).await.map(|_| ()) }
+                })
+                .await?;
+                Ok::<_, String>((latency, first))
+            });
+            let (latency, first) = measured.map_err(|e| format!("{name} {}: {e}", op.name()))?;
+            eprintln!("{name} {}: {latency:?}", op.name());
+            report.latency(name, op, latency, first);
+        }
+    }
+
+    // Throughput at each concurrency, on two worker threads.
+    for (name, make) in &peers {
+        let runtime = two_workers()?;
+        let mut rates = Vec::new();
+        for concurrency in CONCURRENCY {
+            let rate = runtime
+                .block_on(async {
+                    let peer = make()?;
+                    throughput(concurrency, plan.throughput_for, move || {
+                        let peer = peer.clone();
+                        async move { peer.call(Op::GetItem).await.map(|_| ()) }
+                    })
+                    .await
+                })
+                .map_err(|e| format!("{name} throughput at {concurrency}: {e}"))?;
+            eprintln!("{name} GetItem at concurrency {concurrency}: {rate:.0}/s");
+            rates.push(rate);
+        }
+        report.throughput(name, rates);
+    }
+
+    if let Some(python) = &args.python {
+        let boto3 = boto3(python, &canned, plan, false)?;
+        report.boto3(&boto3, false)?;
+    }
+
+    // Sizes, compile, cold start and instantiation.
+    let mut components = vec![("this component", &args.component, &ours_pooled)];
+    if let (Some(path), Some(host)) = (&args.sdk_component, &sdk_wasm) {
+        components.push(("aws-sdk-dynamodb on wasip2", path, host));
+    }
+    for (name, path, pooled) in components {
+        let startup = startup(path, pooled, plan, &args.out)?;
+        eprintln!("{name}: {startup:?}");
+        report.startup(name, startup);
+    }
+
+    // A scan through the whole table, resumed invocation after invocation.
+    let scan = current_thread()?.block_on(scan_all(&ours_pooled, &canned, plan.scan_items))?;
+    eprintln!("scan: {scan:?}");
+    report.scan(scan);
+    drop(server);
+
+    if args.moto {
+        moto_run(args, &ours_pooled, sdk_wasm.as_ref(), &mut report)?;
+    }
+
+    let text = report.render();
+    println!("{text}");
+    std::fs::write(args.out.join("report.md"), &text).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// Startup numbers of one component.
+#[derive(Debug)]
+pub struct Startup {
+    /// Bytes of the `.wasm`.
+    pub wasm_bytes: u64,
+    /// Bytes of its precompiled artifact.
+    pub cwasm_bytes: usize,
+    /// Compiling it (Cranelift, this machine).
+    pub compile: Duration,
+    /// A pooled engine's creation (once per process).
+    pub engine_new: Duration,
+    /// From the precompiled artifact to a first instance: load, link, instantiate (median).
+    pub cold_start: Duration,
+    /// Fresh store + instantiate from the pre-instantiated component (median): pooled, unpooled.
+    pub instantiate: [Duration; 2],
+    /// Linear memory right after instantiation.
+    pub initial_memory: usize,
+}
+
+fn startup(path: &Path, pooled: &ConnectorHost, plan: Plan, out: &Path) -> Result<Startup, String> {
+    let err = |e: wasmtime::Error| format!("{e:#}");
+    let wasm = std::fs::read(path).map_err(|e| e.to_string())?;
+    let runtime = current_thread()?;
+    let started = Instant::now();
+    let cwasm = pooled.engine().precompile_component(&wasm).map_err(err)?;
+    let compile = started.elapsed();
+    let artifact = out.join(format!(
+        "{}.cwasm",
+        path.file_stem().unwrap_or_default().to_string_lossy()
+    ));
+    std::fs::write(&artifact, &cwasm).map_err(|e| e.to_string())?;
+
+    let tenant = Tenant::default();
+    let mut engine_new = Vec::new();
+    let mut cold = Vec::new();
+    for _ in 0..plan.cold_starts {
+        let config = HostConfig::default();
+        let started = Instant::now();
+        let engine = wasmtime::Engine::new(&config.engine_config()).map_err(err)?;
+        engine_new.push(started.elapsed());
+        let started = Instant::now();
+        // SAFETY: written just above by an engine of the same configuration.
+        let component =
+            unsafe { wasmtime::component::Component::deserialize_file(&engine, &artifact) }
+                .map_err(err)?;
+        let host = ConnectorHost::from_component(engine, component, config).map_err(err)?;
+        runtime
+            .block_on(host.instantiate_only(&tenant))
+            .map_err(err)?;
+        cold.push(started.elapsed());
+    }
+    engine_new.sort();
+    cold.sort();
+
+    let unpooled = ConnectorHost::from_file(path, HostConfig::unpooled()).map_err(err)?;
+    let mut instantiate = [Duration::ZERO; 2];
+    let mut initial_memory = 0;
+    for (slot, host) in [pooled, &unpooled].into_iter().enumerate() {
+        let mut samples = Vec::with_capacity(plan.instantiations);
+        for _ in 0..plan.instantiations {
+            let started = Instant::now();
+            initial_memory = runtime
+                .block_on(host.instantiate_only(&tenant))
+                .map_err(err)?;
+            samples.push(started.elapsed());
+        }
+        samples.sort();
+        instantiate[slot] = percentile(&samples, 0.5);
+    }
+    Ok(Startup {
+        wasm_bytes: wasm.len() as u64,
+        cwasm_bytes: cwasm.len(),
+        compile,
+        engine_new: percentile(&engine_new, 0.5),
+        cold_start: percentile(&cold, 0.5),
+        instantiate,
+        initial_memory,
+    })
+}
+
+/// A whole-table scan in bounded memory.
+#[derive(Debug)]
+pub struct Scan {
+    /// Items the table holds.
+    pub table_items: u64,
+    /// Items the scan returned, over all invocations.
+    pub items: u64,
+    /// Invocations it took (each stops at the connector's `maxResultBytes`, 4 MiB).
+    pub invocations: u32,
+    /// The largest linear memory of any of them.
+    pub memory_high_water: usize,
+    /// All of it.
+    pub elapsed: Duration,
+}
+
+async fn scan_all(host: &ConnectorHost, target: &Target, table_items: u64) -> Result<Scan, String> {
+    let started = Instant::now();
+    let mut scan = Scan {
+        table_items,
+        items: 0,
+        invocations: 0,
+        memory_high_water: 0,
+        elapsed: Duration::ZERO,
+    };
+    let mut start_key = Value::Null;
+    loop {
+        let mut input = json!({"operationGroup": "tableOperation", "tableOperation": "scanTable",
+                               "tableName": format!("scan-{table_items}")});
+        if !start_key.is_null() {
+            input["exclusiveStartKey"] = start_key.clone();
+        }
+        let request = json!({
+            "authentication": {"type": "credentials", "accessKey": target.access_key, "secretKey": target.secret_key},
+            "configuration": {"region": "us-east-1", "endpoint": target.endpoint},
+            "input": input,
+        });
+        let invocation = host
+            .execute_json(&request.to_string(), &Tenant::default())
+            .await
+            .map_err(|e| format!("{e:#}"))?;
+        let answer: Value = serde_json::from_str(&invocation.result.map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
+        scan.invocations += 1;
+        scan.memory_high_water = scan.memory_high_water.max(invocation.memory_high_water);
+        scan.items += answer["response"]
+            .as_array()
+            .map_or(0, |items| items.len() as u64);
+        if answer["paging"]["hasMore"] != json!(true) {
+            break;
+        }
+        start_key = answer["paging"]["lastEvaluatedKey"].clone();
+    }
+    scan.elapsed = started.elapsed();
+    if scan.items != table_items {
+        return Err(format!(
+            "the scan returned {} items of {table_items}",
+            scan.items
+        ));
+    }
+    Ok(scan)
+}
+
+/// Runs `bench/boto3_bench.py`; its JSON answer.
+fn boto3(python: &Path, target: &Target, plan: Plan, against_moto: bool) -> Result<Value, String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("boto3_bench.py");
+    let calls = if against_moto {
+        plan.moto_calls
+    } else {
+        plan.calls
+    };
+    let mut command = Command::new(python);
+    command
+        .arg(script)
+        .args(["--endpoint", &target.endpoint, "--table", &target.table])
+        .args(["--warmup", &plan.warmup.min(calls).to_string()])
+        .args(["--calls", &calls.to_string()])
+        .args(["--duration", &plan.throughput_for.as_secs_f64().to_string()])
+        .env("AWS_ACCESS_KEY_ID", &target.access_key)
+        .env("AWS_SECRET_ACCESS_KEY", &target.secret_key);
+    if against_moto {
+        command.arg("--no-throughput");
+    }
+    let output = command
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("running boto3: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("boto3 benchmark failed: {}", output.status));
+    }
+    serde_json::from_slice(&output.stdout).map_err(|e| format!("boto3 benchmark output: {e}"))
+}
+
+/// The same calls against moto: server-bound, for orientation only.
+fn moto_run(
+    args: &Args,
+    ours: &Arc<ConnectorHost>,
+    sdk_wasm: Option<&Arc<ConnectorHost>>,
+    report: &mut Report,
+) -> Result<(), String> {
+    let env = |name: &str| std::env::var(name).map_err(|_| format!("--moto needs {name}"));
+    let target = Target {
+        endpoint: env("DDB_TEST_MOTO_ENDPOINT")?,
+        access_key: env("DDB_TEST_MOTO_ACCESS_KEY")?,
+        secret_key: env("DDB_TEST_MOTO_SECRET_KEY")?,
+        table: format!("bench-{}", std::process::id()),
+    };
+    let runtime = current_thread()?;
+    let create = json!({
+        "authentication": {"type": "credentials", "accessKey": target.access_key, "secretKey": target.secret_key},
+        "configuration": {"region": "us-east-1", "endpoint": target.endpoint},
+        "input": {"operationGroup": "tableOperation", "tableOperation": "createTable", "tableName": target.table,
+                  "partitionKey": "id", "partitionKeyType": "S", "billingModeStr": "PAY_PER_REQUEST"},
+    });
+    runtime
+        .block_on(ours.execute_json(&create.to_string(), &Tenant::default()))
+        .map_err(|e| format!("{e:#}"))?
+        .result
+        .map_err(|e| format!("creating the moto table: {e}"))?;
+    let mut peers: Vec<(&str, Peer)> = vec![
+        (
+            "this component, pooled host",
+            Peer::component(ours.clone(), &target),
+        ),
+        ("aws-sdk-dynamodb, native", Peer::native_sdk(&target)),
+    ];
+    if let Some(host) = sdk_wasm {
+        peers.push((
+            "aws-sdk-dynamodb on wasip2, pooled host",
+            Peer::component(host.clone(), &target),
+        ));
+    }
+    let plan = args.plan;
+    let warmup = plan.warmup.min(plan.moto_calls);
+    for (name, peer) in &peers {
+        // PutItem first: GetItem then finds the item.
+        for op in [Op::PutItem, Op::GetItem] {
+            let measured: Latency = runtime
+                .block_on(latency(warmup, plan.moto_calls, || async move {
+                    peer.call(op).await.map(|_| ())
+                }))
+                .map_err(|e| format!("{name} {} on moto: {e}", op.name()))?;
+            eprintln!("moto: {name} {}: {measured:?}", op.name());
+            report.moto_latency(name, op, measured);
+        }
+    }
+    if let Some(python) = &args.python {
+        let boto3 = boto3(python, &target, plan, true)?;
+        report.boto3(&boto3, true)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,197 @@
+//! The things measured: a wasm component in the host (ours, or the AWS SDK built for
+//! wasm32-wasip2), and the native AWS SDK for Rust. boto3 runs out of process (`boto3_bench.py`).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use ddb_connector_host::{ConnectorHost, Tenant};
+use serde_json::{Value, json};
+
+use crate::canned_server::{KEY, item_plain};
+
+/// A DynamoDB-compatible server and what to call it with.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// `http://127.0.0.1:<port>`.
+    pub endpoint: String,
+    /// Access key id.
+    pub access_key: String,
+    /// Secret access key.
+    pub secret_key: String,
+    /// Table read and written (partition key `id`, a string).
+    pub table: String,
+}
+
+/// The calls compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// GetItem of the 1 KB item.
+    GetItem,
+    /// PutItem of the 1 KB item.
+    PutItem,
+}
+
+impl Op {
+    /// Both, in report order.
+    pub const ALL: [Op; 2] = [Op::GetItem, Op::PutItem];
+
+    /// DynamoDB's name of the call.
+    pub fn name(self) -> &'static str {
+        match self {
+            Op::GetItem => "GetItem",
+            Op::PutItem => "PutItem",
+        }
+    }
+}
+
+/// One way of making the calls.
+pub enum Peer {
+    /// A component exporting `connectors:dynamodb/connector`, a fresh instance per call.
+    Component {
+        /// The host it runs in.
+        host: Arc<ConnectorHost>,
+        /// The getItem request JSON.
+        get: String,
+        /// The addItem request JSON.
+        put: String,
+    },
+    /// aws-sdk-dynamodb, one client for all calls.
+    NativeSdk {
+        /// The client.
+        client: aws_sdk_dynamodb::Client,
+        /// The table.
+        table: String,
+        /// The item PutItem writes.
+        item: HashMap<String, AttributeValue>,
+    },
+}
+
+/// What one call reports beyond success.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CallReport {
+    /// Linear memory high-water of the instance, for components.
+    pub memory_high_water: Option<usize>,
+    /// Wasm fuel the call used (about one unit per wasm instruction), for components.
+    pub fuel: Option<u64>,
+}
+
+impl Peer {
+    /// A component peer for `target`.
+    pub fn component(host: Arc<ConnectorHost>, target: &Target) -> Self {
+        let request = |input: Value| {
+            json!({
+                "authentication": {"type": "credentials", "accessKey": target.access_key, "secretKey": target.secret_key},
+                "configuration": {"region": "us-east-1", "endpoint": target.endpoint},
+                "input": input,
+            })
+            .to_string()
+        };
+        Peer::Component {
+            host,
+            get: request(
+                json!({"operationGroup": "itemOperation", "itemOperation": "getItem",
+                                 "tableName": target.table, "primaryKeyComponents": {"id": KEY}}),
+            ),
+            put: request(
+                json!({"operationGroup": "itemOperation", "itemOperation": "addItem",
+                                 "tableName": target.table, "item": item_plain()}),
+            ),
+        }
+    }
+
+    /// The native SDK for `target`, configured as its documentation shows, endpoint overridden.
+    pub fn native_sdk(target: &Target) -> Self {
+        use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+        let config = aws_sdk_dynamodb::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .endpoint_url(&target.endpoint)
+            .credentials_provider(Credentials::new(
+                &target.access_key,
+                &target.secret_key,
+                None,
+                None,
+                "benchmark",
+            ))
+            .build();
+        let item = match item_plain() {
+            Value::Object(map) => map
+                .into_iter()
+                .map(|(name, value)| {
+                    let value = match value {
+                        Value::String(s) => AttributeValue::S(s),
+                        Value::Bool(b) => AttributeValue::Bool(b),
+                        other => AttributeValue::N(other.to_string()),
+                    };
+                    (name, value)
+                })
+                .collect(),
+            _ => unreachable!("the item is an object"),
+        };
+        Peer::NativeSdk {
+            client: aws_sdk_dynamodb::Client::from_conf(config),
+            table: target.table.clone(),
+            item,
+        }
+    }
+
+    /// Makes one call and checks its answer.
+    pub async fn call(&self, op: Op) -> Result<CallReport, String> {
+        match self {
+            Peer::Component { host, get, put } => {
+                let request = if op == Op::GetItem { get } else { put };
+                let invocation = host
+                    .execute_json(request, &Tenant::default())
+                    .await
+                    .map_err(|e| format!("{e:#}"))?;
+                let answer = invocation.result.map_err(|e| e.to_string())?;
+                let expected = if op == Op::GetItem {
+                    answer.contains(&"x".repeat(960))
+                } else {
+                    answer.contains(r#""status":"OK""#)
+                };
+                if !expected {
+                    return Err(format!("unexpected answer: {answer:.200}"));
+                }
+                Ok(CallReport {
+                    memory_high_water: Some(invocation.memory_high_water),
+                    fuel: Some(invocation.fuel_consumed),
+                })
+            }
+            Peer::NativeSdk {
+                client,
+                table,
+                item,
+            } => {
+                match op {
+                    Op::GetItem => {
+                        let output = client
+                            .get_item()
+                            .table_name(table)
+                            .key("id", AttributeValue::S(KEY.into()))
+                            .send()
+                            .await
+                            .map_err(|e| format!("{e:?}"))?;
+                        let payload = output
+                            .item()
+                            .and_then(|item| item.get("payload")?.as_s().ok());
+                        if payload.map(String::len) != Some(960) {
+                            return Err(format!("unexpected item: {:?}", output.item()));
+                        }
+                    }
+                    Op::PutItem => {
+                        client
+                            .put_item()
+                            .table_name(table)
+                            .set_item(Some(item.clone()))
+                            .send()
+                            .await
+                            .map_err(|e| format!("{e:?}"))?;
+                    }
+                }
+                Ok(CallReport::default())
+            }
+        }
+    }
+}

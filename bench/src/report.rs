@@ -1,0 +1,216 @@
+//! Collects the measurements and renders them as the Markdown tables of BENCHMARKS.md.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::measure::Latency;
+use crate::peers::{CallReport, Op};
+use crate::{Scan, Startup};
+
+/// The peer every ratio is taken of.
+const OURS: &str = "this component, pooled host";
+/// boto3's name in the tables.
+const BOTO3: &str = "boto3";
+
+/// All measurements of one run.
+pub struct Report {
+    quick: bool,
+    latency: Vec<(String, Op, Latency, CallReport)>,
+    throughput: Vec<(String, Vec<f64>)>,
+    startup: Vec<(String, Startup)>,
+    scan: Option<Scan>,
+    moto: Vec<(String, Op, Latency)>,
+}
+
+fn us(d: Duration) -> String {
+    format!("{:.1}", d.as_secs_f64() * 1e6)
+}
+
+fn kib(bytes: usize) -> String {
+    format!("{:.0} KiB", bytes as f64 / 1024.0)
+}
+
+impl Report {
+    /// An empty report; `quick` marks it as a smoke run.
+    pub fn new(quick: bool) -> Self {
+        Self {
+            quick,
+            latency: Vec::new(),
+            throughput: Vec::new(),
+            startup: Vec::new(),
+            scan: None,
+            moto: Vec::new(),
+        }
+    }
+
+    /// Per-call latency of `peer` on the canned server.
+    pub fn latency(&mut self, peer: &str, op: Op, latency: Latency, call: CallReport) {
+        self.latency.push((peer.into(), op, latency, call));
+    }
+
+    /// GetItem throughput of `peer` at each concurrency.
+    pub fn throughput(&mut self, peer: &str, rates: Vec<f64>) {
+        self.throughput.push((peer.into(), rates));
+    }
+
+    /// Startup numbers of a component.
+    pub fn startup(&mut self, name: &str, startup: Startup) {
+        self.startup.push((name.into(), startup));
+    }
+
+    /// The bounded-memory scan.
+    pub fn scan(&mut self, scan: Scan) {
+        self.scan = Some(scan);
+    }
+
+    /// Per-call latency against moto.
+    pub fn moto_latency(&mut self, peer: &str, op: Op, latency: Latency) {
+        self.moto.push((peer.into(), op, latency));
+    }
+
+    /// boto3's answer (`boto3_bench.py`), on the canned server or on moto.
+    pub fn boto3(&mut self, answer: &Value, against_moto: bool) -> Result<(), String> {
+        let micros = |v: &Value| {
+            v.as_f64()
+                .map(|x| Duration::from_secs_f64(x / 1e6))
+                .ok_or("boto3 benchmark output lacks a number")
+        };
+        for op in Op::ALL {
+            let key = if op == Op::GetItem { "get" } else { "put" };
+            let stats = &answer[key];
+            let latency = Latency {
+                calls: stats["calls"].as_u64().unwrap_or(0) as usize,
+                p50: micros(&stats["p50_us"])?,
+                p99: micros(&stats["p99_us"])?,
+                cpu: micros(&stats["cpu_us"])?,
+            };
+            if against_moto {
+                self.moto_latency(BOTO3, op, latency);
+            } else {
+                self.latency(BOTO3, op, latency, CallReport::default());
+            }
+        }
+        if !against_moto {
+            let rates = ["1", "8", "64"]
+                .iter()
+                .map(|c| answer["throughput"][c].as_f64().unwrap_or(0.0))
+                .collect();
+            self.throughput(BOTO3, rates);
+        }
+        Ok(())
+    }
+
+    fn p50(&self, peer: &str, op: Op) -> Option<Duration> {
+        self.latency
+            .iter()
+            .find(|(p, o, ..)| p == peer && *o == op)
+            .map(|(_, _, l, _)| l.p50)
+    }
+
+    /// The Markdown report.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        if self.quick {
+            out.push_str(
+                "> Smoke run (`--quick`): too few calls for the numbers to mean anything.\n\n",
+            );
+        }
+        out.push_str("### Per call, canned server (GetItem / PutItem of a 1 KB item)\n\n");
+        out.push_str("| peer | call | calls | p50 µs | p99 µs | CPU µs/call | wasm fuel/call | linear memory high-water | ours ÷ peer (p50) |\n");
+        out.push_str("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (peer, op, l, call) in &self.latency {
+            let ratio = self
+                .p50(OURS, *op)
+                .map(|ours| format!("{:.2}", ours.as_secs_f64() / l.p50.as_secs_f64()))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "| {peer} | {} | {} | {} | {} | {} | {} | {} | {ratio} |",
+                op.name(),
+                l.calls,
+                us(l.p50),
+                us(l.p99),
+                us(l.cpu),
+                call.fuel.map_or_else(|| "—".into(), |f| f.to_string()),
+                call.memory_high_water.map_or_else(|| "—".into(), kib),
+            );
+        }
+
+        out.push_str("\n### Throughput, GetItem, calls/s on 2 worker threads\n\n");
+        out.push_str("| peer | c=1 | c=8 | c=64 | ours ÷ peer (1 / 8 / 64) |\n| --- | ---: | ---: | ---: | ---: |\n");
+        let ours = self
+            .throughput
+            .iter()
+            .find(|(p, _)| p == OURS)
+            .map(|(_, r)| r.clone());
+        for (peer, rates) in &self.throughput {
+            let cells: Vec<String> = rates.iter().map(|r| format!("{r:.0}")).collect();
+            let ratios: Vec<String> = match &ours {
+                Some(ours) => ours
+                    .iter()
+                    .zip(rates)
+                    .map(|(o, r)| format!("{:.2}", o / r))
+                    .collect(),
+                None => Vec::new(),
+            };
+            let _ = writeln!(
+                out,
+                "| {peer} | {} | {} |",
+                cells.join(" | "),
+                ratios.join(" / ")
+            );
+        }
+
+        out.push_str("\n### Size and startup\n\n");
+        out.push_str("| component | .wasm bytes | .cwasm bytes | compile ms | engine creation µs (once) | cold start from .cwasm µs | instantiate µs, pooled | instantiate µs, unpooled | memory after instantiate |\n");
+        out.push_str("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (name, s) in &self.startup {
+            let _ = writeln!(
+                out,
+                "| {name} | {} | {} | {:.0} | {} | {} | {} | {} | {} |",
+                s.wasm_bytes,
+                s.cwasm_bytes,
+                s.compile.as_secs_f64() * 1e3,
+                us(s.engine_new),
+                us(s.cold_start),
+                us(s.instantiate[0]),
+                us(s.instantiate[1]),
+                kib(s.initial_memory),
+            );
+        }
+
+        if let Some(scan) = &self.scan {
+            let _ = write!(
+                out,
+                "\n### Scan of {} items (about 100 bytes each), resumed until done\n\n\
+                 {} items in {} invocations, {:.2} s; largest linear memory of any invocation: {}.\n",
+                scan.table_items,
+                scan.items,
+                scan.invocations,
+                scan.elapsed.as_secs_f64(),
+                kib(scan.memory_high_water),
+            );
+        }
+
+        if !self.moto.is_empty() {
+            out.push_str(
+                "\n### Against moto (server-bound: most of each call is moto's Python)\n\n",
+            );
+            out.push_str("| peer | call | calls | p50 µs | p99 µs | CPU µs/call (client) |\n| --- | --- | ---: | ---: | ---: | ---: |\n");
+            for (peer, op, l) in &self.moto {
+                let _ = writeln!(
+                    out,
+                    "| {peer} | {} | {} | {} | {} | {} |",
+                    op.name(),
+                    l.calls,
+                    us(l.p50),
+                    us(l.p99),
+                    us(l.cpu)
+                );
+            }
+        }
+        out
+    }
+}
