@@ -483,7 +483,7 @@ fn collect_pages<P: Platform>(
         if let Value::Array(found) = page["Items"].take() {
             held_bytes += found
                 .iter()
-                .map(|i| i.as_object().map_or(0, crate::value::item_size) as u64)
+                .map(|item| crate::value::held_size(item) as u64)
                 .sum::<u64>();
             pages.items.extend(found);
         }
