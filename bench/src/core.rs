@@ -8,7 +8,7 @@ use ddb_connector::client::{HttpRequest, HttpResponse, Platform};
 use serde_json::json;
 
 use crate::canned_server::{KEY, item_plain, item_typed};
-use crate::peers::Op;
+use crate::peers::{Op, Target};
 
 /// Answers every request with one fixed response.
 struct Canned(HttpResponse);
@@ -46,12 +46,13 @@ pub fn per_call(op: Op, calls: u32) -> Result<Duration, String> {
             "{}".to_string(),
         ),
     };
-    let request = json!({
-        "authentication": {"type": "credentials", "accessKey": "AKIDBENCHMARK", "secretKey": "benchmark-secret"},
-        "configuration": {"region": "us-east-1", "endpoint": "http://127.0.0.1:8000"},
-        "input": input,
-    })
-    .to_string();
+    let request = Target {
+        endpoint: "http://127.0.0.1:8000".into(),
+        access_key: "AKIDBENCHMARK".into(),
+        secret_key: "benchmark-secret".into(),
+        table: "bench".into(),
+    }
+    .request(input);
     let mut platform = Canned(HttpResponse {
         status: 200,
         headers: vec![(

@@ -453,13 +453,8 @@ async fn scan_all(host: &ConnectorHost, target: &Target, table_items: u64) -> Re
         if !start_key.is_null() {
             input["exclusiveStartKey"] = start_key.clone();
         }
-        let request = json!({
-            "authentication": {"type": "credentials", "accessKey": target.access_key, "secretKey": target.secret_key},
-            "configuration": {"region": "us-east-1", "endpoint": target.endpoint},
-            "input": input,
-        });
         let invocation = host
-            .execute_json(&request.to_string(), &Tenant::default())
+            .execute_json(&target.request(input), &Tenant::default())
             .await
             .map_err(|e| format!("{e:#}"))?;
         let answer: Value = serde_json::from_str(&invocation.result.map_err(|e| e.to_string())?)
@@ -529,14 +524,11 @@ fn moto_run(
         table: format!("bench-{}", std::process::id()),
     };
     let runtime = current_thread()?;
-    let create = json!({
-        "authentication": {"type": "credentials", "accessKey": target.access_key, "secretKey": target.secret_key},
-        "configuration": {"region": "us-east-1", "endpoint": target.endpoint},
-        "input": {"operationGroup": "tableOperation", "tableOperation": "createTable", "tableName": target.table,
-                  "partitionKey": "id", "partitionKeyType": "S", "billingModeStr": "PAY_PER_REQUEST"},
-    });
+    let create = target.request(json!({
+        "operationGroup": "tableOperation", "tableOperation": "createTable", "tableName": target.table,
+        "partitionKey": "id", "partitionKeyType": "S", "billingModeStr": "PAY_PER_REQUEST"}));
     runtime
-        .block_on(ours.execute_json(&create.to_string(), &Tenant::default()))
+        .block_on(ours.execute_json(&create, &Tenant::default()))
         .map_err(|e| format!("{e:#}"))?
         .result
         .map_err(|e| format!("creating the moto table: {e}"))?;

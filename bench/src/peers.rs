@@ -23,6 +23,18 @@ pub struct Target {
     pub table: String,
 }
 
+impl Target {
+    /// The connector's request JSON for `input` against this target.
+    pub fn request(&self, input: Value) -> String {
+        json!({
+            "authentication": {"type": "credentials", "accessKey": self.access_key, "secretKey": self.secret_key},
+            "configuration": {"region": "us-east-1", "endpoint": self.endpoint},
+            "input": input,
+        })
+        .to_string()
+    }
+}
+
 /// The calls compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
@@ -79,21 +91,13 @@ pub struct CallReport {
 impl Peer {
     /// A component peer for `target`.
     pub fn component(host: Arc<ConnectorHost>, target: &Target) -> Self {
-        let request = |input: Value| {
-            json!({
-                "authentication": {"type": "credentials", "accessKey": target.access_key, "secretKey": target.secret_key},
-                "configuration": {"region": "us-east-1", "endpoint": target.endpoint},
-                "input": input,
-            })
-            .to_string()
-        };
         Peer::Component {
             host,
-            get: request(
+            get: target.request(
                 json!({"operationGroup": "itemOperation", "itemOperation": "getItem",
                                  "tableName": target.table, "primaryKeyComponents": {"id": KEY}}),
             ),
-            put: request(
+            put: target.request(
                 json!({"operationGroup": "itemOperation", "itemOperation": "addItem",
                                  "tableName": target.table, "item": item_plain()}),
             ),
