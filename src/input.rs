@@ -230,11 +230,12 @@ pub struct Paging {
     pub max_bytes: u64,
 }
 
-/// Default bound on the bytes of items one Scan or Query holds before it stops and returns
-/// `lastEvaluatedKey`.
-pub const DEFAULT_MAX_RESULT_BYTES: u64 = 4 << 20;
-/// The largest bound a request may set.
-pub const MAX_RESULT_BYTES: u64 = 32 << 20;
+/// Default bound on the bytes of items (their parsed size, `value::held_size`) one Scan or
+/// Query holds before it stops and returns `lastEvaluatedKey`.
+pub const DEFAULT_MAX_RESULT_BYTES: u64 = 8 << 20;
+/// The largest bound a request may set: with the page being read and the result being written
+/// beside it, more would not fit the host's default 64 MiB of linear memory.
+pub const MAX_RESULT_BYTES: u64 = 16 << 20;
 
 /// Input of scanTable.
 #[derive(Debug, Clone, PartialEq, Default)]
