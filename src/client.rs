@@ -105,24 +105,23 @@ pub fn build_request(
     time: SystemTime,
 ) -> Result<HttpRequest, ConnectorError> {
     let target = format!("{TARGET_PREFIX}{operation}");
-    let url = endpoint.url();
     let signed = signing::sign_request(
-        &url,
-        &[
-            ("host", endpoint.authority.as_str()),
-            ("content-type", CONTENT_TYPE),
-            ("x-amz-target", target.as_str()),
-        ],
+        &endpoint.authority,
+        CONTENT_TYPE,
+        &target,
         &body,
         credentials,
         region,
         time,
     )?;
-    let mut headers = vec![
-        ("content-type".to_string(), CONTENT_TYPE.to_string()),
-        ("x-amz-target".to_string(), target),
-    ];
-    headers.extend(signed.into_iter().map(|(n, v)| (n.to_string(), v)));
+    let mut headers = Vec::with_capacity(6);
+    headers.push(("content-type".to_string(), CONTENT_TYPE.to_string()));
+    headers.push(("x-amz-target".to_string(), target));
+    headers.push(("x-amz-date".to_string(), signed.amz_date));
+    if let Some(token) = signed.security_token {
+        headers.push(("x-amz-security-token".to_string(), token));
+    }
+    headers.push(("authorization".to_string(), signed.authorization));
     // A known length, so the body is not sent chunked (unsigned, as the AWS SDKs do).
     headers.push(("content-length".to_string(), body.len().to_string()));
     Ok(HttpRequest {
