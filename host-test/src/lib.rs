@@ -120,6 +120,10 @@ impl HostConfig {
         let mut config = Config::new();
         // Fuel caps each invocation's CPU: a guest in a loop traps instead of holding a thread.
         config.consume_fuel(true);
+        // The guest is a wasi:http 0.2 component with synchronous exports: the component-model
+        // async machinery would only add per-store state, and a worker fiber whose disposal
+        // builds an error (a captured backtrace, under RUST_BACKTRACE) on every Store drop.
+        config.concurrency_support(false);
         if self.pooling_allocator {
             let slots = self.max_concurrent_invocations;
             let mut pooling = PoolingAllocationConfig::default();
