@@ -4,6 +4,7 @@
 //! ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR]
 //! ddb-bench serve
 //! ddb-bench core [CALLS]
+//! ddb-bench loop [--component PATH] [SECONDS]
 //! ```
 //! `run` starts the canned-response server (`serve`, a child process, so its CPU is not counted
 //! as the client's) and measures, against it: this component in the pooled and in the unpooled
@@ -11,7 +12,8 @@
 //! aws-sdk-dynamodb, and boto3 (`--python`, a Python with boto3). With `--moto` it also measures
 //! against moto (`DDB_TEST_MOTO_*`, as `scripts/env.sh` exports them): server-bound numbers.
 //! The report goes to stdout and to `DIR/report.md`; `--quick` is a smoke run of every path.
-//! `scripts/bench.sh` builds everything and runs it.
+//! `scripts/bench.sh` builds everything and runs it. `loop` makes pooled-host GetItem calls of the
+//! component, one at a time, for SECONDS (default 10): a steady load to profile with `perf record`.
 
 mod canned_server;
 mod core;
@@ -76,6 +78,8 @@ struct Args {
     python: Option<PathBuf>,
     moto: bool,
     out: PathBuf,
+    /// How long `loop` runs.
+    seconds: Duration,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -88,6 +92,7 @@ fn parse_args() -> Result<Args, String> {
         python: None,
         moto: false,
         out: root.join("target/bench"),
+        seconds: Duration::from_secs(10),
     };
     let mut given = std::env::args().skip(2);
     while let Some(arg) = given.next() {
@@ -107,7 +112,12 @@ fn parse_args() -> Result<Args, String> {
             "--python" => args.python = Some(value("--python")?),
             "--moto" => args.moto = true,
             "--out" => args.out = value("--out")?,
-            other => return Err(format!("unknown argument {other:?}")),
+            other => match other.parse::<f64>() {
+                Ok(seconds) if seconds > 0.0 && seconds < 86_400.0 => {
+                    args.seconds = Duration::from_secs_f64(seconds)
+                }
+                _ => return Err(format!("unknown argument {other:?}")),
+            },
         }
     }
     Ok(args)
@@ -118,7 +128,8 @@ fn main() -> std::process::ExitCode {
         Some("serve") => serve(),
         Some("run") => parse_args().and_then(|args| run(&args)),
         Some("core") => core_only(),
-        _ => Err("usage: ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR] | ddb-bench serve".into()),
+        Some("loop") => parse_args().and_then(|args| call_loop(&args)),
+        _ => Err("usage: ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR] | ddb-bench serve | ddb-bench core [CALLS] | ddb-bench loop [--component PATH] [SECONDS]".into()),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -143,6 +154,40 @@ fn core_only() -> Result<(), String> {
             mean.as_secs_f64() * 1e6
         );
     }
+    Ok(())
+}
+
+/// `ddb-bench loop`: GetItem through the pooled host, one call at a time, for `args.seconds`.
+fn call_loop(args: &Args) -> Result<(), String> {
+    let server = Server::start()?;
+    let target = Target {
+        endpoint: format!("http://127.0.0.1:{}", server.1),
+        access_key: "AKIDBENCHMARK".into(),
+        secret_key: "benchmark-secret".into(),
+        table: "bench".into(),
+    };
+    let host = ConnectorHost::from_file(&args.component, HostConfig::default())
+        .map_err(|e| format!("loading {}: {e:#}", args.component.display()))?;
+    let peer = Peer::component(Arc::new(host), &target);
+    let runtime = current_thread()?;
+    let cpu_before = measure::cpu_time();
+    let (calls, fuel, elapsed) = runtime.block_on(async {
+        let started = Instant::now();
+        let (mut calls, mut fuel) = (0u64, 0u64);
+        while started.elapsed() < args.seconds {
+            fuel += peer.call(Op::GetItem).await?.fuel.unwrap_or(0);
+            calls += 1;
+        }
+        Ok::<_, String>((calls, fuel, started.elapsed()))
+    })?;
+    let per_call = |d: Duration| d.as_secs_f64() * 1e6 / calls.max(1) as f64;
+    println!(
+        "{calls} GetItem calls in {:.1} s: {:.1} µs/call, CPU {:.1} µs/call, fuel {}/call",
+        elapsed.as_secs_f64(),
+        per_call(elapsed),
+        per_call(measure::cpu_time() - cpu_before),
+        fuel / calls.max(1)
+    );
     Ok(())
 }
 
