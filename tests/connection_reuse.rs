@@ -38,19 +38,8 @@ impl CountingServer {
                     let mut answered = 0;
                     let mut chunk = [0u8; 4096];
                     loop {
-                        // One request: head, then Content-Length bytes of body.
-                        let complete = |buffer: &[u8]| {
-                            let text = String::from_utf8_lossy(buffer);
-                            let end = text.find("\r\n\r\n")?;
-                            let length = text[..end].lines().find_map(|l| {
-                                l.to_ascii_lowercase()
-                                    .strip_prefix("content-length:")
-                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                            })?;
-                            (buffer.len() >= end + 4 + length).then_some(end + 4 + length)
-                        };
                         let used = loop {
-                            if let Some(used) = complete(&buffer) {
+                            if let Some(used) = common::request_length(&buffer) {
                                 break used;
                             }
                             match stream.read(&mut chunk).await {

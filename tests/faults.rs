@@ -97,24 +97,8 @@ async fn read_request(stream: &mut TcpStream) {
             return;
         }
         buffer.extend_from_slice(&chunk[..n]);
-        let text = String::from_utf8_lossy(&buffer);
-        if let Some(end) = text.find("\r\n\r\n") {
-            let length = text[..end]
-                .lines()
-                .find_map(|l| {
-                    l.to_ascii_lowercase()
-                        .strip_prefix("content-length:")
-                        .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                })
-                .unwrap_or(0);
-            let chunked = text[..end]
-                .to_ascii_lowercase()
-                .contains("transfer-encoding: chunked");
-            if (chunked && text.ends_with("0\r\n\r\n"))
-                || (!chunked && buffer.len() >= end + 4 + length)
-            {
-                return;
-            }
+        if common::request_length(&buffer).is_some() {
+            return;
         }
     }
 }

@@ -391,7 +391,9 @@ fn load_cached(engine: &Engine, path: &Path, cache: &Path) -> wasmtime::Result<C
         match unsafe { Component::deserialize_file(engine, &artifact) } {
             Ok(component) => return Ok(component),
             // A damaged or foreign artifact is rebuilt below.
-            Err(_) => std::fs::remove_file(&artifact).ok().unwrap_or(()),
+            Err(_) => {
+                let _ = std::fs::remove_file(&artifact);
+            }
         }
     }
     let compiled = engine.precompile_component(&wasm)?;

@@ -171,3 +171,19 @@ pub fn expect_execution(result: Result<Value, ConnectorError>, expected: &str) -
         other => panic!("expected execution error {expected}, got {other:?}"),
     }
 }
+
+/// The length of the first whole HTTP/1.1 request in `buffer` (head, then a body of
+/// Content-Length bytes or chunked), or `None` while more must be read. For the tests' own
+/// small servers; a chunked body is taken to end the buffer.
+pub fn request_length(buffer: &[u8]) -> Option<usize> {
+    let head_end = buffer.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let head = String::from_utf8_lossy(&buffer[..head_end]).to_ascii_lowercase();
+    if head.contains("transfer-encoding: chunked") {
+        return buffer.ends_with(b"0\r\n\r\n").then_some(buffer.len());
+    }
+    let length = head
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .map_or(0, |value| value.trim().parse().unwrap_or(0));
+    (buffer.len() >= head_end + length).then_some(head_end + length)
+}
