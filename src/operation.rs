@@ -95,7 +95,8 @@ pub fn execute<P: Platform>(request: &Request, platform: &mut P) -> Result<Value
             item: stored,
             options,
         } => {
-            let mut body = json!({ "TableName": table_name, "Item": stored });
+            // Built by moving clones in: `json!` would re-serialize the item value by value.
+            let mut body = table_body(table_name, "Item", Value::Object(stored.clone()));
             apply_write_options(&mut body, options, None);
             let mut answer = client.call("PutItem", &body)?;
             if options.return_values.as_deref() == Some("ALL_OLD") {
@@ -110,7 +111,7 @@ pub fn execute<P: Platform>(request: &Request, platform: &mut P) -> Result<Value
             expression_attribute_names,
             consistent_read,
         } => {
-            let mut body = json!({ "TableName": table_name, "Key": key });
+            let mut body = table_body(table_name, "Key", Value::Object(key.clone()));
             set(&mut body, "ProjectionExpression", projection_expression);
             set(
                 &mut body,
@@ -126,7 +127,7 @@ pub fn execute<P: Platform>(request: &Request, platform: &mut P) -> Result<Value
             key,
             options,
         } => {
-            let mut body = json!({ "TableName": table_name, "Key": key });
+            let mut body = table_body(table_name, "Key", Value::Object(key.clone()));
             apply_write_options(&mut body, options, Some("ALL_OLD"));
             let mut answer = client.call("DeleteItem", &body)?;
             ("deleteItem".to_string(), item(answer["Attributes"].take()))
@@ -221,6 +222,14 @@ fn render_item(item: Value, output: OutputFormat) -> Value {
         (OutputFormat::Plain, Value::Object(map)) => Value::Object(plain_map(&map)),
         (_, item) => item,
     }
+}
+
+/// `{"TableName": table_name, field: value}`.
+fn table_body(table_name: &str, field: &str, value: Value) -> Value {
+    let mut body = Map::with_capacity(4);
+    body.insert("TableName".into(), Value::String(table_name.to_string()));
+    body.insert(field.into(), value);
+    Value::Object(body)
 }
 
 /// Sets `body[key]` when `value` is there.

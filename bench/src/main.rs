@@ -4,7 +4,7 @@
 //! ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR]
 //! ddb-bench serve
 //! ddb-bench core [CALLS]
-//! ddb-bench loop [--component PATH] [SECONDS]
+//! ddb-bench loop [--component PATH] [--put] [SECONDS]
 //! ```
 //! `run` starts the canned-response server (`serve`, a child process, so its CPU is not counted
 //! as the client's) and measures, against it: this component in the pooled and in the unpooled
@@ -12,8 +12,9 @@
 //! aws-sdk-dynamodb, and boto3 (`--python`, a Python with boto3). With `--moto` it also measures
 //! against moto (`DDB_TEST_MOTO_*`, as `scripts/env.sh` exports them): server-bound numbers.
 //! The report goes to stdout and to `DIR/report.md`; `--quick` is a smoke run of every path.
-//! `scripts/bench.sh` builds everything and runs it. `loop` makes pooled-host GetItem calls of the
-//! component, one at a time, for SECONDS (default 10): a steady load to profile with `perf record`.
+//! `scripts/bench.sh` builds everything and runs it. `loop` makes pooled-host GetItem (or, with
+//! `--put`, PutItem) calls of the component, one at a time, for SECONDS (default 10): a steady load
+//! to profile with `perf record`.
 
 mod canned_server;
 mod core;
@@ -80,6 +81,8 @@ struct Args {
     out: PathBuf,
     /// How long `loop` runs.
     seconds: Duration,
+    /// What `loop` calls.
+    op: Op,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -93,6 +96,7 @@ fn parse_args() -> Result<Args, String> {
         moto: false,
         out: root.join("target/bench"),
         seconds: Duration::from_secs(10),
+        op: Op::GetItem,
     };
     let mut given = std::env::args().skip(2);
     while let Some(arg) = given.next() {
@@ -111,6 +115,7 @@ fn parse_args() -> Result<Args, String> {
             "--sdk-component" => args.sdk_component = Some(value("--sdk-component")?),
             "--python" => args.python = Some(value("--python")?),
             "--moto" => args.moto = true,
+            "--put" => args.op = Op::PutItem,
             "--out" => args.out = value("--out")?,
             other => match other.parse::<f64>() {
                 Ok(seconds) if seconds > 0.0 && seconds < 86_400.0 => {
@@ -129,7 +134,7 @@ fn main() -> std::process::ExitCode {
         Some("run") => parse_args().and_then(|args| run(&args)),
         Some("core") => core_only(),
         Some("loop") => parse_args().and_then(|args| call_loop(&args)),
-        _ => Err("usage: ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR] | ddb-bench serve | ddb-bench core [CALLS] | ddb-bench loop [--component PATH] [SECONDS]".into()),
+        _ => Err("usage: ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR] | ddb-bench serve | ddb-bench core [CALLS] | ddb-bench loop [--component PATH] [--put] [SECONDS]".into()),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -157,7 +162,7 @@ fn core_only() -> Result<(), String> {
     Ok(())
 }
 
-/// `ddb-bench loop`: GetItem through the pooled host, one call at a time, for `args.seconds`.
+/// `ddb-bench loop`: calls through the pooled host, one at a time, for `args.seconds`.
 fn call_loop(args: &Args) -> Result<(), String> {
     let server = Server::start()?;
     let target = Target {
@@ -175,14 +180,15 @@ fn call_loop(args: &Args) -> Result<(), String> {
         let started = Instant::now();
         let (mut calls, mut fuel) = (0u64, 0u64);
         while started.elapsed() < args.seconds {
-            fuel += peer.call(Op::GetItem).await?.fuel.unwrap_or(0);
+            fuel += peer.call(args.op).await?.fuel.unwrap_or(0);
             calls += 1;
         }
         Ok::<_, String>((calls, fuel, started.elapsed()))
     })?;
     let per_call = |d: Duration| d.as_secs_f64() * 1e6 / calls.max(1) as f64;
     println!(
-        "{calls} GetItem calls in {:.1} s: {:.1} µs/call, CPU {:.1} µs/call, fuel {}/call",
+        "{calls} {} calls in {:.1} s: {:.1} µs/call, CPU {:.1} µs/call, fuel {}/call",
+        args.op.name(),
         elapsed.as_secs_f64(),
         per_call(elapsed),
         per_call(measure::cpu_time() - cpu_before),

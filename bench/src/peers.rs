@@ -151,10 +151,10 @@ impl Peer {
                     .map_err(|e| format!("{e:#}"))?;
                 let answer = invocation.result.map_err(|e| e.to_string())?;
                 let expected = if op == Op::GetItem {
-                    // The item's 960-character payload, checked without allocating: this check
-                    // runs inside the timing, as the native peer's does.
+                    // The item's 960-character payload (`{"S": ...}`: getItem answers in
+                    // DynamoDB's typed form), checked in place: this runs inside the timing.
                     answer
-                        .split_once(r#""payload":""#)
+                        .split_once(r#""payload":{"S":""#)
                         .and_then(|(_, rest)| rest.as_bytes().get(..=960))
                         .is_some_and(|p| p[960] == b'"' && p[..960].iter().all(|&b| b == b'x'))
                 } else {
