@@ -3,7 +3,7 @@
 # wasm32-wasip2 (bench/sdk-wasip2, from crates.io) and the harness, installs boto3 and moto,
 # starts moto (signatures verified), runs every peer against the canned server and against moto,
 # and stops moto. The report is printed and written to target/bench/report.md.
-#   scripts/bench.sh           the full run (about ten minutes once built)
+#   scripts/bench.sh           the full run (a few minutes once built)
 #   scripts/bench.sh --quick   a smoke run of every path (what scripts/test.sh runs)
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
