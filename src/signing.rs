@@ -3,9 +3,9 @@
 //! A DynamoDB call is always `POST /`, no query, the same few headers, so the canonical request
 //! and the string to sign are written here directly; the signing key and the signature come from
 //! the `aws-sigv4` crate (`sign::v4`). Its general HTTP signer parses a URI, normalises and sorts
-//! arbitrary headers and builds several intermediate strings: a quarter of a call's instructions,
-//! and ~100 KB of the component, for output this module produces byte for byte (tested against
-//! that signer and against botocore).
+//! arbitrary headers and builds several intermediate strings: 14 % of a call's instructions and
+//! 150 KB of the component, for output this module produces byte for byte (tested against that
+//! signer and against botocore; moto checks every signature end to end).
 
 use std::fmt::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
