@@ -165,12 +165,7 @@ fn core_only() -> Result<(), String> {
 /// `ddb-bench loop`: calls through the pooled host, one at a time, for `args.seconds`.
 fn call_loop(args: &Args) -> Result<(), String> {
     let server = Server::start()?;
-    let target = Target {
-        endpoint: format!("http://127.0.0.1:{}", server.1),
-        access_key: "AKIDBENCHMARK".into(),
-        secret_key: "benchmark-secret".into(),
-        table: "bench".into(),
-    };
+    let target = Target::canned(format!("http://127.0.0.1:{}", server.1));
     let host = ConnectorHost::from_file(&args.component, HostConfig::default())
         .map_err(|e| format!("loading {}: {e:#}", args.component.display()))?;
     let peer = Peer::component(Arc::new(host), &target);
@@ -269,12 +264,7 @@ fn run(args: &Args) -> Result<(), String> {
     std::fs::create_dir_all(&args.out).map_err(|e| e.to_string())?;
     let mut report = Report::new(args.quick);
     let server = Server::start()?;
-    let canned = Target {
-        endpoint: format!("http://127.0.0.1:{}", server.1),
-        access_key: "AKIDBENCHMARK".into(),
-        secret_key: "benchmark-secret".into(),
-        table: "bench".into(),
-    };
+    let canned = Target::canned(format!("http://127.0.0.1:{}", server.1));
 
     let cache = Some(args.out.join("compiled"));
     let load = |path: &Path, config: HostConfig| -> Result<Arc<ConnectorHost>, String> {
