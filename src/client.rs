@@ -14,7 +14,8 @@ use crate::signing;
 /// What the connector needs from its sandbox: outgoing HTTP, clocks, randomness, environment.
 pub trait Platform {
     /// Sends one request, giving up after `timeout`; `Err` is a connection failure, described.
-    fn send(&mut self, request: &HttpRequest, timeout: Duration) -> Result<HttpResponse, String>;
+    fn send(&mut self, request: &HttpRequest, timeout: Duration)
+    -> Result<HttpResponse, SendError>;
     /// Wall-clock time, for signatures.
     fn now(&self) -> SystemTime;
     /// Monotonic time since an arbitrary origin, for deadlines.
@@ -25,6 +26,34 @@ pub trait Platform {
     fn random_u64(&mut self) -> u64;
     /// An environment variable, for the default credentials chain.
     fn env(&self, name: &str) -> Option<String>;
+}
+
+/// Why a request got no answer, and whether another attempt could get one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendError {
+    /// What went wrong, for the connection error's message.
+    pub message: String,
+    /// `false` when the same request would fail the same way: the host's egress policy refused
+    /// it, or the endpoint's certificate was rejected.
+    pub retryable: bool,
+}
+
+impl SendError {
+    /// A failure another attempt may not repeat (reset, timeout, refused connection).
+    pub fn transient(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            retryable: true,
+        }
+    }
+
+    /// A failure every attempt would repeat.
+    pub fn permanent(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            retryable: false,
+        }
+    }
 }
 
 /// A signed request, ready to send. `headers` never holds `host`: the host sets it.
@@ -256,13 +285,19 @@ impl<'p, P: Platform> Client<'p, P> {
                 .saturating_sub(self.platform.monotonic() - started);
             let (outcome, response) = match self.platform.send(&request, remaining) {
                 Ok(response) => (read_response(&response), Some(response)),
-                Err(message) => (
-                    Err(ConnectorError::Connection {
-                        message,
+                Err(failure) => {
+                    if !failure.retryable {
+                        return Err(ConnectorError::Connection {
+                            message: failure.message,
+                            attempts: attempt,
+                        });
+                    }
+                    let error = ConnectorError::Connection {
+                        message: failure.message,
                         attempts: 1,
-                    }),
-                    None,
-                ),
+                    };
+                    (Err(error), None)
+                }
             };
             let error = match outcome {
                 Ok(value) => return Ok(value),
@@ -333,7 +368,7 @@ pub(crate) mod testing {
     /// A platform that answers from a script and keeps virtual time: sleeping advances it.
     pub(crate) struct Scripted {
         /// What each request gets, in order.
-        pub answers: Vec<Result<HttpResponse, String>>,
+        pub answers: Vec<Result<HttpResponse, SendError>>,
         /// What was sent, with the timeout it was given.
         pub sent: Vec<(HttpRequest, Duration)>,
         /// Virtual monotonic time.
@@ -343,7 +378,7 @@ pub(crate) mod testing {
     }
 
     impl Scripted {
-        pub(crate) fn new(answers: Vec<Result<HttpResponse, String>>) -> Self {
+        pub(crate) fn new(answers: Vec<Result<HttpResponse, SendError>>) -> Self {
             Self {
                 answers,
                 sent: Vec::new(),
@@ -358,7 +393,7 @@ pub(crate) mod testing {
             &mut self,
             request: &HttpRequest,
             timeout: Duration,
-        ) -> Result<HttpResponse, String> {
+        ) -> Result<HttpResponse, SendError> {
             self.sent.push((request.clone(), timeout));
             self.clock += Duration::from_millis(1);
             self.answers.remove(0)
@@ -384,7 +419,7 @@ pub(crate) mod testing {
         status: u16,
         headers: &[(&str, &str)],
         body: &str,
-    ) -> Result<HttpResponse, String> {
+    ) -> Result<HttpResponse, SendError> {
         Ok(HttpResponse {
             status,
             headers: headers
@@ -577,14 +612,28 @@ mod tests {
 
         // Never past max attempts; the error says how many were made.
         let mut p = Scripted::new(vec![
-            Err("reset".into()),
-            Err("reset".into()),
-            Err("reset".into()),
+            Err(SendError::transient("reset")),
+            Err(SendError::transient("reset")),
+            Err(SendError::transient("reset")),
         ]);
         match call(&mut p, policy) {
             Err(ConnectorError::Connection { attempts, .. }) => assert_eq!(attempts, 3),
             other => panic!("{other:?}"),
         }
+
+        // Nor a failure the host says every attempt would repeat (egress refusal, certificate).
+        let mut p = Scripted::new(vec![
+            Err(SendError::transient("reset")),
+            Err(SendError::permanent("refused by policy")),
+            answer(200, &[], "{}"),
+        ]);
+        match call(&mut p, policy) {
+            Err(ConnectorError::Connection { attempts, message }) => {
+                assert_eq!((attempts, message.as_str()), (2, "refused by policy"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(p.sent.len(), 2);
 
         // Validation failures are not retried.
         let mut p = Scripted::new(vec![answer(

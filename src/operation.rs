@@ -907,8 +907,8 @@ mod tests {
                 &mut self,
                 _: &crate::client::HttpRequest,
                 _: Duration,
-            ) -> Result<crate::client::HttpResponse, String> {
-                Err("offline".into())
+            ) -> Result<crate::client::HttpResponse, crate::client::SendError> {
+                Err(crate::client::SendError::transient("offline"))
             }
             fn now(&self) -> std::time::SystemTime {
                 std::time::SystemTime::UNIX_EPOCH

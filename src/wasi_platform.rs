@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 use wasip2::http::outgoing_handler;
 use wasip2::http::types::{Fields, Method, OutgoingBody, OutgoingRequest, RequestOptions, Scheme};
 
-use crate::client::{HttpRequest, HttpResponse, Platform};
+use crate::client::{HttpRequest, HttpResponse, Platform, SendError};
 
 /// Per-attempt timeouts handed to the host's HTTP client.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -20,14 +20,18 @@ const MAX_PRESIZED_BODY: usize = 4 << 20;
 pub struct WasiPlatform;
 
 impl Platform for WasiPlatform {
-    fn send(&mut self, request: &HttpRequest, timeout: Duration) -> Result<HttpResponse, String> {
+    fn send(
+        &mut self,
+        request: &HttpRequest,
+        timeout: Duration,
+    ) -> Result<HttpResponse, SendError> {
         let entries: Vec<(String, Vec<u8>)> = request
             .headers
             .iter()
             .map(|(n, v)| (n.clone(), v.clone().into_bytes()))
             .collect();
-        let fields =
-            Fields::from_list(&entries).map_err(|e| format!("invalid request header: {e:?}"))?;
+        let fields = Fields::from_list(&entries)
+            .map_err(|e| SendError::permanent(format!("invalid request header: {e:?}")))?;
         let outgoing = OutgoingRequest::new(fields);
         let set = [
             outgoing.set_method(&Method::Post).is_ok(),
@@ -42,14 +46,14 @@ impl Platform for WasiPlatform {
             outgoing.set_path_with_query(Some("/")).is_ok(),
         ];
         if set.contains(&false) {
-            return Err(format!(
+            return Err(SendError::permanent(format!(
                 "the host rejected the request line for {}",
                 request.authority
-            ));
+            )));
         }
         let body = outgoing
             .body()
-            .map_err(|()| "the request body could not be opened".to_string())?;
+            .map_err(|()| SendError::transient("the request body could not be opened"))?;
         let options = RequestOptions::new();
         // Options a host does not support are left at its defaults.
         // Each bounded by what is left of the call's timeout.
@@ -59,14 +63,15 @@ impl Platform for WasiPlatform {
         let _ = options.set_first_byte_timeout(Some(nanos(FIRST_BYTE_TIMEOUT)));
         let _ = options.set_between_bytes_timeout(Some(nanos(BETWEEN_BYTES_TIMEOUT)));
         // Start the request before writing the body, so a refusal is reported as what it is.
-        let pending =
-            outgoing_handler::handle(outgoing, Some(options)).map_err(|e| describe(&e))?;
+        let authority = request.authority.as_str();
+        let pending = outgoing_handler::handle(outgoing, Some(options))
+            .map_err(|e| describe(&e, authority))?;
         let write_result = write_body(body, &request.body);
         pending.subscribe().block();
         let response = match pending.get() {
             Some(Ok(Ok(response))) => response,
-            Some(Ok(Err(code))) => return Err(describe(&code)),
-            Some(Err(())) | None => return Err("the host lost the response".into()),
+            Some(Ok(Err(code))) => return Err(describe(&code, authority)),
+            Some(Err(())) | None => return Err(SendError::transient("the host lost the response")),
         };
         // A write failure with a response in hand means the server answered early: read it.
         let _ = write_result;
@@ -84,7 +89,7 @@ impl Platform for WasiPlatform {
             .collect();
         let incoming = response
             .consume()
-            .map_err(|()| "the response body could not be opened".to_string())?;
+            .map_err(|()| SendError::transient("the response body could not be opened"))?;
         // Sized from Content-Length (capped: the header is the server's word, not a fact), so
         // the body arrives in one or two reads instead of a doubling series of small ones.
         let declared = headers
@@ -96,10 +101,10 @@ impl Platform for WasiPlatform {
         {
             let mut stream = incoming
                 .stream()
-                .map_err(|()| "the response body could not be read".to_string())?;
+                .map_err(|()| SendError::transient("the response body could not be read"))?;
             stream
                 .read_to_end(&mut body)
-                .map_err(|e| format!("the response body was cut off: {e}"))?;
+                .map_err(|e| SendError::transient(format!("the response body was cut off: {e}")))?;
         }
         drop(incoming);
         Ok(HttpResponse {
@@ -141,26 +146,58 @@ fn write_body(body: OutgoingBody, bytes: &[u8]) -> Result<(), String> {
         // The stream buffers: flush, or the last bytes never leave.
         stream.flush().map_err(|e| e.to_string())?;
     }
-    OutgoingBody::finish(body, None).map_err(|e| describe(&e))
+    OutgoingBody::finish(body, None).map_err(|e| format!("{e:?}"))
 }
 
-fn describe(code: &wasip2::http::types::ErrorCode) -> String {
+/// TLS alerts (RFC 8446 6.2) that mean the certificate was refused: the same on every attempt.
+const CERTIFICATE_ALERTS: &[u8] = &[42, 43, 44, 45, 46, 48, 113, 116];
+
+/// What the host's error means for the caller, and whether another attempt could help.
+fn describe(code: &wasip2::http::types::ErrorCode, authority: &str) -> SendError {
     use wasip2::http::types::ErrorCode as E;
     match code {
-        E::HttpRequestDenied => {
-            "the host denied the request (the endpoint is not allowed for this connector)".into()
+        E::HttpRequestDenied => SendError::permanent(format!(
+            "the host's egress policy refused {authority}: no outbound rule allows this endpoint \
+             (HttpRequestDenied)"
+        )),
+        E::DestinationIpProhibited => SendError::permanent(format!(
+            "the host's egress policy refused {authority}: it resolves to an address that is not \
+             allowed (DestinationIpProhibited)"
+        )),
+        E::TlsCertificateError => {
+            SendError::permanent(format!("the TLS certificate of {authority} was rejected"))
         }
-        E::ConnectionRefused => "connection refused".into(),
-        E::ConnectionTimeout => "connection timed out".into(),
+        E::TlsAlertReceived(alert) => {
+            let what = alert.alert_message.as_deref().unwrap_or("no reason given");
+            let message = format!("TLS with {authority} failed: {what}");
+            match alert.alert_id {
+                Some(id) if CERTIFICATE_ALERTS.contains(&id) => SendError::permanent(message),
+                _ => SendError::transient(message),
+            }
+        }
+        E::TlsProtocolError => SendError::transient(format!(
+            "the TLS handshake with {authority} failed (protocol error: does it serve https on \
+             this port?)"
+        )),
+        E::ConnectionRefused => SendError::transient(format!("{authority} refused the connection")),
+        E::ConnectionTimeout => {
+            SendError::transient(format!("connecting to {authority} timed out"))
+        }
         E::ConnectionReadTimeout | E::HttpResponseTimeout => {
-            "timed out waiting for the response".into()
+            SendError::transient("timed out waiting for the response")
         }
         E::ConnectionTerminated => {
-            "the connection was closed before the response was complete".into()
+            SendError::transient("the connection was closed before the response was complete")
         }
-        E::DnsError(_) => "the endpoint's host name could not be resolved".into(),
-        E::TlsCertificateError => "the endpoint's TLS certificate was rejected".into(),
-        E::HttpResponseBodySize(_) => "the response body exceeds the host's limit".into(),
-        other => format!("HTTP request failed: {other:?}"),
+        E::DnsError(_) => SendError::transient(format!(
+            "the host name of {authority} could not be resolved"
+        )),
+        E::HttpResponseBodySize(_) => {
+            SendError::transient("the response body exceeds the host's limit")
+        }
+        E::InternalError(Some(message)) => {
+            SendError::transient(format!("HTTP request to {authority} failed: {message}"))
+        }
+        other => SendError::transient(format!("HTTP request failed: {other:?}")),
     }
 }

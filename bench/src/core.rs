@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use ddb_connector::client::{HttpRequest, HttpResponse, Platform};
+use ddb_connector::client::{HttpRequest, HttpResponse, Platform, SendError};
 use serde_json::json;
 
 use crate::canned_server::{KEY, item_plain, item_typed};
@@ -14,7 +14,7 @@ use crate::peers::{Op, Target};
 struct Canned(HttpResponse);
 
 impl Platform for Canned {
-    fn send(&mut self, _: &HttpRequest, _: Duration) -> Result<HttpResponse, String> {
+    fn send(&mut self, _: &HttpRequest, _: Duration) -> Result<HttpResponse, SendError> {
         Ok(self.0.clone())
     }
     fn now(&self) -> SystemTime {
