@@ -31,6 +31,7 @@ export!(Component);
 
 impl Guest for Component {
     fn execute(request: wit::Request) -> Result<wit::Response, wit::ConnectorError> {
+        crate::request_size::reset_budget();
         let json_request = to_json_request(request).map_err(to_wit_error)?;
         let request = crate::input::parse_request(&json_request).map_err(to_wit_error)?;
         let mut result =
@@ -84,6 +85,7 @@ fn put_json(
     text: Option<String>,
 ) -> Result<(), ConnectorError> {
     if let Some(text) = text {
+        crate::request_size::check(&text, &format!("input.{key}"))?;
         let value = serde_json::from_str(&text).map_err(|e| {
             ConnectorError::config(format!("input.{key}"), format!("is not valid JSON: {e}"))
         })?;
