@@ -32,8 +32,8 @@ pub fn item_typed() -> Value {
     })
 }
 
-/// Serves on `listener` until the process ends.
-pub async fn serve(listener: TcpListener) {
+/// Serves on `listener` until the process ends; over TLS when given an acceptor.
+pub async fn serve(listener: TcpListener, tls: Option<tokio_rustls::TlsAcceptor>) {
     let get_item = Bytes::from(json!({"Item": item_typed()}).to_string());
     loop {
         let Ok((stream, _)) = listener.accept().await else {
@@ -41,17 +41,77 @@ pub async fn serve(listener: TcpListener) {
         };
         stream.set_nodelay(true).ok();
         let get_item = get_item.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |request| {
-                let get_item = get_item.clone();
-                async move { Ok::<_, Infallible>(answer(request, get_item).await) }
-            });
-            hyper::server::conn::http1::Builder::new()
-                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                .await
-                .ok();
+            match tls {
+                Some(acceptor) => {
+                    if let Ok(stream) = acceptor.accept(stream).await {
+                        serve_connection(stream, get_item).await;
+                    }
+                }
+                None => serve_connection(stream, get_item).await,
+            }
         });
     }
+}
+
+async fn serve_connection<S>(stream: S, get_item: Bytes)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = hyper::service::service_fn(move |request| {
+        let get_item = get_item.clone();
+        async move { Ok::<_, Infallible>(answer(request, get_item).await) }
+    });
+    hyper::server::conn::http1::Builder::new()
+        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+        .await
+        .ok();
+}
+
+/// A TLS acceptor for the certificate and key PEM files in `dir` (see [`make_certificates`]).
+pub fn tls_acceptor(dir: &std::path::Path) -> Result<tokio_rustls::TlsAcceptor, String> {
+    use rustls::pki_types::pem::PemObject as _;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let chain = CertificateDer::pem_file_iter(dir.join("server.pem"))
+        .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| format!("server.pem: {e}"))?;
+    let key = PrivateKeyDer::from_pem_file(dir.join("server.key"))
+        .map_err(|e| format!("server.key: {e}"))?;
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .and_then(|b| b.with_no_client_auth().with_single_cert(chain, key))
+        .map_err(|e| e.to_string())?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config)))
+}
+
+/// Writes a throwaway CA (`ca.pem`) and a certificate it signs for 127.0.0.1 and localhost
+/// (`server.pem`, `server.key`) into `dir`.
+pub fn make_certificates(dir: &std::path::Path) -> Result<(), String> {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
+    let err = |e: rcgen::Error| e.to_string();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(err)?;
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "ddb-bench CA");
+    let ca =
+        CertifiedIssuer::self_signed(ca_params, KeyPair::generate().map_err(err)?).map_err(err)?;
+    let leaf = CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])
+        .map_err(err)?;
+    let key = KeyPair::generate().map_err(err)?;
+    let certificate = leaf.signed_by(&key, &ca).map_err(err)?;
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    for (name, text) in [
+        ("ca.pem", ca.pem()),
+        ("server.pem", certificate.pem()),
+        ("server.key", key.serialize_pem()),
+    ] {
+        std::fs::write(dir.join(name), text).map_err(|e| format!("{name}: {e}"))?;
+    }
+    Ok(())
 }
 
 async fn answer(request: Request<hyper::body::Incoming>, get_item: Bytes) -> Response<Full<Bytes>> {

@@ -140,11 +140,11 @@ fn parse_args() -> Result<Args, String> {
 
 fn main() -> std::process::ExitCode {
     let result = match std::env::args().nth(1).as_deref() {
-        Some("serve") => serve(),
+        Some("serve") => serve(std::env::args().nth(2).map(PathBuf::from)),
         Some("run") => parse_args().and_then(|args| run(&args)),
         Some("core") => core_only(),
         Some("loop") => parse_args().and_then(|args| call_loop(&args)),
-        _ => Err("usage: ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR] | ddb-bench serve | ddb-bench core [CALLS] | ddb-bench loop [--component PATH] [--put] [SECONDS]".into()),
+        _ => Err("usage: ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR] | ddb-bench serve [TLS-DIR] | ddb-bench core [CALLS] | ddb-bench loop [--component PATH] [--put] [SECONDS]".into()),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -202,9 +202,13 @@ fn call_loop(args: &Args) -> Result<(), String> {
     Ok(())
 }
 
-/// The canned server: prints its port, serves until killed. One thread, so on two cores the
-/// client keeps the other.
-fn serve() -> Result<(), String> {
+/// The canned server: prints its port, serves until killed; over TLS with the certificate in
+/// `tls` when given. One thread, so on two cores the client keeps the other.
+fn serve(tls: Option<PathBuf>) -> Result<(), String> {
+    let acceptor = tls
+        .as_deref()
+        .map(canned_server::tls_acceptor)
+        .transpose()?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -215,7 +219,7 @@ fn serve() -> Result<(), String> {
             .map_err(|e| e.to_string())?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         println!("{port}");
-        canned_server::serve(listener).await;
+        canned_server::serve(listener, acceptor).await;
         Ok(())
     })
 }
@@ -225,10 +229,16 @@ struct Server(Child, u16);
 
 impl Server {
     fn start() -> Result<Self, String> {
+        Self::start_with(None)
+    }
+
+    /// The canned server over https, with the certificate in `tls`.
+    fn start_with(tls: Option<&Path>) -> Result<Self, String> {
         use std::io::BufRead as _;
         let exe = std::env::current_exe().map_err(|e| e.to_string())?;
         let mut child = Command::new(exe)
             .arg("serve")
+            .args(tls)
             .stdout(Stdio::piped())
             .spawn()
             .map_err(|e| format!("starting the canned server: {e}"))?;
@@ -290,6 +300,17 @@ fn run(args: &Args) -> Result<(), String> {
     };
     let ours_pooled = load(&args.component, HostConfig::default())?;
     let ours_unpooled = load(&args.component, HostConfig::unpooled())?;
+    // The production path: https, against the same canned server behind TLS.
+    let tls_dir = args.out.join("tls");
+    canned_server::make_certificates(&tls_dir)?;
+    let tls_server = Server::start_with(Some(&tls_dir))?;
+    let canned_tls = Target::canned(format!("https://127.0.0.1:{}", tls_server.1));
+    let ca_pem = std::fs::read(tls_dir.join("ca.pem")).map_err(|e| e.to_string())?;
+    let ours_tls = {
+        let mut config = HostConfig::default();
+        config.tls.add_pem_file(&tls_dir.join("ca.pem"))?;
+        load(&args.component, config)?
+    };
     let sdk_wasm = match &args.sdk_component {
         Some(path) => Some(load(path, HostConfig::default())?),
         None => None,
@@ -308,7 +329,17 @@ fn run(args: &Args) -> Result<(), String> {
         }),
         ("aws-sdk-dynamodb, native", {
             let target = canned.clone();
-            Box::new(move || Ok(Arc::new(Peer::native_sdk(&target))))
+            Box::new(move || Ok(Arc::new(Peer::native_sdk(&target, None))))
+        }),
+        ("this component, pooled host, https", {
+            let host = ours_tls.clone();
+            let target = canned_tls.clone();
+            Box::new(move || Ok(Arc::new(Peer::component(host.clone(), &target))))
+        }),
+        ("aws-sdk-dynamodb, native, https", {
+            let target = canned_tls.clone();
+            let ca_pem = ca_pem.clone();
+            Box::new(move || Ok(Arc::new(Peer::native_sdk(&target, Some(&ca_pem)))))
         }),
     ];
     if let Some(host) = &sdk_wasm {
@@ -588,7 +619,7 @@ fn moto_run(
             "this component, pooled host",
             Peer::component(ours.clone(), &target),
         ),
-        ("aws-sdk-dynamodb, native", Peer::native_sdk(&target)),
+        ("aws-sdk-dynamodb, native", Peer::native_sdk(&target, None)),
     ];
     if let Some(host) = sdk_wasm {
         peers.push((

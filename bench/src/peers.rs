@@ -114,10 +114,26 @@ impl Peer {
         }
     }
 
-    /// The native SDK for `target`, configured as its documentation shows, endpoint overridden.
-    pub fn native_sdk(target: &Target) -> Self {
+    /// The native SDK for `target`, configured as its documentation shows, endpoint overridden;
+    /// with `ca_pem`, its https client trusts that CA (and only that).
+    pub fn native_sdk(target: &Target, ca_pem: Option<&[u8]>) -> Self {
         use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
-        let config = aws_sdk_dynamodb::Config::builder()
+        let mut config = aws_sdk_dynamodb::Config::builder();
+        if let Some(pem) = ca_pem {
+            use aws_smithy_http_client::tls;
+            let context = tls::TlsContext::builder()
+                .with_trust_store(tls::TrustStore::empty().with_pem_certificate(pem.to_vec()))
+                .build()
+                .expect("a valid CA");
+            let client = aws_smithy_http_client::Builder::new()
+                .tls_provider(tls::Provider::Rustls(
+                    tls::rustls_provider::CryptoMode::AwsLc,
+                ))
+                .tls_context(context)
+                .build_https();
+            config = config.http_client(client);
+        }
+        let config = config
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new("us-east-1"))
             .endpoint_url(&target.endpoint)
