@@ -23,7 +23,7 @@ cargo test --workspace --no-fail-fast -- --nocapture 2>&1 | tee "$TEST_LOG"
 
 log "no secret in any test output"
 # Every secret the suites use; none may appear in what they printed.
-SECRETS=("$DDB_TEST_MOTO_SECRET_KEY" "$DDB_TEST_MOTO_TLS_SECRET_KEY" tls-test-secret-key never-shown-secret definitely-the-wrong-secret-key cli-wrong-secret-0123456789
+SECRETS=("$DDB_TEST_MOTO_SECRET_KEY" "$DDB_TEST_MOTO_TLS_SECRET_KEY" tls-test-secret-key oversize-secret never-shown-secret definitely-the-wrong-secret-key cli-wrong-secret-0123456789
          tenant-b-wrong-secret hostile-secret fault-secret dynalite-secret-key TOPSECRET)
 for secret in "${SECRETS[@]}"; do
     if grep -qF -- "$secret" "$TEST_LOG"; then
