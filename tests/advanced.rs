@@ -72,6 +72,120 @@ fn seqs(items: &Value) -> Vec<u64> {
         .unwrap_or_default()
 }
 
+/// Scans `table` with `caps`, resuming from each lastEvaluatedKey: every item exactly once.
+async fn scan_resumed(server: &Server, table: &str, caps: &Value) {
+    let mut seen = Vec::new();
+    let mut start = Value::Null;
+    let mut calls = 0;
+    loop {
+        let mut input = json!({"tableName": table});
+        input
+            .as_object_mut()
+            .unwrap()
+            .extend(caps.as_object().unwrap().clone());
+        if !start.is_null() {
+            input["exclusiveStartKey"] = start.clone();
+        }
+        let page = ok(server, table_op("scanTable", input)).await;
+        calls += 1;
+        let got = seqs(&page["response"]);
+        if let Some(max) = caps.get("maxItems").and_then(Value::as_u64) {
+            assert!(got.len() as u64 <= max, "{caps}: {} items", got.len());
+        }
+        seen.extend(got);
+        if page["paging"]["hasMore"] == false {
+            assert_eq!(page["paging"]["lastEvaluatedKey"], Value::Null);
+            break;
+        }
+        start = page["paging"]["lastEvaluatedKey"].clone();
+        assert!(start.is_object(), "{}", page["paging"]);
+        assert!(calls < 100, "{caps}: no end");
+    }
+    assert!(calls > 1, "{caps}: the cap never applied");
+    let distinct: BTreeSet<u64> = seen.iter().copied().collect();
+    assert_eq!(
+        (seen.len(), distinct.len()),
+        (3000, 3000),
+        "{caps}: every item exactly once"
+    );
+}
+
+/// Queries partition g0 in pages of 100, resuming from each lastEvaluatedKey: the seqs seen.
+async fn query_partition(server: &Server, table: &str, forward: bool) -> Vec<u64> {
+    let mut seen = Vec::new();
+    let mut start = Value::Null;
+    let mut pages = 0;
+    loop {
+        // 1,500 items in pages of 100: 15 pages, and one empty page when the server could not
+        // tell that the 15th was the last. More means hasMore never turned false.
+        pages += 1;
+        assert!(
+            pages <= 16,
+            "query forward={forward}: no end after 16 pages"
+        );
+        let mut input = json!({
+            "tableName": table, "keyConditionExpression": "grp = :g AND seq >= :from",
+            "expressionAttributeValues": {":g": "g0", ":from": 0}, "limit": 100, "maxPages": 1,
+            "scanIndexForward": forward, "consistentRead": true,
+        });
+        if !start.is_null() {
+            input["exclusiveStartKey"] = start.clone();
+        }
+        let page = ok(server, item_op("query", input)).await;
+        assert_eq!(page["action"], "query");
+        let response = &page["response"];
+        assert!(response["items"].as_array().unwrap().len() <= 100);
+        assert_eq!(
+            response["count"].as_u64().unwrap() as usize,
+            response["items"].as_array().unwrap().len()
+        );
+        seen.extend(seqs(&response["items"]));
+        if response["hasMore"] == false {
+            return seen;
+        }
+        start = response["lastEvaluatedKey"].clone();
+        assert!(start.is_object(), "{response}");
+    }
+}
+
+/// batchGetItems of 250 keys (3 chunks of at most 100), some missing.
+async fn batch_get_some(server: &Server, table: &str) {
+    let keys: Vec<Value> = (0..250)
+        .map(|i| json!({"grp": format!("g{}", i % 2), "seq": i * 13}))
+        .collect();
+    let got = ok(
+        server,
+        item_op("batchGetItems", json!({"requestItems": {table: {"keys": keys, "projectionExpression": "seq", "consistentRead": true}}})),
+    )
+    .await;
+    let mut found = seqs(&got["response"]["responses"][table]);
+    found.sort_unstable();
+    let expected: Vec<u64> = (0..250u64)
+        .map(|i| i * 13)
+        .filter(|s| *s < 3000 && (s % 2) == ((s / 13) % 2))
+        .collect();
+    assert_eq!(found, expected);
+    assert_eq!(got["response"]["unprocessedKeys"], json!({}));
+}
+
+/// Parallel scan: two segments together see every item once.
+async fn parallel_scan(server: &Server, table: &str) {
+    let mut seen = Vec::new();
+    for segment in 0..2 {
+        let part = ok(
+            server,
+            table_op(
+                "scanTable",
+                json!({"tableName": table, "segment": segment, "totalSegments": 2}),
+            ),
+        )
+        .await;
+        seen.extend(seqs(&part["response"]));
+    }
+    assert_eq!(seen.iter().copied().collect::<BTreeSet<_>>().len(), 3000);
+    assert_eq!(seen.len(), 3000);
+}
+
 async fn paging(server: Server) {
     let table = unique_table("paging");
     create(&server, &table, true).await;
@@ -104,76 +218,19 @@ async fn paging(server: Server) {
         json!({"maxItems": 700, "limit": 300}),
         json!({"maxPages": 2, "limit": 250}),
     ] {
-        let mut seen = Vec::new();
-        let mut start = Value::Null;
-        let mut calls = 0;
-        loop {
-            let mut input = json!({"tableName": table});
-            input
-                .as_object_mut()
-                .unwrap()
-                .extend(caps.as_object().unwrap().clone());
-            if !start.is_null() {
-                input["exclusiveStartKey"] = start.clone();
-            }
-            let page = ok(&server, table_op("scanTable", input)).await;
-            calls += 1;
-            let got = seqs(&page["response"]);
-            if let Some(max) = caps.get("maxItems").and_then(Value::as_u64) {
-                assert!(got.len() as u64 <= max, "{caps}: {} items", got.len());
-            }
-            seen.extend(got);
-            if page["paging"]["hasMore"] == false {
-                assert_eq!(page["paging"]["lastEvaluatedKey"], Value::Null);
-                break;
-            }
-            start = page["paging"]["lastEvaluatedKey"].clone();
-            assert!(start.is_object(), "{}", page["paging"]);
-            assert!(calls < 100, "{caps}: no end");
-        }
-        assert!(calls > 1, "{caps}: the cap never applied");
-        let distinct: BTreeSet<u64> = seen.iter().copied().collect();
-        assert_eq!(
-            (seen.len(), distinct.len()),
-            (3000, 3000),
-            "{caps}: every item exactly once"
-        );
+        scan_resumed(&server, &table, &caps).await;
     }
 
     // Query one partition, in pages of 100, both directions.
     for forward in [true, false] {
-        let mut seen = Vec::new();
-        let mut start = Value::Null;
-        loop {
-            let mut input = json!({
-                "tableName": table, "keyConditionExpression": "grp = :g AND seq >= :from",
-                "expressionAttributeValues": {":g": "g0", ":from": 0}, "limit": 100, "maxPages": 1,
-                "scanIndexForward": forward, "consistentRead": true,
-            });
-            if !start.is_null() {
-                input["exclusiveStartKey"] = start.clone();
-            }
-            let page = ok(&server, item_op("query", input)).await;
-            assert_eq!(page["action"], "query");
-            let response = &page["response"];
-            assert!(response["items"].as_array().unwrap().len() <= 100);
-            assert_eq!(
-                response["count"].as_u64().unwrap() as usize,
-                response["items"].as_array().unwrap().len()
-            );
-            seen.extend(seqs(&response["items"]));
-            if response["hasMore"] == false {
-                break;
-            }
-            start = response["lastEvaluatedKey"].clone();
-        }
         let expected: Vec<u64> = if forward {
             (0..3000).step_by(2).collect()
         } else {
             (0..1500u64).rev().map(|i| i * 2).collect()
         };
         assert_eq!(
-            seen, expected,
+            query_partition(&server, &table, forward).await,
+            expected,
             "query forward={forward}: in order, each once"
         );
     }
@@ -195,40 +252,8 @@ async fn paging(server: Server) {
     .await;
     assert_eq!(seqs(&filtered["response"]["items"]), vec![1, 3, 5, 7, 9]);
 
-    // Parallel scan: two segments together see every item once.
-    let mut seen = Vec::new();
-    for segment in 0..2 {
-        let part = ok(
-            &server,
-            table_op(
-                "scanTable",
-                json!({"tableName": table, "segment": segment, "totalSegments": 2}),
-            ),
-        )
-        .await;
-        seen.extend(seqs(&part["response"]));
-    }
-    assert_eq!(seen.iter().copied().collect::<BTreeSet<_>>().len(), 3000);
-    assert_eq!(seen.len(), 3000);
-
-    // batchGetItems of 250 keys (3 chunks of at most 100), some missing.
-    let keys: Vec<Value> = (0..250)
-        .map(|i| json!({"grp": format!("g{}", i % 2), "seq": i * 13}))
-        .collect();
-    let got = ok(
-        &server,
-        item_op("batchGetItems", json!({"requestItems": {table.clone(): {"keys": keys, "projectionExpression": "seq", "consistentRead": true}}})),
-    )
-    .await;
-    let mut found = seqs(&got["response"]["responses"][&table]);
-    found.sort_unstable();
-    let expected: Vec<u64> = (0..250u64)
-        .map(|i| i * 13)
-        .filter(|s| *s < 3000 && (s % 2) == ((s / 13) % 2))
-        .collect();
-    assert_eq!(found, expected);
-    assert_eq!(got["response"]["unprocessedKeys"], json!({}));
-
+    parallel_scan(&server, &table).await;
+    batch_get_some(&server, &table).await;
     ok(
         &server,
         table_op("deleteTable", json!({"tableName": table})),
@@ -455,22 +480,28 @@ async fn transactions_on_moto() {
     assert_eq!(got["response"]["items"][0]["n"], json!({"N": "10"}));
     assert_eq!(got["response"]["items"][1], Value::Null);
 
-    // Over DynamoDB's 100-item limit: a configuration error, nothing sent.
+    over_the_transaction_limit_nothing_is_sent(&server, &table, &items).await;
+}
+
+/// Over DynamoDB's 100-item limit: a configuration error, nothing sent, nothing written.
+async fn over_the_transaction_limit_nothing_is_sent(server: &Server, table: &str, items: &[Value]) {
     let many: Vec<Value> = (0..101)
         .map(|i| json!({"put": {"tableName": table, "item": {"grp": format!("p{i}")}}}))
         .collect();
-    match run(
-        &server,
+    let invocation = invoke(&request(
+        server,
         item_op("transactWriteItems", json!({"transactItems": many})),
-    )
-    .await
-    {
+    ))
+    .await;
+    match invocation.result {
         Err(ConnectorError::Configuration { field, message }) => {
             assert_eq!(field.as_deref(), Some("input.transactItems"));
             assert!(message.contains("100"), "{message}");
         }
         other => panic!("{other:?}"),
     }
+    assert_eq!(invocation.http_requests, 0, "the guest sent nothing");
+    assert_eq!(boto_items(server, table), items, "nothing written");
 }
 
 /// moto only: dynalite has no PartiQL.
@@ -506,46 +537,92 @@ async fn execute_statement_on_moto() {
     assert_eq!(none["response"]["items"], json!([]));
 }
 
-async fn list_and_update_tables(server: Server, ttl: bool) {
-    let tables: Vec<String> = (0..3).map(|_| unique_table("listed")).collect();
-    for table in &tables {
-        create(&server, table, false).await;
-    }
-    let all = ok(&server, table_op("listTables", json!({}))).await;
-    let names: BTreeSet<String> = all["response"]["tableNames"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n.as_str().unwrap().to_string())
-        .collect();
-    assert!(tables.iter().all(|t| names.contains(t)), "{names:?}");
-    // One name per page, resumed by lastEvaluatedTableName.
+/// The region of the listTables test. moto keeps tables per region, so there it lists only
+/// this test's tables; dynalite has one namespace, where the names' unique prefix sets them apart.
+const LIST_REGION: &str = "eu-west-3";
+
+/// Runs `input` against `server` in [`LIST_REGION`] and expects success.
+async fn ok_listed(server: &Server, input: Value) -> Value {
+    let mut request = request(server, input.clone());
+    request["configuration"]["region"] = json!(LIST_REGION);
+    let result = invoke(&request).await.result;
+    let text = result.unwrap_or_else(|e| panic!("{input} failed on {}: {e}", server.name));
+    let value: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(value["status"], "OK", "{value}");
+    value
+}
+
+/// listTables, one name per page from `start`, until a name without `prefix` or the end.
+async fn list_paged(server: &Server, prefix: &str, mut start: Value) -> Vec<String> {
     let mut paged = Vec::new();
-    let mut start = Value::Null;
-    loop {
-        let page = ok(
-            &server,
+    for call in 0.. {
+        // Three names of ours, then at most one more page: more means it does not end.
+        assert!(call < 5, "listTables paging does not end: {paged:?}");
+        let page = ok_listed(
+            server,
             table_op(
                 "listTables",
                 json!({"limit": 1, "exclusiveStartTableName": start}),
             ),
         )
         .await;
-        paged.extend(
-            page["response"]["tableNames"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .cloned(),
-        );
-        start = page["response"]["lastEvaluatedTableName"].clone();
-        if start.is_null() {
+        let response = &page["response"];
+        let names = response["tableNames"].as_array().unwrap();
+        assert!(names.len() <= 1, "limit 1: {response}");
+        let next = response["lastEvaluatedTableName"].clone();
+        match names.first().and_then(Value::as_str) {
+            Some(name) if name.starts_with(prefix) => paged.push(name.to_string()),
+            _ => break,
+        }
+        if next.is_null() {
             break;
         }
+        assert_eq!(next, names[0], "resumes after the name it gave");
+        start = next;
     }
-    assert_eq!(paged.len(), names.len());
+    paged
+}
 
-    let updated = ok(
+/// `start_at_prefix`: dynalite compares `exclusiveStartTableName` with the names in order, so a
+/// listing can begin at the prefix; moto looks the name up, in creation order, and needs its
+/// own region (the listing begins at the start).
+async fn list_and_update_tables(server: Server, ttl: bool, start_at_prefix: bool) {
+    let prefix = format!("{}.", unique_table("listed"));
+    let tables: Vec<String> = ["a", "b", "c"]
+        .iter()
+        .map(|c| format!("{prefix}{c}"))
+        .collect();
+    for table in &tables {
+        ok_listed(&server, table_op("createTable", json!({"tableName": table, "partitionKey": "grp", "partitionKeyType": "S", "billingModeStr": "PAY_PER_REQUEST"}))).await;
+    }
+    let all = ok_listed(&server, table_op("listTables", json!({}))).await;
+    let names: Vec<&str> = all["response"]["tableNames"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    let ours: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| n.starts_with(&prefix))
+        .collect();
+    assert_eq!(ours, tables, "{names:?}");
+    if !start_at_prefix {
+        assert_eq!(
+            names, tables,
+            "moto, {LIST_REGION}: only this test's tables"
+        );
+    }
+    // One name per page, resumed by lastEvaluatedTableName.
+    let start = if start_at_prefix {
+        json!(prefix)
+    } else {
+        Value::Null
+    };
+    assert_eq!(list_paged(&server, &prefix, start).await, tables);
+
+    let updated = ok_listed(
         &server,
         table_op("updateTable", json!({"tableName": tables[0], "billingModeStr": "PROVISIONED", "readCapacityUnits": 2, "writeCapacityUnits": 3})),
     )
@@ -556,7 +633,7 @@ async fn list_and_update_tables(server: Server, ttl: bool) {
     );
     assert_eq!(updated["response"]["table"]["TableStatus"], "ACTIVE");
     if ttl {
-        let with_ttl = ok(&server, table_op("updateTable", json!({"tableName": tables[1], "timeToLiveAttribute": "expiresAt", "deletionProtection": true}))).await;
+        let with_ttl = ok_listed(&server, table_op("updateTable", json!({"tableName": tables[1], "timeToLiveAttribute": "expiresAt", "deletionProtection": true}))).await;
         assert_eq!(
             with_ttl["response"]["timeToLive"],
             json!({"AttributeName": "expiresAt", "Enabled": true})
@@ -565,7 +642,7 @@ async fn list_and_update_tables(server: Server, ttl: bool) {
             with_ttl["response"]["table"]["DeletionProtectionEnabled"],
             true
         );
-        ok(
+        ok_listed(
             &server,
             table_op(
                 "updateTable",
@@ -575,7 +652,7 @@ async fn list_and_update_tables(server: Server, ttl: bool) {
         .await;
     }
     for table in &tables {
-        ok(
+        ok_listed(
             &server,
             table_op("deleteTable", json!({"tableName": table})),
         )
@@ -585,13 +662,13 @@ async fn list_and_update_tables(server: Server, ttl: bool) {
 
 #[tokio::test]
 async fn list_and_update_tables_on_moto() {
-    list_and_update_tables(moto(), true).await;
+    list_and_update_tables(moto(), true, false).await;
 }
 
 /// dynalite has no UpdateTimeToLive and no deletion protection: billing changes only.
 #[tokio::test]
 async fn list_and_update_tables_on_dynalite() {
-    list_and_update_tables(dynalite(), false).await;
+    list_and_update_tables(dynalite(), false, true).await;
 }
 
 /// A small deterministic generator (xorshift), so a failure names its seed.

@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ddb_connector_host::{ConnectorError, Tenant};
 
@@ -18,6 +18,22 @@ async fn every_hostile_request_is_a_configuration_error_that_names_the_problem()
         expected.len() >= 150,
         "the corpus holds {} requests",
         expected.len()
+    );
+    // Every other file is a request with an expectation, and every expectation has its file:
+    // a file without one would go untested.
+    let files: BTreeSet<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| !["expected.json", "generate.py"].contains(&name.as_str()))
+        .collect();
+    let named: BTreeSet<String> = expected.keys().cloned().collect();
+    assert_eq!(
+        (
+            files.difference(&named).collect::<Vec<_>>(),
+            named.difference(&files).collect::<Vec<_>>()
+        ),
+        (vec![], vec![]),
+        "(request files without an expectation, expectations without a file)"
     );
     let mut failures = Vec::new();
     for (file, field) in &expected {

@@ -320,12 +320,33 @@ async fn deletion_protection_blocks_delete_table_on_moto() {
     let described = ok(&server, table_input("describeTable", &table)).await;
     assert_eq!(described["response"]["DeletionProtectionEnabled"], true);
     let refused = run(&server, table_input("deleteTable", &table)).await;
+    // DynamoDB's answer for a protected table: a validation error that says why, not retried.
+    let ConnectorError::Execution {
+        message,
+        http_status,
+        retryable,
+        attempts,
+        ..
+    } = expect_execution(refused, "ValidationException")
+    else {
+        unreachable!()
+    };
+    let lower = message.to_lowercase();
     assert!(
-        matches!(refused, Err(ConnectorError::Execution { .. })),
-        "{refused:?}"
+        lower.contains("delet") && lower.contains("protect"),
+        "{message}"
     );
-    // Still there.
+    assert_eq!((http_status, retryable, attempts), (400, false, 1));
+    // Still there; once unprotected it can go.
     ok(&server, table_input("describeTable", &table)).await;
+    let mut unprotect = table_input("updateTable", &table);
+    unprotect["deletionProtection"] = json!(false);
+    ok(&server, unprotect).await;
+    ok(&server, table_input("deleteTable", &table)).await;
+    expect_execution(
+        run(&server, table_input("describeTable", &table)).await,
+        "ResourceNotFoundException",
+    );
 }
 
 #[tokio::test]
