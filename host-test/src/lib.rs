@@ -217,10 +217,7 @@ impl ConnectorHost {
         config: HostConfig,
     ) -> wasmtime::Result<Self> {
         let mut linker = Linker::<InvocationState>::new(&engine);
-        // All of WASI is linked, but the context grants no files, sockets or stdio: what the
-        // guest can reach is decided by the WasiCtx and the HTTP hook, not by the link set.
-        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
-        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+        sandbox::link(&mut linker)?;
         let pre = DynamodbConnectorPre::new(linker.instantiate_pre(&component)?)?;
         let tls = config.tls.client_config().map_err(wasmtime::Error::msg)?;
         // Unpooled: the same sender, keeping no connection.
