@@ -555,6 +555,16 @@ async fn list_and_update_tables(server: Server, ttl: bool) {
         2
     );
     assert_eq!(updated["response"]["table"]["TableStatus"], "ACTIVE");
+    let described = ok(
+        &server,
+        table_op("describeTimeToLive", json!({"tableName": tables[1]})),
+    )
+    .await;
+    assert_eq!(described["action"], "describeTimeToLive");
+    assert_eq!(
+        described["response"],
+        json!({"TimeToLiveStatus": "DISABLED"})
+    );
     if ttl {
         let with_ttl = ok(&server, table_op("updateTable", json!({"tableName": tables[1], "timeToLiveAttribute": "expiresAt", "deletionProtection": true}))).await;
         assert_eq!(
@@ -564,6 +574,15 @@ async fn list_and_update_tables(server: Server, ttl: bool) {
         assert_eq!(
             with_ttl["response"]["table"]["DeletionProtectionEnabled"],
             true
+        );
+        let described = ok(
+            &server,
+            table_op("describeTimeToLive", json!({"tableName": tables[1]})),
+        )
+        .await;
+        assert_eq!(
+            described["response"],
+            json!({"TimeToLiveStatus": "ENABLED", "AttributeName": "expiresAt"})
         );
         ok(
             &server,
@@ -588,7 +607,8 @@ async fn list_and_update_tables_on_moto() {
     list_and_update_tables(moto(), true).await;
 }
 
-/// dynalite has no UpdateTimeToLive and no deletion protection: billing changes only.
+/// dynalite has no UpdateTimeToLive and no deletion protection: billing changes only, and
+/// describeTimeToLive, which it always answers DISABLED.
 #[tokio::test]
 async fn list_and_update_tables_on_dynalite() {
     list_and_update_tables(dynalite(), false).await;

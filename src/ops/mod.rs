@@ -28,6 +28,7 @@ pub mod write_options;
 pub mod create_table;
 pub mod delete_table;
 pub mod describe_table;
+pub mod describe_time_to_live;
 pub mod list_tables;
 pub mod scan_table;
 pub mod update_table;

@@ -17,6 +17,7 @@ pub const OPERATIONS: &[Entry] = &[
     entry::<scan_table::ScanTable>("scanTable", Group::Table),
     entry::<list_tables::ListTables>("listTables", Group::Table),
     entry::<update_table::UpdateTable>("updateTable", Group::Table),
+    entry::<describe_time_to_live::DescribeTimeToLive>("describeTimeToLive", Group::Table),
     entry::<add_item::AddItem>("addItem", Group::Item),
     entry::<delete_item::DeleteItem>("deleteItem", Group::Item),
     entry::<get_item::GetItem>("getItem", Group::Item),

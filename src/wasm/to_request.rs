@@ -106,6 +106,7 @@ fn operation(input: &mut Input, operation: wit::Operation) -> Result<&'static st
         Op::CreateTable(c) => Ok(create_table(input, c)),
         Op::DeleteTable(table) => Ok(table_only(input, table, "deleteTable")),
         Op::DescribeTable(table) => Ok(table_only(input, table, "describeTable")),
+        Op::DescribeTimeToLive(table) => Ok(table_only(input, table, "describeTimeToLive")),
         Op::ScanTable(s) => scan_table(input, s),
         Op::ListTables(l) => Ok(list_tables(input, l)),
         Op::UpdateTable(u) => Ok(update_table(input, u)),
