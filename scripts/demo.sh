@@ -25,7 +25,7 @@ JSON
 }
 step() {
     log "$1"
-    request "$2" | "$CLI" invoke --pretty
+    request "$2" | "$CLI" invoke --allow-outbound "$DDB_TEST_MOTO_ENDPOINT" --pretty
 }
 
 step "createTable" '{"operationGroup": "tableOperation", "tableOperation": "createTable", "tableName": "'"$TABLE"'",

@@ -82,6 +82,28 @@ start_moto() {
     log "moto (signatures verified) on $DDB_TEST_MOTO_ENDPOINT"
 }
 
+# A second moto, over https with a certificate of a test CA made for this run (localhost and
+# 127.0.0.1), signatures verified like the first. Exports DDB_TEST_TLS_CA (the CA's PEM) and
+# DDB_TEST_MOTO_TLS_{ENDPOINT,ACCESS_KEY,SECRET_KEY}.
+start_moto_tls() {
+    local port; port=$(free_port)
+    local dir="$TOOLS/tls"
+    rm -rf "$dir"
+    "$VENV/bin/python" "$ROOT/tests/support/make_certs.py" "$dir"
+    INITIAL_NO_AUTH_ACTION_COUNT=3 "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" \
+        -c "$dir/server.pem" -k "$dir/server.key" >"$TOOLS/logs/moto-tls.log" 2>&1 &
+    SERVER_PIDS+=($!)
+    wait_for_port "$port" "moto (https)"
+    export DDB_TEST_TLS_CA="$dir/ca.pem"
+    export DDB_TEST_MOTO_TLS_ENDPOINT="https://localhost:$port"
+    local creds; creds=$(AWS_CA_BUNDLE="$DDB_TEST_TLS_CA" "$VENV/bin/python" \
+        "$ROOT/tests/support/moto_iam.py" "$DDB_TEST_MOTO_TLS_ENDPOINT")
+    DDB_TEST_MOTO_TLS_ACCESS_KEY=$(printf '%s' "$creds" | python3 -c 'import json,sys; print(json.load(sys.stdin)["accessKey"])')
+    DDB_TEST_MOTO_TLS_SECRET_KEY=$(printf '%s' "$creds" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secretKey"])')
+    export DDB_TEST_MOTO_TLS_ACCESS_KEY DDB_TEST_MOTO_TLS_SECRET_KEY
+    log "moto over https (signatures verified) on $DDB_TEST_MOTO_TLS_ENDPOINT"
+}
+
 # dynalite, in memory. Exports DDB_TEST_DYNALITE_ENDPOINT.
 start_dynalite() {
     local port; port=$(free_port)

@@ -13,6 +13,7 @@ build_component
 
 trap stop_servers EXIT
 start_moto
+start_moto_tls
 start_dynalite
 
 log "unit and end-to-end tests"
@@ -22,13 +23,28 @@ cargo test --workspace --no-fail-fast -- --nocapture 2>&1 | tee "$TEST_LOG"
 
 log "no secret in any test output"
 # Every secret the suites use; none may appear in what they printed.
-SECRETS=("$DDB_TEST_MOTO_SECRET_KEY" never-shown-secret definitely-the-wrong-secret-key cli-wrong-secret-0123456789
+SECRETS=("$DDB_TEST_MOTO_SECRET_KEY" "$DDB_TEST_MOTO_TLS_SECRET_KEY" tls-test-secret-key never-shown-secret definitely-the-wrong-secret-key cli-wrong-secret-0123456789
          tenant-b-wrong-secret hostile-secret fault-secret dynalite-secret-key TOPSECRET)
 for secret in "${SECRETS[@]}"; do
     if grep -qF -- "$secret" "$TEST_LOG"; then
         log "a secret appears in the test output"; exit 1
     fi
 done
+
+log "the runner built alone (its own feature set) over https, trusting the test CA"
+# The workspace build unifies a second rustls crypto provider in (the benchmark's AWS SDK);
+# built alone it has only ring. Both must behave the same: an https call, no panic.
+cargo build -p ddb-connector-host --bin ddb-connector >&2
+printf '{"authentication": {"type": "credentials", "accessKey": "%s", "secretKey": "%s"},
+  "configuration": {"region": "us-east-1", "endpoint": "%s"},
+  "input": {"operationGroup": "tableOperation", "tableOperation": "listTables"}}' \
+    "$DDB_TEST_MOTO_TLS_ACCESS_KEY" "$DDB_TEST_MOTO_TLS_SECRET_KEY" "$DDB_TEST_MOTO_TLS_ENDPOINT" \
+    | "$ROOT/target/debug/ddb-connector" invoke --allow-outbound "$DDB_TEST_MOTO_TLS_ENDPOINT" \
+        --ca-file "$DDB_TEST_TLS_CA" >"$TOOLS/logs/cli-https.json"
+grep -q '"status":"OK"' "$TOOLS/logs/cli-https.json" || { cat "$TOOLS/logs/cli-https.json"; exit 1; }
+if grep -qF -- "$DDB_TEST_MOTO_TLS_SECRET_KEY" "$TOOLS/logs/cli-https.json"; then
+    log "a secret appears in the runner's output"; exit 1
+fi
 
 fuzz_smoke
 

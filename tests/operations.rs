@@ -365,6 +365,7 @@ async fn default_credentials_chain_reads_the_tenant_environment() {
             ("AWS_ACCESS_KEY_ID".into(), server.access_key.clone()),
             ("AWS_SECRET_ACCESS_KEY".into(), server.secret_key.clone()),
         ],
+        ..Tenant::default()
     };
     // Correctly signed with the environment's key: moto gets as far as the table lookup.
     let invocation = host()

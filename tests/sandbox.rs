@@ -46,7 +46,7 @@ fn component_imports_only_http_clocks_random_environment_and_io() {
 }
 
 use common::{expect_execution, moto};
-use ddb_connector_host::{ConnectorError, ConnectorHost, HostConfig, Tenant};
+use ddb_connector_host::{ConnectorError, ConnectorHost, HostConfig, HostFailure, Tenant};
 use serde_json::json;
 
 fn list_tables(server: &common::Server) -> String {
@@ -66,7 +66,8 @@ async fn a_trapping_invocation_leaves_the_host_and_the_next_invocation_unharmed(
         .unwrap();
     assert!(good.result.is_ok(), "{:?}", good.result);
 
-    // 80 MB of request text cannot fit in the guest's 64 MiB: growing memory traps.
+    // 80 MB of request text: over the host's request cap, a configuration error and no
+    // instance at all.
     let huge = json!({
         "authentication": {"type": "credentials", "accessKey": "AK", "secretKey": "SK"},
         "configuration": {"region": "us-east-1", "endpoint": server.endpoint},
@@ -74,15 +75,48 @@ async fn a_trapping_invocation_leaves_the_host_and_the_next_invocation_unharmed(
                   "item": {"id": "x".repeat(80 << 20)}},
     })
     .to_string();
-    let trapped = host().execute_json(&huge, &Tenant::default()).await;
-    let error = trapped.expect_err("the invocation traps");
-    assert!(format!("{error:?}").contains("memory"), "{error:?}");
-
-    let again = host()
-        .execute_json(&list_tables(&server), &Tenant::default())
+    let refused = host()
+        .execute_json(&huge, &Tenant::default())
         .await
         .unwrap();
-    assert!(again.result.is_ok(), "{:?}", again.result);
+    match &refused.result {
+        Err(ConnectorError::Configuration { field, message }) => {
+            assert_eq!(field.as_deref(), Some("request"));
+            assert!(
+                message.contains("83886") && message.contains("16777216"),
+                "{message}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!((refused.http_requests, refused.memory_high_water), (0, 0));
+
+    // A host that lets it in: the text alone outgrows the guest's 64 MiB, and the trap is
+    // reported as what it is, without wasm backtraces.
+    let lenient = common::load(HostConfig {
+        max_request_bytes: 200 << 20,
+        ..HostConfig::default()
+    });
+    let error = lenient
+        .execute_json(&huge, &Tenant::default())
+        .await
+        .expect_err("the invocation traps");
+    let failure = error.downcast_ref::<HostFailure>().expect("a HostFailure");
+    assert_eq!(failure.code, "MemoryLimit", "{failure:?}");
+    assert!(!failure.message.contains("wasm"), "{}", failure.message);
+    assert!(
+        failure.diagnostics.contains("memory"),
+        "{}",
+        failure.diagnostics
+    );
+
+    for host in [host(), &lenient] {
+        let again = host
+            .execute_json(&list_tables(&server), &Tenant::default())
+            .await
+            .unwrap();
+        assert!(again.result.is_ok(), "{:?}", again.result);
+    }
 }
 
 #[tokio::test]
@@ -93,6 +127,7 @@ async fn running_out_of_fuel_traps_instead_of_spinning() {
         &path,
         HostConfig {
             fuel: 200_000,
+            egress: common::loopback_egress(),
             ..HostConfig::default()
         },
     )
@@ -101,7 +136,13 @@ async fn running_out_of_fuel_traps_instead_of_spinning() {
         .execute_json(&list_tables(&moto()), &Tenant::default())
         .await
         .expect_err("fuel runs out");
-    assert!(format!("{error:?}").contains("fuel"), "{error:?}");
+    let failure = error.downcast_ref::<HostFailure>().expect("a HostFailure");
+    assert_eq!(failure.code, "CpuLimit", "{failure:?}");
+    assert!(
+        failure.diagnostics.contains("fuel"),
+        "{}",
+        failure.diagnostics
+    );
 }
 
 #[tokio::test]
@@ -118,6 +159,7 @@ async fn tenants_see_only_their_own_credentials_in_turn_and_at_once() {
             ("AWS_ACCESS_KEY_ID".into(), server.access_key.clone()),
             ("AWS_SECRET_ACCESS_KEY".into(), secret.into()),
         ],
+        ..Tenant::default()
     };
     let (a, b) = (tenant(&server.secret_key), tenant("tenant-b-wrong-secret"));
     let check = |outcome: [&Result<String, ConnectorError>; 2]| {

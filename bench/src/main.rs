@@ -27,13 +27,23 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ddb_connector_host::{ConnectorHost, HostConfig, Tenant};
+use ddb_connector_host::{ConnectorHost, EgressPolicy, HostConfig, Tenant};
+
 use serde_json::{Value, json};
 use tokio::runtime::Runtime;
 
 use measure::{Latency, latency, percentile, throughput};
 use peers::{Op, Peer, Target};
 use report::Report;
+
+/// `config` with egress to loopback only: the canned server and moto run there.
+fn loopback(config: HostConfig) -> HostConfig {
+    HostConfig {
+        egress: EgressPolicy::rules(["http://127.0.0.1:*", "https://127.0.0.1:*"])
+            .expect("valid rules"),
+        ..config
+    }
+}
 
 /// Concurrency levels of the throughput runs.
 const CONCURRENCY: [usize; 3] = [1, 8, 64];
@@ -166,7 +176,7 @@ fn core_only() -> Result<(), String> {
 fn call_loop(args: &Args) -> Result<(), String> {
     let server = Server::start()?;
     let target = Target::canned(format!("http://127.0.0.1:{}", server.1));
-    let host = ConnectorHost::from_file(&args.component, HostConfig::default())
+    let host = ConnectorHost::from_file(&args.component, loopback(HostConfig::default()))
         .map_err(|e| format!("loading {}: {e:#}", args.component.display()))?;
     let peer = Peer::component(Arc::new(host), &target);
     let runtime = current_thread()?;
@@ -272,7 +282,7 @@ fn run(args: &Args) -> Result<(), String> {
             path,
             HostConfig {
                 compiled_cache: cache.clone(),
-                ..config
+                ..loopback(config)
             },
         )
         .map(Arc::new)
@@ -419,7 +429,7 @@ fn startup(path: &Path, pooled: &ConnectorHost, plan: Plan, out: &Path) -> Resul
     let mut engine_new = Vec::new();
     let mut cold = Vec::new();
     for _ in 0..plan.cold_starts {
-        let config = HostConfig::default();
+        let config = loopback(HostConfig::default());
         let started = Instant::now();
         let engine = wasmtime::Engine::new(&config.engine_config()).map_err(err)?;
         engine_new.push(started.elapsed());
@@ -437,7 +447,7 @@ fn startup(path: &Path, pooled: &ConnectorHost, plan: Plan, out: &Path) -> Resul
     engine_new.sort();
     cold.sort();
 
-    let unpooled = ConnectorHost::from_file(path, HostConfig::unpooled()).map_err(err)?;
+    let unpooled = ConnectorHost::from_file(path, loopback(HostConfig::unpooled())).map_err(err)?;
     let mut instantiate = [Duration::ZERO; 2];
     let mut initial_memory = 0;
     for (slot, host) in [pooled, &unpooled].into_iter().enumerate() {

@@ -1,22 +1,26 @@
-//! Keep-alive HTTP/1.1 connections shared by every invocation of one host.
+//! Keep-alive HTTP/1.1 connections shared by every invocation of one host, and the only way
+//! the host opens a connection: plain or TLS ([`crate::tls`]), pooled or not.
 //!
-//! wasmtime-wasi-http's `default_send_request` opens a new TCP connection (and, for https, a new
-//! TLS session) for every request. A connector makes one or two requests per invocation, so that
-//! handshake is most of its cost. This pool keeps connections open between invocations, keyed by
-//! scheme and authority: the endpoint check in the hook runs before the pool is asked, so a guest
-//! still reaches only its own endpoint. The request options the guest set are honoured as
-//! upstream does: the connect timeout bounds a new connection, the first-byte timeout the wait
-//! for the response head, the between-bytes timeout each wait for body data.
+//! A connector makes one or two requests per invocation, so a new TCP connection (and, for
+//! https, a TLS handshake) per request would be most of its cost. This pool keeps connections
+//! open between invocations, keyed by scheme, host, port and the address connected to. The
+//! egress check ([`crate::egress`]) runs before the pool is asked and hands over the addresses it
+//! checked, so a pooled connection can only ever carry a request the policy allows. The request
+//! options the guest set are honoured as upstream does: the connect timeout bounds a new
+//! connection, the first-byte timeout the wait for the response head, the between-bytes
+//! timeout each wait for body data.
 //!
 //! hyper-util's pooled client was not used: its connect timeout is per client, not per request,
 //! and the guest gives one per request.
 //!
 //! A connection goes back to the pool only once its response body was read to the end and hyper
 //! says it can take the next request; a body dropped half-read drops its connection with it.
+//! With `max_idle_per_authority` 0 no connection is kept: one connection per request.
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, ready};
 use std::time::{Duration, Instant};
 
@@ -26,6 +30,11 @@ use hyper::client::conn::http1::SendRequest;
 use tokio::net::TcpStream;
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody};
 
+use crate::egress::Destination;
+use crate::tls;
+
+/// How long a returned connection may take to be ready for its next request.
+const READY_WAIT: Duration = Duration::from_millis(100);
 /// What upstream waits when the guest gives no timeout.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 
@@ -51,8 +60,10 @@ impl Default for PoolConfig {
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct PoolKey {
     https: bool,
-    /// `host:port`, the port filled in.
-    authority: String,
+    /// The host as the endpoint wrote it: the TLS server name.
+    host: String,
+    /// The checked address the connection went to.
+    address: SocketAddr,
 }
 
 struct IdleConnection {
@@ -64,7 +75,7 @@ struct IdleConnection {
 pub struct ConnectionPool {
     config: PoolConfig,
     idle: Mutex<HashMap<PoolKey, Vec<IdleConnection>>>,
-    tls: OnceLock<tokio_rustls::TlsConnector>,
+    tls: tokio_rustls::TlsConnector,
 }
 
 /// A response and the future that drives its connection, as the `send_request` hook returns.
@@ -74,12 +85,12 @@ pub type Sent = (
 );
 
 impl ConnectionPool {
-    /// An empty pool.
-    pub fn new(config: PoolConfig) -> Arc<Self> {
+    /// An empty pool whose https connections use `tls`.
+    pub fn new(config: PoolConfig, tls: Arc<rustls::ClientConfig>) -> Arc<Self> {
         Arc::new(Self {
             config,
             idle: Mutex::new(HashMap::new()),
-            tls: OnceLock::new(),
+            tls: tokio_rustls::TlsConnector::from(tls),
         })
     }
 
@@ -88,20 +99,14 @@ impl ConnectionPool {
         self.lock().values().map(Vec::len).sum()
     }
 
-    /// Sends `request` on an idle connection to its authority, or on a new one.
+    /// Sends `request` to `destination` (checked by the egress policy) on an idle connection to
+    /// one of its addresses, or on a new one.
     pub async fn send(
         self: Arc<Self>,
         mut request: http::Request<WasiBody>,
         options: Option<RequestOptions>,
+        destination: Destination,
     ) -> Result<Sent, Error> {
-        let uri = request.uri();
-        let https = uri.scheme() == Some(&http::uri::Scheme::HTTPS);
-        let authority = uri.authority().ok_or(Error::HttpRequestUriInvalid)?;
-        let authority = match authority.port() {
-            Some(_) => authority.to_string(),
-            None => format!("{authority}:{}", if https { 443 } else { 80 }),
-        };
-        let key = PoolKey { https, authority };
         let timeout = |pick: fn(&RequestOptions) -> Option<Duration>| {
             options.as_ref().and_then(pick).unwrap_or(DEFAULT_TIMEOUT)
         };
@@ -109,12 +114,15 @@ impl ConnectionPool {
         let between_bytes_timeout = timeout(|o| o.between_bytes_timeout).max(Duration::new(0, 1));
 
         // On the wire the request line carries only the path (origin form).
-        let path = uri.path_and_query().map_or("/", |p| p.as_str());
+        let path = request.uri().path_and_query().map_or("/", |p| p.as_str());
         *request.uri_mut() = http::Uri::try_from(path).map_err(|_| Error::HttpRequestUriInvalid)?;
 
-        let mut sender = match self.take_idle(&key) {
-            Some(sender) => sender,
-            None => self.connect(&key, timeout(|o| o.connect_timeout)).await?,
+        let (key, mut sender) = match self.ready_idle(&destination).await {
+            Some(idle) => idle,
+            None => {
+                self.connect(&destination, timeout(|o| o.connect_timeout))
+                    .await?
+            }
         };
         let response = tokio::time::timeout(first_byte_timeout, sender.send_request(request))
             .await
@@ -138,13 +146,38 @@ impl ConnectionPool {
         self.idle.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn take_idle(&self, key: &PoolKey) -> Option<SendRequest<WasiBody>> {
+    /// An idle connection to `destination` that can take a request now, if there is one.
+    async fn ready_idle(
+        &self,
+        destination: &Destination,
+    ) -> Option<(PoolKey, SendRequest<WasiBody>)> {
+        while let Some((key, mut sender)) = self.take_idle(destination) {
+            // Returned with its last response read: ready at once, or closing.
+            let ready = tokio::time::timeout(READY_WAIT, sender.ready()).await;
+            if matches!(ready, Ok(Ok(()))) {
+                return Some((key, sender));
+            }
+        }
+        None
+    }
+
+    fn take_idle(&self, destination: &Destination) -> Option<(PoolKey, SendRequest<WasiBody>)> {
         let mut idle = self.lock();
-        let connections = idle.get_mut(key)?;
-        while let Some(connection) = connections.pop() {
-            if connection.sender.is_ready() && connection.since.elapsed() < self.config.idle_timeout
-            {
-                return Some(connection.sender);
+        for address in &destination.addresses {
+            let key = PoolKey {
+                https: destination.https,
+                host: destination.host.clone(),
+                address: *address,
+            };
+            let Some(connections) = idle.get_mut(&key) else {
+                continue;
+            };
+            while let Some(connection) = connections.pop() {
+                if !connection.sender.is_closed()
+                    && connection.since.elapsed() < self.config.idle_timeout
+                {
+                    return Some((key, connection.sender));
+                }
             }
         }
         None
@@ -162,45 +195,50 @@ impl ConnectionPool {
         }
     }
 
+    /// Connects to the first of the checked addresses that answers, within `connect_timeout`.
     async fn connect(
         &self,
-        key: &PoolKey,
+        destination: &Destination,
         connect_timeout: Duration,
-    ) -> Result<SendRequest<WasiBody>, Error> {
+    ) -> Result<(PoolKey, SendRequest<WasiBody>), Error> {
         let connecting = async {
-            let tcp = TcpStream::connect(&key.authority)
-                .await
-                .map_err(Error::Connect)?;
+            let mut last_error = None;
+            for address in &destination.addresses {
+                match TcpStream::connect(address).await {
+                    Ok(tcp) => return Ok((*address, tcp)),
+                    Err(e) => last_error = Some(e),
+                }
+            }
+            Err(Error::Connect(last_error.unwrap_or_else(|| {
+                std::io::Error::new(std::io::ErrorKind::NotFound, "no address to connect to")
+            })))
+        };
+        let opening = async {
+            let (address, tcp) = connecting.await?;
             // Requests are written as head then body: without this, Nagle's algorithm holds the
             // body back until the server acknowledges the head.
             tcp.set_nodelay(true).map_err(Error::Connect)?;
-            if key.https {
-                let name = server_name(&key.authority).map_err(Error::InvalidDnsNameError)?;
-                let tls = self
-                    .tls_connector()
+            let sender = if destination.https {
+                let name = tls::server_name(&destination.host)?;
+                let stream = self
+                    .tls
                     .connect(name, tcp)
                     .await
-                    .map_err(Error::Tls)?;
-                handshake(tls).await
+                    .map_err(|e| tls::handshake_error(&e, &destination.host))?;
+                handshake(stream).await?
             } else {
-                handshake(tcp).await
-            }
+                handshake(tcp).await?
+            };
+            let key = PoolKey {
+                https: destination.https,
+                host: destination.host.clone(),
+                address,
+            };
+            Ok((key, sender))
         };
-        tokio::time::timeout(connect_timeout, connecting)
+        tokio::time::timeout(connect_timeout, opening)
             .await
             .map_err(|_| Error::ConnectionTimeout)?
-    }
-
-    fn tls_connector(&self) -> &tokio_rustls::TlsConnector {
-        self.tls.get_or_init(|| {
-            let roots = rustls::RootCertStore {
-                roots: webpki_roots::TLS_SERVER_ROOTS.into(),
-            };
-            let config = rustls::ClientConfig::builder()
-                .with_root_certificates(roots)
-                .with_no_client_auth();
-            tokio_rustls::TlsConnector::from(Arc::new(config))
-        })
     }
 }
 
@@ -215,19 +253,6 @@ where
     Ok(sender)
 }
 
-/// The TLS server name of `host:port` (an IP literal, bracketed for IPv6, or a DNS name).
-fn server_name(
-    authority: &str,
-) -> Result<rustls::pki_types::ServerName<'static>, rustls::pki_types::InvalidDnsNameError> {
-    if let Ok(address) = authority.parse::<std::net::SocketAddr>() {
-        return Ok(address.ip().into());
-    }
-    let host = authority
-        .rsplit_once(':')
-        .map_or(authority, |(host, _)| host);
-    rustls::pki_types::ServerName::try_from(host.to_string())
-}
-
 /// A response body that enforces the between-bytes timeout and, read to its end, gives its
 /// connection back to the pool.
 struct PooledBody {
@@ -238,19 +263,14 @@ struct PooledBody {
 
 impl PooledBody {
     fn release(&mut self) {
-        let Some((pool, key, mut sender)) = self.connection.take() else {
+        let Some((pool, key, sender)) = self.connection.take() else {
             return;
         };
-        if sender.is_ready() {
+        // hyper marks the connection ready once its task has seen the response end, which can
+        // come a moment after the last frame: it goes back now, and its next user waits for
+        // that (`ready_idle`), so the next invocation never misses it.
+        if !sender.is_closed() {
             pool.put_idle(key, sender);
-        } else if !sender.is_closed() {
-            // hyper marks the connection ready once it has seen the response end; that can
-            // come a poll after the last frame.
-            tokio::spawn(async move {
-                if sender.ready().await.is_ok() {
-                    pool.put_idle(key, sender);
-                }
-            });
         }
     }
 }

@@ -1,9 +1,11 @@
-//! A native wasmtime host for the DynamoDB connector component.
+//! The product's reference host for the DynamoDB connector component (the folder is named
+//! `host-test/` for history: tests, benchmarks and the command-line runner all use it).
 //!
 //! It loads the component once, and runs each invocation in a fresh [`Store`] that holds
-//! exactly what the connector may use: outgoing HTTP to the request's own endpoint and no
-//! other, clocks, random, and the tenant's environment (its credentials chain). No files,
-//! no sockets, no inherited stdio. Memory and CPU are capped per invocation.
+//! exactly what the connector may use ([`sandbox`]): outgoing HTTP where the operator's egress
+//! policy allows ([`egress`]), over the host's own TLS client ([`tls`]); clocks, random, and the
+//! tenant's environment (its credentials chain). No files, no sockets, no inherited stdio.
+//! Memory, CPU and the request's size are capped per invocation.
 //!
 //! Speed comes from what invocations share, never from sharing a sandbox: the compiled
 //! component (optionally cached on disk as a precompiled artifact), the pre-linked
@@ -11,24 +13,27 @@
 //! connections ([`connection_pool`]).
 
 pub mod connection_pool;
+pub mod egress;
+pub mod sandbox;
+pub mod tls;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::Ordering;
 
 use tokio::sync::Semaphore;
-use wasmtime::component::{Component, Linker, ResourceTable};
+use wasmtime::component::{Component, Linker};
 use wasmtime::error::Context as _;
-use wasmtime::{
-    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, ResourceLimiter, Store,
-    StoreLimits, StoreLimitsBuilder,
-};
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
-use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
-use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
 
 pub use connection_pool::{ConnectionPool, PoolConfig};
 pub use ddb_connector::ConnectorError;
+pub use egress::{EgressPolicy, Resolve, SystemResolver};
+pub use tls::TlsTrust;
+
+use egress::Egress;
+use sandbox::{Counters, InvocationState, SandboxSettings};
 
 mod bindings {
     wasmtime::component::bindgen!({
@@ -59,8 +64,9 @@ pub const DEFAULT_MAX_RESPONSE_BODY: usize = 16 << 20;
 pub const DEFAULT_MAX_FIELDS_SIZE: usize = 64 << 10;
 /// Default number of invocations that run at once; more wait for a slot.
 pub const DEFAULT_MAX_CONCURRENT_INVOCATIONS: u32 = 256;
-/// Bytes of guest stderr kept for diagnostics.
-const STDERR_CAPACITY: usize = 16 << 10;
+/// Default cap on one request, in bytes of its JSON (or of the typed record's text): the
+/// guest's own limit, which the host checks first so that nothing is instantiated for it.
+pub const DEFAULT_MAX_REQUEST_BYTES: usize = ddb_connector::MAX_REQUEST_BYTES;
 
 /// Limits and settings of the host.
 #[derive(Debug, Clone)]
@@ -87,6 +93,14 @@ pub struct HostConfig {
     /// host's own: what it holds is loaded as native code, mapped from the file (artifacts are
     /// only ever replaced by rename, never rewritten in place).
     pub compiled_cache: Option<PathBuf>,
+    /// Where invocations may connect ([`egress`]); by default only the official AWS endpoints.
+    pub egress: EgressPolicy,
+    /// The CAs trusted for https beyond the public web roots.
+    pub tls: TlsTrust,
+    /// How host names are resolved (injectable for tests).
+    pub resolver: Arc<dyn Resolve>,
+    /// Cap on one request's size; a larger one is a configuration error, and nothing runs.
+    pub max_request_bytes: usize,
 }
 
 impl Default for HostConfig {
@@ -100,6 +114,10 @@ impl Default for HostConfig {
             pooling_allocator: true,
             connection_pool: Some(PoolConfig::default()),
             compiled_cache: None,
+            egress: EgressPolicy::aws_default(),
+            tls: TlsTrust::default(),
+            resolver: Arc::new(SystemResolver),
+            max_request_bytes: DEFAULT_MAX_REQUEST_BYTES,
         }
     }
 }
@@ -142,11 +160,14 @@ impl HostConfig {
     }
 }
 
-/// One tenant's sandbox settings: the environment its invocation sees.
+/// One tenant's sandbox settings: the environment its invocation sees, and how it narrows
+/// the operator's egress policy.
 #[derive(Debug, Clone, Default)]
 pub struct Tenant {
     /// Environment variables, such as `AWS_ACCESS_KEY_ID` for the default credentials chain.
     pub env: Vec<(String, String)>,
+    /// Rules a request must also match, beyond the operator's: they can only remove.
+    pub outbound: Option<EgressPolicy>,
 }
 
 /// What one invocation gave.
@@ -156,7 +177,7 @@ pub struct Invocation<T> {
     pub result: Result<T, ConnectorError>,
     /// HTTP requests the guest started (allowed or not).
     pub http_requests: u32,
-    /// HTTP requests the host refused because they went elsewhere than the endpoint.
+    /// HTTP requests the egress policy refused.
     pub denied_requests: u32,
     /// The largest the guest's linear memory grew to, in bytes.
     pub memory_high_water: usize,
@@ -170,7 +191,7 @@ pub struct ConnectorHost {
     pre: DynamodbConnectorPre<InvocationState>,
     config: HostConfig,
     slots: Semaphore,
-    pool: Option<Arc<ConnectionPool>>,
+    pool: Arc<ConnectionPool>,
 }
 
 impl ConnectorHost {
@@ -200,11 +221,17 @@ impl ConnectorHost {
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
         let pre = DynamodbConnectorPre::new(linker.instantiate_pre(&component)?)?;
+        let tls = config.tls.client_config().map_err(wasmtime::Error::msg)?;
+        // Unpooled: the same sender, keeping no connection.
+        let pool_config = config.connection_pool.clone().unwrap_or(PoolConfig {
+            max_idle_per_authority: 0,
+            ..PoolConfig::default()
+        });
         Ok(Self {
             engine,
             pre,
             slots: Semaphore::new(config.max_concurrent_invocations as usize),
-            pool: config.connection_pool.clone().map(ConnectionPool::new),
+            pool: ConnectionPool::new(pool_config, tls),
             config,
         })
     }
@@ -214,9 +241,9 @@ impl ConnectorHost {
         &self.engine
     }
 
-    /// The shared connection pool, when connections are reused.
-    pub fn connection_pool(&self) -> Option<&Arc<ConnectionPool>> {
-        self.pool.as_ref()
+    /// The shared connection pool (it keeps no connection when the host is unpooled).
+    pub fn connection_pool(&self) -> &Arc<ConnectionPool> {
+        &self.pool
     }
 
     /// The names of the interfaces the component imports: what it asks of its sandbox.
@@ -230,14 +257,17 @@ impl ConnectorHost {
     }
 
     /// Runs one request given as JSON text (`execute-json`). `Err` is a host failure or a
-    /// guest trap; connector errors are in [`Invocation::result`].
+    /// guest trap ([`HostFailure`] says which); connector errors are in
+    /// [`Invocation::result`].
     pub async fn execute_json(
         &self,
         request: &str,
         tenant: &Tenant,
     ) -> wasmtime::Result<Invocation<String>> {
-        let target = endpoint_of_json(request);
-        self.invoke(target, tenant, async |connector, store| {
+        if let Some(refused) = self.oversize(request.len()) {
+            return Ok(refused);
+        }
+        self.invoke(tenant, async |connector, store| {
             let answer = connector
                 .connectors_dynamodb_connector()
                 .call_execute_json(store, request)
@@ -253,11 +283,10 @@ impl ConnectorHost {
         request: wit::Request,
         tenant: &Tenant,
     ) -> wasmtime::Result<Invocation<wit::Response>> {
-        let target = endpoint_of(
-            &request.configuration.region,
-            request.configuration.endpoint.as_deref(),
-        );
-        self.invoke(target, tenant, async |connector, store| {
+        if let Some(refused) = self.oversize(typed_size(&request)) {
+            return Ok(refused);
+        }
+        self.invoke(tenant, async |connector, store| {
             let answer = connector
                 .connectors_dynamodb_connector()
                 .call_execute(store, &request)
@@ -271,48 +300,44 @@ impl ConnectorHost {
     /// per-invocation setup cost alone (for benchmarks). Returns the memory high-water.
     pub async fn instantiate_only(&self, tenant: &Tenant) -> wasmtime::Result<usize> {
         let _slot = self.slots.acquire().await?;
-        let (mut store, _, _) = self.new_store(None, tenant)?;
+        let (mut store, _, _) = self.new_store(tenant)?;
         self.pre.instantiate_async(&mut store).await?;
         Ok(store.data().limits.memory_high_water)
     }
 
+    /// The answer to a request over the size cap, given before anything is instantiated.
+    fn oversize<T>(&self, size: usize) -> Option<Invocation<T>> {
+        let limit = self.config.max_request_bytes;
+        (size > limit).then(|| Invocation {
+            result: Err(ConnectorError::Configuration {
+                field: Some("request".into()),
+                message: format!(
+                    "the request is {size} bytes, over the host's limit of {limit} bytes"
+                ),
+            }),
+            http_requests: 0,
+            denied_requests: 0,
+            memory_high_water: 0,
+            fuel_consumed: 0,
+        })
+    }
+
     fn new_store(
         &self,
-        allowed: Option<ddb_connector::input::Endpoint>,
         tenant: &Tenant,
     ) -> wasmtime::Result<(Store<InvocationState>, MemoryOutputPipe, Arc<Counters>)> {
-        let stderr = MemoryOutputPipe::new(STDERR_CAPACITY);
-        let wasi = WasiCtx::builder()
-            .envs(&tenant.env)
-            .stderr(stderr.clone())
-            .allow_tcp(false)
-            .allow_udp(false)
-            .allow_ip_name_lookup(false)
-            .build();
-        let counters = Arc::new(Counters::default());
-        let mut http = WasiHttpCtx::new();
-        http.set_field_size_limit(self.config.max_fields_size);
-        let state = InvocationState {
-            wasi,
-            http,
-            table: ResourceTable::new(),
-            hooks: EndpointHooks {
-                allowed,
-                counters: counters.clone(),
-                max_response_body: self.config.max_response_body,
-                pool: self.pool.clone(),
+        let (state, stderr, counters) = InvocationState::new(SandboxSettings {
+            env: &tenant.env,
+            egress: Egress {
+                operator: self.config.egress.clone(),
+                tenant: tenant.outbound.clone(),
+                resolver: self.config.resolver.clone(),
             },
-            limits: InvocationLimits {
-                limits: StoreLimitsBuilder::new()
-                    .memory_size(self.config.memory_limit)
-                    .trap_on_grow_failure(true)
-                    .instances(4)
-                    .tables(16)
-                    .memories(4)
-                    .build(),
-                memory_high_water: 0,
-            },
-        };
+            memory_limit: self.config.memory_limit,
+            max_fields_size: self.config.max_fields_size,
+            max_response_body: self.config.max_response_body,
+            pool: self.pool.clone(),
+        });
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limits);
         store.set_fuel(self.config.fuel)?;
@@ -321,7 +346,6 @@ impl ConnectorHost {
 
     async fn invoke<T>(
         &self,
-        allowed: Option<ddb_connector::input::Endpoint>,
         tenant: &Tenant,
         call: impl AsyncFnOnce(
             &DynamodbConnector,
@@ -329,21 +353,18 @@ impl ConnectorHost {
         ) -> wasmtime::Result<Result<T, ConnectorError>>,
     ) -> wasmtime::Result<Invocation<T>> {
         let _slot = self.slots.acquire().await?;
-        let (mut store, stderr, counters) = self.new_store(allowed, tenant)?;
+        let (mut store, stderr, counters) = self.new_store(tenant)?;
         let outcome = async {
             let connector = self.pre.instantiate_async(&mut store).await?;
             call(&connector, &mut store).await
         }
         .await;
         let result = outcome.map_err(|e| {
-            let diagnostics = String::from_utf8_lossy(&stderr.contents())
+            let stderr = String::from_utf8_lossy(&stderr.contents())
                 .trim()
                 .to_string();
-            if diagnostics.is_empty() {
-                e
-            } else {
-                e.context(format!("guest stderr: {diagnostics}"))
-            }
+            let failure = HostFailure::of(&e, store.data().limits.memory_exhausted, &stderr);
+            wasmtime::Error::new(failure)
         })?;
         Ok(Invocation {
             result,
@@ -353,6 +374,73 @@ impl ConnectorHost {
             fuel_consumed: self.config.fuel - store.get_fuel().unwrap_or(0),
         })
     }
+}
+
+/// Why an invocation gave no answer: a trap or a failure of the host, in words a caller may
+/// see. The message carries no wasm backtrace or function index; `diagnostics` has them, for
+/// the operator's log.
+#[derive(Debug)]
+pub struct HostFailure {
+    /// A stable code: `MemoryLimit`, `CpuLimit`, `GuestTrap` or `HostFailure`.
+    pub code: &'static str,
+    /// What happened.
+    pub message: String,
+    /// The whole error chain with backtraces, and the guest's stderr.
+    pub diagnostics: String,
+}
+
+impl HostFailure {
+    fn of(error: &wasmtime::Error, memory_exhausted: bool, stderr: &str) -> Self {
+        let diagnostics = match stderr {
+            "" => format!("{error:?}"),
+            stderr => format!("{error:?}\nguest stderr: {stderr}"),
+        };
+        let (code, message) = match error.downcast_ref::<wasmtime::Trap>() {
+            _ if memory_exhausted => (
+                "MemoryLimit",
+                "the invocation needed more memory than its limit".to_string(),
+            ),
+            Some(wasmtime::Trap::OutOfFuel) => (
+                "CpuLimit",
+                "the invocation used all its fuel (its CPU limit)".to_string(),
+            ),
+            Some(trap) => ("GuestTrap", format!("the component trapped: {trap}")),
+            None => ("HostFailure", error.to_string()),
+        };
+        Self {
+            code,
+            message,
+            diagnostics,
+        }
+    }
+
+    /// The failure in the shape the command-line runner prints.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({"error": {"kind": "host", "code": self.code, "message": self.message}})
+    }
+}
+
+impl std::fmt::Display for HostFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for HostFailure {}
+
+/// The size of a typed request: the bytes of its `Debug` text, counted without being kept
+/// (an upper bound of the strings it carries, which is what fills the guest's memory).
+fn typed_size(request: &wit::Request) -> usize {
+    struct Count(usize);
+    impl std::fmt::Write for Count {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0 += s.len();
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    let _ = std::fmt::write(&mut count, format_args!("{request:?}"));
+    count.0
 }
 
 /// Loads `path` through the cache directory: a precompiled artifact named by the hash of the
@@ -409,33 +497,6 @@ fn load_cached(engine: &Engine, path: &Path, cache: &Path) -> wasmtime::Result<C
     unsafe { Component::deserialize(engine, &compiled) }
 }
 
-/// Where a JSON request will send to, by the connector's own rules; `None` when the
-/// request is too broken to say, and then nothing is allowed. Reads only `configuration` and
-/// `authentication`: the rest (the items) is skipped without being built.
-fn endpoint_of_json(request: &str) -> Option<ddb_connector::input::Endpoint> {
-    #[derive(serde::Deserialize)]
-    struct Probe {
-        configuration: Option<serde_json::Value>,
-        authentication: Option<serde_json::Value>,
-    }
-    let probe: Probe = serde_json::from_str(request).ok()?;
-    let config = probe.configuration?;
-    let region = config
-        .get("region")
-        .or_else(|| probe.authentication.as_ref()?.get("region"))
-        .and_then(|r| r.as_str())
-        .unwrap_or_default();
-    endpoint_of(region, config.get("endpoint").and_then(|e| e.as_str()))
-}
-
-fn endpoint_of(region: &str, endpoint: Option<&str>) -> Option<ddb_connector::input::Endpoint> {
-    match endpoint {
-        Some(url) => ddb_connector::input::parse_endpoint(url).ok(),
-        None if !region.is_empty() => Some(ddb_connector::input::default_endpoint(region)),
-        None => None,
-    }
-}
-
 fn from_wit_error(error: wit::ConnectorError) -> ConnectorError {
     match error {
         wit::ConnectorError::Configuration(e) => ConnectorError::Configuration {
@@ -458,216 +519,5 @@ fn from_wit_error(error: wit::ConnectorError) -> ConnectorError {
                 .and_then(|d| serde_json::from_str(&d).ok())
                 .map(Box::new),
         },
-    }
-}
-
-#[derive(Default)]
-struct Counters {
-    sent: AtomicU32,
-    denied: AtomicU32,
-}
-
-/// Lets the guest's HTTP requests through only to the request's endpoint.
-struct EndpointHooks {
-    allowed: Option<ddb_connector::input::Endpoint>,
-    counters: Arc<Counters>,
-    max_response_body: usize,
-    pool: Option<Arc<ConnectionPool>>,
-}
-
-impl EndpointHooks {
-    fn allows(&self, uri: &http::Uri) -> bool {
-        let Some(allowed) = &self.allowed else {
-            return false;
-        };
-        let scheme_ok = match uri.scheme_str() {
-            Some("https") => allowed.https,
-            Some("http") => !allowed.https,
-            _ => false,
-        };
-        let authority = uri.authority().map(|a| a.as_str().to_ascii_lowercase());
-        scheme_ok && authority.as_deref() == Some(allowed.authority.as_str())
-    }
-}
-
-type ResponseFuture = Box<
-    dyn Future<
-            Output = wasmtime_wasi_http::Result<(
-                http::Response<wasmtime_wasi_http::WasiBody>,
-                Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send>,
-            )>,
-        > + Send,
->;
-
-impl WasiHttpHooks for EndpointHooks {
-    fn send_request(
-        &mut self,
-        request: http::Request<wasmtime_wasi_http::WasiBody>,
-        options: Option<wasmtime_wasi_http::RequestOptions>,
-        fut: Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send>,
-    ) -> ResponseFuture {
-        drop(fut);
-        self.counters.sent.fetch_add(1, Ordering::Relaxed);
-        if !self.allows(request.uri()) {
-            self.counters.denied.fetch_add(1, Ordering::Relaxed);
-            return Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) });
-        }
-        let limit = self.max_response_body;
-        let pool = self.pool.clone();
-        Box::new(async move {
-            use http_body_util::{BodyExt, Limited};
-            let (response, io) = match pool {
-                Some(pool) => pool.send(request, options).await?,
-                None => {
-                    let (response, io) =
-                        wasmtime_wasi_http::default_send_request(request, options).await?;
-                    let io: Box<dyn Future<Output = _> + Send> = Box::new(io);
-                    (response.map(BodyExt::boxed_unsync), io)
-                }
-            };
-            let declared = response
-                .headers()
-                .get(http::header::CONTENT_LENGTH)
-                .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-            if declared.is_some_and(|n| n > limit as u64) {
-                return Err(wasmtime_wasi_http::Error::HttpResponseBodySize(declared));
-            }
-            // A body without a length is cut at the limit as it streams.
-            let body = response.map(|body| {
-                Limited::new(body, limit)
-                    .map_err(move |e| match e.downcast::<wasmtime_wasi_http::Error>() {
-                        Ok(inner) => *inner,
-                        Err(_) => {
-                            wasmtime_wasi_http::Error::HttpResponseBodySize(Some(limit as u64))
-                        }
-                    })
-                    .boxed_unsync()
-            });
-            Ok((body, io))
-        })
-    }
-}
-
-/// What one invocation's [`Store`] holds.
-struct InvocationState {
-    wasi: WasiCtx,
-    http: WasiHttpCtx,
-    table: ResourceTable,
-    hooks: EndpointHooks,
-    limits: InvocationLimits,
-}
-
-/// The store's limits, recording how large the guest's memory grew.
-struct InvocationLimits {
-    limits: StoreLimits,
-    memory_high_water: usize,
-}
-
-impl ResourceLimiter for InvocationLimits {
-    fn memory_growing(
-        &mut self,
-        current: usize,
-        desired: usize,
-        maximum: Option<usize>,
-    ) -> wasmtime::Result<bool> {
-        let allowed = self.limits.memory_growing(current, desired, maximum)?;
-        if allowed {
-            self.memory_high_water = self.memory_high_water.max(desired);
-        }
-        Ok(allowed)
-    }
-
-    fn memory_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
-        self.limits.memory_grow_failed(error)
-    }
-
-    fn table_growing(
-        &mut self,
-        current: usize,
-        desired: usize,
-        maximum: Option<usize>,
-    ) -> wasmtime::Result<bool> {
-        self.limits.table_growing(current, desired, maximum)
-    }
-
-    fn table_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
-        self.limits.table_grow_failed(error)
-    }
-
-    fn instances(&self) -> usize {
-        self.limits.instances()
-    }
-
-    fn tables(&self) -> usize {
-        self.limits.tables()
-    }
-
-    fn memories(&self) -> usize {
-        self.limits.memories()
-    }
-}
-
-impl WasiView for InvocationState {
-    fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView {
-            ctx: &mut self.wasi,
-            table: &mut self.table,
-        }
-    }
-}
-
-impl WasiHttpView for InvocationState {
-    fn http(&mut self) -> WasiHttpCtxView<'_> {
-        WasiHttpCtxView {
-            ctx: &mut self.http,
-            table: &mut self.table,
-            hooks: &mut self.hooks,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_the_request_endpoint_is_allowed() {
-        let hooks = EndpointHooks {
-            allowed: endpoint_of_json(
-                r#"{"configuration": {"region": "us-east-1", "endpoint": "http://127.0.0.1:8000"}}"#,
-            ),
-            counters: Arc::default(),
-            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
-            pool: None,
-        };
-        assert!(hooks.allows(&"http://127.0.0.1:8000/".parse().unwrap()));
-        for other in [
-            "https://127.0.0.1:8000/",
-            "http://127.0.0.1:8001/",
-            "http://localhost:8000/",
-            "http://169.254.169.254/",
-        ] {
-            assert!(!hooks.allows(&other.parse().unwrap()), "{other}");
-        }
-        let aws = EndpointHooks {
-            allowed: endpoint_of_json(r#"{"configuration": {"region": "cn-north-1"}}"#),
-            counters: Arc::default(),
-            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
-            pool: None,
-        };
-        assert!(
-            aws.allows(
-                &"https://dynamodb.cn-north-1.amazonaws.com.cn/"
-                    .parse()
-                    .unwrap()
-            )
-        );
-        let broken = EndpointHooks {
-            allowed: endpoint_of_json("{not json"),
-            counters: Arc::default(),
-            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
-            pool: None,
-        };
-        assert!(!broken.allows(&"http://127.0.0.1:8000/".parse().unwrap()));
     }
 }

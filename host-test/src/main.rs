@@ -1,17 +1,22 @@
 //! `ddb-connector`: runs the DynamoDB connector component once, from the command line.
 //!
 //! ```text
-//! ddb-connector invoke [--component PATH] [--input FILE] [--env KEY=VALUE]... [--pass-aws-env] [--pretty]
+//! ddb-connector invoke [--component PATH] [--input FILE] [--env KEY=VALUE]... [--pass-aws-env]
+//!                      [--allow-outbound RULE]... [--ca-file PATH]... [--max-request-bytes N] [--pretty]
 //! ```
 //! Reads one request JSON (stdin by default) and writes exactly one JSON document to stdout:
 //! the result, or `{"error": {"kind": ...}}`. Exit status: 0 success, 1 connector error,
-//! 2 usage error, 3 host failure (the component could not be loaded, or trapped).
+//! 2 usage error, 3 host failure (the component could not be loaded, or trapped; the details,
+//! with wasm backtraces, go to stderr).
+//!
+//! Without `--allow-outbound`, only the official AWS endpoints are reachable (README, "Egress
+//! policy"); each `--allow-outbound` rule replaces that default with the rules given.
 
 use std::io::Read as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use ddb_connector_host::{ConnectorHost, HostConfig, Tenant};
+use ddb_connector_host::{ConnectorHost, EgressPolicy, HostConfig, HostFailure, Tenant};
 
 /// Where `cargo build --target wasm32-wasip2 --release` puts the component.
 const DEFAULT_COMPONENT: &str = concat!(
@@ -25,12 +30,14 @@ const AWS_ENV: &[&str] = &[
     "AWS_SESSION_TOKEN",
 ];
 
-const USAGE: &str = "usage: ddb-connector invoke [--component PATH] [--input FILE] [--env KEY=VALUE]... [--pass-aws-env] [--pretty]";
+const USAGE: &str = "usage: ddb-connector invoke [--component PATH] [--input FILE] [--env KEY=VALUE]... [--pass-aws-env] [--allow-outbound RULE]... [--ca-file PATH]... [--max-request-bytes N] [--pretty]";
 
 struct Args {
     component: PathBuf,
     input: Option<PathBuf>,
     env: Vec<(String, String)>,
+    config: HostConfig,
+    outbound: Vec<String>,
     pretty: bool,
 }
 
@@ -43,6 +50,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             .map_or_else(|| PathBuf::from(DEFAULT_COMPONENT), PathBuf::from),
         input: None,
         env: Vec::new(),
+        config: HostConfig::default(),
+        outbound: Vec::new(),
         pretty: false,
     };
     while let Some(arg) = args.next() {
@@ -62,9 +71,23 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
                     }
                 }
             }
+            "--allow-outbound" => parsed.outbound.push(value("--allow-outbound")?),
+            "--ca-file" => {
+                let path = PathBuf::from(value("--ca-file")?);
+                parsed.config.tls.add_pem_file(&path)?;
+            }
+            "--max-request-bytes" => {
+                let n = value("--max-request-bytes")?;
+                parsed.config.max_request_bytes = n
+                    .parse()
+                    .map_err(|_| format!("--max-request-bytes: {n:?} is not a size"))?;
+            }
             "--pretty" => parsed.pretty = true,
             other => return Err(format!("unknown argument {other:?}")),
         }
+    }
+    if !parsed.outbound.is_empty() {
+        parsed.config.egress = EgressPolicy::rules(&parsed.outbound)?;
     }
     Ok(parsed)
 }
@@ -97,18 +120,25 @@ async fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let host_failure = |e: wasmtime::Error| {
-        print(
-            &serde_json::json!({"error": {"kind": "host", "code": "HostFailure", "message": format!("{e:#}")}}),
-            args.pretty,
-        );
+        match e.downcast_ref::<HostFailure>() {
+            Some(failure) => {
+                eprintln!("{}", failure.diagnostics);
+                print(&failure.to_json(), args.pretty);
+            }
+            None => print(
+                &serde_json::json!({"error": {"kind": "host", "code": "HostFailure", "message": format!("{e:#}")}}),
+                args.pretty,
+            ),
+        }
         ExitCode::from(3)
     };
-    let host = match ConnectorHost::from_file(&args.component, HostConfig::default()) {
+    let host = match ConnectorHost::from_file(&args.component, args.config.clone()) {
         Ok(host) => host,
         Err(e) => return host_failure(e),
     };
     let tenant = Tenant {
         env: args.env.clone(),
+        outbound: None,
     };
     match host.execute_json(&request, &tenant).await {
         Ok(invocation) => match invocation.result {

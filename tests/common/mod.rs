@@ -6,7 +6,9 @@
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use ddb_connector_host::{ConnectorError, ConnectorHost, HostConfig, Invocation, Tenant};
+use ddb_connector_host::{
+    ConnectorError, ConnectorHost, EgressPolicy, HostConfig, Invocation, Tenant,
+};
 use serde_json::{Value, json};
 
 /// A DynamoDB-compatible server on loopback.
@@ -55,8 +57,23 @@ pub fn component_path() -> String {
     })
 }
 
-/// Loads the component into a host of `config`.
-pub fn load(config: HostConfig) -> ConnectorHost {
+/// The egress rules the tests' own servers need: loopback, by address and by name.
+pub fn loopback_egress() -> EgressPolicy {
+    EgressPolicy::rules([
+        "http://127.0.0.1:*",
+        "https://127.0.0.1:*",
+        "http://localhost:*",
+        "https://localhost:*",
+    ])
+    .expect("valid rules")
+}
+
+/// Loads the component into a host of `config`; a config that keeps the default (AWS only)
+/// egress gets [`loopback_egress`] instead, for the tests' servers.
+pub fn load(mut config: HostConfig) -> ConnectorHost {
+    if config.egress == EgressPolicy::aws_default() {
+        config.egress = loopback_egress();
+    }
     let path = component_path();
     ConnectorHost::from_file(&path, config)
         .unwrap_or_else(|e| panic!("cannot load {path} (build it with scripts/test.sh): {e:#}"))
@@ -118,12 +135,15 @@ pub async fn ok(server: &Server, input: Value) -> Value {
 /// Every item of `table`, read by boto3, in DynamoDB-typed JSON with sets sorted.
 pub fn boto_items(server: &Server, table: &str) -> Vec<Value> {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/boto_read.py");
-    let output = std::process::Command::new("python3")
-        .args([script, &server.endpoint, table])
+    let mut boto = std::process::Command::new("python3");
+    boto.args([script, &server.endpoint, table])
         .env("BOTO_ACCESS_KEY", &server.access_key)
-        .env("BOTO_SECRET_KEY", &server.secret_key)
-        .output()
-        .expect("python3 runs");
+        .env("BOTO_SECRET_KEY", &server.secret_key);
+    // The https moto's certificate is signed by the run's test CA.
+    if let Ok(ca) = std::env::var("DDB_TEST_TLS_CA") {
+        boto.env("AWS_CA_BUNDLE", ca);
+    }
+    let output = boto.output().expect("python3 runs");
     assert!(
         output.status.success(),
         "boto3 read failed: {}",
