@@ -133,8 +133,7 @@ fn write_all(context: &mut Context<'_>, writes: &[BatchWrite]) -> Result<Value, 
 mod tests {
     use super::*;
     use crate::ops::batch_rounds::BATCH_RETRY_ROUNDS;
-    use crate::ops::testing::read;
-    use crate::wire::{Client, Credentials, Platform};
+    use crate::ops::testing::{context, read};
 
     #[test]
     fn batch_writes_retry_unprocessed_items_and_report_what_remains() {
@@ -145,27 +144,7 @@ mod tests {
         }));
         let left_one =
             r#"{"UnprocessedItems":{"orders":[{"PutRequest":{"Item":{"id":{"N":"7"}}}}]}}"#;
-        let request = |p: &mut Scripted| {
-            let credentials = Credentials {
-                access_key: "AK".into(),
-                secret_key: "SK".into(),
-                session_token: None,
-            };
-            let endpoint = crate::wire::parse_endpoint("http://127.0.0.1:9").unwrap();
-            let client = Client::new(
-                p as &mut dyn Platform,
-                credentials,
-                "us-east-1".into(),
-                endpoint,
-                Default::default(),
-            );
-            let mut context = Context {
-                client,
-                output: Default::default(),
-                wait_timeout: Default::default(),
-            };
-            write_all(&mut context, &writes)
-        };
+        let request = |p: &mut Scripted| write_all(&mut context(p), &writes);
         // 30 writes: chunks of 25 and 5; one item comes back unprocessed, then goes through.
         let mut p = Scripted::new(vec![
             answer(200, &[], left_one),

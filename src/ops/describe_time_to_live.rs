@@ -42,7 +42,7 @@ impl Operation for DescribeTimeToLive {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::testing::{error_field, read, request};
+    use crate::ops::testing::{context, error_field, read, request};
     use crate::wire::testing::{Scripted, answer};
 
     fn input(table: Value) -> Value {
@@ -58,13 +58,9 @@ mod tests {
             &[],
             r#"{"TimeToLiveDescription":{"TimeToLiveStatus":"ENABLED","AttributeName":"expires"}}"#,
         )]);
-        let result = crate::request::execute(
-            &crate::request::parse_request(&request(input(json!("orders")))).unwrap(),
-            &mut platform,
-        )
-        .unwrap();
+        let outcome = describe.run(&mut context(&mut platform)).unwrap();
         assert_eq!(
-            result,
+            outcome.into_result("describeTimeToLive"),
             json!({"action": "describeTimeToLive", "status": "OK",
                    "response": {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires"}})
         );
