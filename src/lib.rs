@@ -23,31 +23,19 @@ pub mod wire;
 mod wasm;
 
 pub use error::ConnectorError;
+pub use input::request_size::{self, MAX_REQUEST_BYTES};
 pub use request::{Request, execute, parse_request, parse_request_json};
 pub use wire::Platform;
 // Where tests/sigv4_matrix.rs finds the signer.
 pub use wire::signing;
-
-/// The largest request accepted, in bytes of JSON: room for the largest legitimate one (a
-/// batch of 25 writes of 400 KB items, base64 binary included) with its JSON overhead. Larger
-/// requests are refused before they are parsed, so that no request can exhaust the sandbox's
-/// memory on the way to a clear error.
-pub const MAX_REQUEST_BYTES: usize = 16 << 20;
 
 /// Runs one request given as JSON text; returns `{"action": ..., "status": "OK", "response": ...}`.
 pub fn execute_json<P: Platform>(
     request: &str,
     platform: &mut P,
 ) -> Result<serde_json::Value, ConnectorError> {
-    if request.len() > MAX_REQUEST_BYTES {
-        return Err(ConnectorError::Configuration {
-            field: Some("request".into()),
-            message: format!(
-                "the request is {} bytes, over the limit of {MAX_REQUEST_BYTES} bytes",
-                request.len()
-            ),
-        });
-    }
+    request_size::reset_budget();
+    request_size::check(request, "request")?;
     let request = parse_request_json(request)?;
     execute(&request, platform)
 }

@@ -91,10 +91,11 @@ async fn a_trapping_invocation_leaves_the_host_and_the_next_invocation_unharmed(
     }
     assert_eq!((refused.http_requests, refused.memory_high_water), (0, 0));
 
-    // A host that lets it in: the text alone outgrows the guest's 64 MiB, and the trap is
+    // A host that lets it in: the text alone outgrows a 64 MiB guest, and the trap is
     // reported as what it is, without wasm backtraces.
     let lenient = common::load(HostConfig {
         max_request_bytes: 200 << 20,
+        memory_limit: 64 << 20,
         ..HostConfig::default()
     });
     let error = lenient

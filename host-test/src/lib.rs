@@ -54,8 +54,9 @@ mod bindings {
 pub use bindings::connectors::dynamodb::types as wit;
 use bindings::{DynamodbConnector, DynamodbConnectorPre};
 
-/// Default cap on one invocation's linear memory.
-pub const DEFAULT_MEMORY_LIMIT: usize = 64 << 20;
+/// Default cap on one invocation's linear memory: room for the largest request
+/// ([`DEFAULT_MAX_REQUEST_BYTES`]) in its costliest shape (README, "Request size").
+pub const DEFAULT_MEMORY_LIMIT: usize = 128 << 20;
 /// Default CPU cap of one invocation, in wasm fuel (about one unit per instruction).
 pub const DEFAULT_FUEL: u64 = 5_000_000_000;
 /// Default cap on one HTTP response body the guest may read.

@@ -1,4 +1,5 @@
-//! The request reader: the envelope every request shares ([`envelope`]) and a reader of JSON
+//! The request reader: the cap on a request's size, checked before it is parsed
+//! ([`request_size`]), the envelope every request shares ([`envelope`]) and a reader of JSON
 //! objects that names the path of every problem ([`fields`]). Operations read their own fields
 //! with it (`crate::ops`).
 //!
@@ -8,6 +9,7 @@
 
 pub mod envelope;
 pub mod fields;
+pub mod request_size;
 
 pub use envelope::{Auth, Envelope, OutputFormat, read_envelope};
 pub use fields::Fields;

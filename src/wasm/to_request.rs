@@ -20,6 +20,7 @@ impl Input {
     /// A field that the WIT record carries as JSON text, parsed.
     fn put_json(&mut self, key: &str, text: Option<String>) -> Result<(), ConnectorError> {
         if let Some(text) = text {
+            crate::request_size::check(&text, &format!("input.{key}"))?;
             let value = serde_json::from_str(&text).map_err(|e| {
                 ConnectorError::config(format!("input.{key}"), format!("is not valid JSON: {e}"))
             })?;

@@ -1,0 +1,114 @@
+//! The cap on what one request may hold, checked before anything is parsed.
+//!
+//! Reading a request builds a tree of JSON values, and each small value costs far more memory
+//! and CPU than the bytes that wrote it (BENCHMARKS.md, "Request size"). So a request is
+//! bounded twice: in bytes, and in JSON elements (values and object keys), counted by a scan
+//! that allocates nothing.
+
+use crate::error::ConnectorError;
+
+/// The largest request accepted, in bytes of JSON: room for the largest legitimate one (a
+/// batch of 25 writes of 400 KB items, base64 binary included) with its JSON overhead.
+pub const MAX_REQUEST_BYTES: usize = 16 << 20;
+
+/// The most JSON elements (values and object keys) a request may hold.
+pub const MAX_JSON_ELEMENTS: usize = 100_000;
+
+/// Elements in `text`: every `{`, `[`, `,` and `:` outside strings, plus one. At least the
+/// number of values and keys of a valid document; text that is not JSON is counted all the
+/// same and refused later by the parser.
+pub fn json_elements(text: &str) -> usize {
+    let mut count = 1;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &byte in text.as_bytes() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else {
+            match byte {
+                b'"' => in_string = true,
+                b'{' | b'[' | b',' | b':' => count += 1,
+                _ => {}
+            }
+        }
+    }
+    count
+}
+
+/// Checks a JSON request's size before it is parsed; `field` names it in the error.
+pub fn check(text: &str, field: &str) -> Result<(), ConnectorError> {
+    if text.len() > MAX_REQUEST_BYTES {
+        return Err(ConnectorError::config(
+            field,
+            format!(
+                "is {} bytes, over the limit of {MAX_REQUEST_BYTES} bytes",
+                text.len()
+            ),
+        ));
+    }
+    spend(json_elements(text), field)
+}
+
+std::thread_local! {
+    /// Elements left to the request being read: the typed entry point reads several JSON
+    /// fields, and together they get one budget.
+    static BUDGET: std::cell::Cell<usize> = const { std::cell::Cell::new(MAX_JSON_ELEMENTS) };
+}
+
+/// Starts a new request's element budget.
+pub fn reset_budget() {
+    BUDGET.with(|b| b.set(MAX_JSON_ELEMENTS));
+}
+
+/// Takes `elements` from the request's budget.
+pub fn spend(elements: usize, field: &str) -> Result<(), ConnectorError> {
+    BUDGET.with(|budget| match budget.get().checked_sub(elements) {
+        Some(left) => {
+            budget.set(left);
+            Ok(())
+        }
+        None => Err(ConnectorError::config(
+            field,
+            format!(
+                "holds more than {MAX_JSON_ELEMENTS} JSON elements (values and keys): split the \
+                 work across requests"
+            ),
+        )),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn elements_are_counted_outside_strings_only() {
+        assert_eq!(json_elements("1"), 1);
+        assert_eq!(json_elements(r#"{"a":1}"#), 3);
+        assert_eq!(json_elements(r#"[1,2,3]"#), 4);
+        assert_eq!(json_elements(r#"{"a,b:{[":"x\"],:"}"#), 3);
+        assert_eq!(json_elements(r#"["\\",","]"#), 3);
+    }
+
+    #[test]
+    fn the_budget_is_shared_and_reset() {
+        reset_budget();
+        assert!(spend(MAX_JSON_ELEMENTS - 1, "a").is_ok());
+        let error = spend(2, "input.item").unwrap_err();
+        assert!(
+            matches!(&error, ConnectorError::Configuration { field: Some(f), .. } if f == "input.item")
+        );
+        reset_budget();
+        assert!(spend(MAX_JSON_ELEMENTS, "a").is_ok());
+        reset_budget();
+        let big = format!("[{}1]", "1,".repeat(MAX_JSON_ELEMENTS));
+        assert!(check(&big, "request").is_err());
+        reset_budget();
+        assert!(check("[1,2]", "request").is_ok());
+    }
+}
