@@ -1,30 +1,33 @@
 //! Amazon DynamoDB connector, as a WebAssembly component.
 //!
-//! A request (JSON, Camunda's connector shape, or the typed WIT record) is read and checked
-//! by [`input`], run by [`operation`] as DynamoDB JSON-protocol calls that [`client`] builds,
-//! [`signing`] signs and the host's `wasi:http/outgoing-handler` sends; [`value`] converts
-//! item values exactly and [`error`] gives every failure one of three kinds.
+//! Dependencies run one way, from the top of this list to the bottom:
 //!
-//! All of it but the thin wasm glue (`component`, `wasi_platform`) is free of I/O and runs
-//! natively in unit tests.
+//! - `wasm` (wasm32 only): the WIT bindings, the typed request mapped to the JSON one, errors
+//!   mapped back, and the wasi:http [`Platform`].
+//! - [`request`]: a whole request, read ([`input`] + [`ops::registry`]) and run.
+//! - [`ops`]: one file per operation, the engines they share, and the registry that lists them.
+//! - [`input`]: the request reader: the envelope and a field reader that names paths.
+//! - [`wire`]: one DynamoDB call: endpoint, credentials, HTTP, retry, signing, the client.
+//! - [`value`] (exact attribute values) and [`error`] (the three error kinds), used by all.
+//!
+//! All of it but `wasm` is free of I/O and runs natively in unit tests.
 
-pub mod client;
 pub mod error;
-pub mod fields;
 pub mod input;
-pub mod operation;
-pub mod request_size;
-pub mod signing;
+pub mod ops;
+pub mod request;
 pub mod value;
+pub mod wire;
 
 #[cfg(target_arch = "wasm32")]
-mod component;
-#[cfg(target_arch = "wasm32")]
-mod wasi_platform;
+mod wasm;
 
-pub use client::Platform;
 pub use error::ConnectorError;
-pub use request_size::MAX_REQUEST_BYTES;
+pub use input::request_size::{self, MAX_REQUEST_BYTES};
+pub use request::{Request, execute, parse_request, parse_request_json};
+pub use wire::Platform;
+// Where tests/sigv4_matrix.rs finds the signer.
+pub use wire::signing;
 
 /// Runs one request given as JSON text; returns `{"action": ..., "status": "OK", "response": ...}`.
 pub fn execute_json<P: Platform>(
@@ -33,6 +36,6 @@ pub fn execute_json<P: Platform>(
 ) -> Result<serde_json::Value, ConnectorError> {
     request_size::reset_budget();
     request_size::check(request, "request")?;
-    let request = input::parse_request_json(request)?;
-    operation::execute(&request, platform)
+    let request = parse_request_json(request)?;
+    execute(&request, platform)
 }

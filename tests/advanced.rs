@@ -632,6 +632,16 @@ async fn list_and_update_tables(server: Server, ttl: bool, start_at_prefix: bool
         2
     );
     assert_eq!(updated["response"]["table"]["TableStatus"], "ACTIVE");
+    let described = ok_listed(
+        &server,
+        table_op("describeTimeToLive", json!({"tableName": tables[1]})),
+    )
+    .await;
+    assert_eq!(described["action"], "describeTimeToLive");
+    assert_eq!(
+        described["response"],
+        json!({"TimeToLiveStatus": "DISABLED"})
+    );
     if ttl {
         let with_ttl = ok_listed(&server, table_op("updateTable", json!({"tableName": tables[1], "timeToLiveAttribute": "expiresAt", "deletionProtection": true}))).await;
         assert_eq!(
@@ -641,6 +651,15 @@ async fn list_and_update_tables(server: Server, ttl: bool, start_at_prefix: bool
         assert_eq!(
             with_ttl["response"]["table"]["DeletionProtectionEnabled"],
             true
+        );
+        let described = ok_listed(
+            &server,
+            table_op("describeTimeToLive", json!({"tableName": tables[1]})),
+        )
+        .await;
+        assert_eq!(
+            described["response"],
+            json!({"TimeToLiveStatus": "ENABLED", "AttributeName": "expiresAt"})
         );
         ok_listed(
             &server,
@@ -665,7 +684,8 @@ async fn list_and_update_tables_on_moto() {
     list_and_update_tables(moto(), true, false).await;
 }
 
-/// dynalite has no UpdateTimeToLive and no deletion protection: billing changes only.
+/// dynalite has no UpdateTimeToLive and no deletion protection: billing changes only, and
+/// describeTimeToLive, which it always answers DISABLED.
 #[tokio::test]
 async fn list_and_update_tables_on_dynalite() {
     list_and_update_tables(dynalite(), false, true).await;

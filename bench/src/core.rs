@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use ddb_connector::client::{HttpRequest, HttpResponse, Platform, SendError};
+use ddb_connector::wire::{HttpRequest, HttpResponse, Platform, SendError};
 use serde_json::json;
 
 use crate::canned_server::{KEY, item_plain, item_typed};

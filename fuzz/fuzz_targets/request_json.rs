@@ -6,11 +6,12 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    match ddb_connector::input::parse_request_json(text) {
+    match ddb_connector::parse_request_json(text) {
         Ok(request) => {
             // Plain rendering of any value the reader accepted must not panic.
-            if let ddb_connector::input::Operation::AddItem { item, .. } = &request.operation {
-                let _ = ddb_connector::value::plain_map(item);
+            let operation: &dyn std::any::Any = request.operation.as_ref();
+            if let Some(add) = operation.downcast_ref::<ddb_connector::ops::add_item::AddItem>() {
+                let _ = ddb_connector::value::plain_map(&add.item);
             }
         }
         Err(ddb_connector::ConnectorError::Configuration { .. }) => {}

@@ -2,7 +2,7 @@
 //! error, never a panic; items in a 200 body render as plain JSON without panicking.
 #![no_main]
 
-use ddb_connector::client::{HttpResponse, read_response};
+use ddb_connector::wire::{HttpResponse, read_response};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -240,7 +240,7 @@ case("transact-token-too-long", bare_item_op("transactWriteItems", transactItems
 case("transact-get-in-write", bare_item_op("transactWriteItems", transactItems=[{"get": {"tableName": "orders", "key": {"id": 1}}}]), "input.transactItems[0].get")
 case("transact-get-put", bare_item_op("transactGetItems", transactItems=[put]), "input.transactItems[0].put")
 
-# PartiQL, listTables, updateTable.
+# PartiQL, listTables, updateTable, describeTimeToLive.
 case("statement-missing", bare_item_op("executeStatement"), "input.statement")
 case("statement-empty", bare_item_op("executeStatement", statement=" "), "input.statement")
 case("statement-too-long", bare_item_op("executeStatement", statement="SELECT * FROM t" + " " * 9000), "input.statement")
@@ -253,6 +253,7 @@ case("update-table-nothing", table_op("updateTable", tableName="orders"), "input
 case("update-table-one-capacity", table_op("updateTable", tableName="orders", readCapacityUnits=5), "input.writeCapacityUnits")
 case("update-table-ttl-enabled-alone", table_op("updateTable", tableName="orders", timeToLiveEnabled=False), "input.timeToLiveAttribute")
 case("update-table-bad-billing", table_op("updateTable", tableName="orders", billingModeStr="FREE"), "input.billingModeStr")
+case("describe-ttl-unknown-field", table_op("describeTimeToLive", tableName="orders", timeToLiveAttribute="expires"), "input.timeToLiveAttribute")
 
 for old in os.listdir(HERE):
     if old.endswith(".json"):

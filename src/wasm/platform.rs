@@ -5,9 +5,11 @@ use std::io::{Read as _, Write as _};
 use std::time::{Duration, SystemTime};
 
 use wasip2::http::outgoing_handler;
-use wasip2::http::types::{Fields, Method, OutgoingBody, OutgoingRequest, RequestOptions, Scheme};
+use wasip2::http::types::{
+    Fields, IncomingResponse, Method, OutgoingBody, OutgoingRequest, RequestOptions, Scheme,
+};
 
-use crate::client::{HttpRequest, HttpResponse, Platform, SendError};
+use crate::wire::{HttpRequest, HttpResponse, Platform, SendError};
 
 /// Per-attempt timeouts handed to the host's HTTP client.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -25,46 +27,13 @@ impl Platform for WasiPlatform {
         request: &HttpRequest,
         timeout: Duration,
     ) -> Result<HttpResponse, SendError> {
-        let entries: Vec<(String, Vec<u8>)> = request
-            .headers
-            .iter()
-            .map(|(n, v)| (n.clone(), v.clone().into_bytes()))
-            .collect();
-        let fields = Fields::from_list(&entries)
-            .map_err(|e| SendError::permanent(format!("invalid request header: {e:?}")))?;
-        let outgoing = OutgoingRequest::new(fields);
-        let set = [
-            outgoing.set_method(&Method::Post).is_ok(),
-            outgoing
-                .set_scheme(Some(if request.https {
-                    &Scheme::Https
-                } else {
-                    &Scheme::Http
-                }))
-                .is_ok(),
-            outgoing.set_authority(Some(&request.authority)).is_ok(),
-            outgoing.set_path_with_query(Some("/")).is_ok(),
-        ];
-        if set.contains(&false) {
-            return Err(SendError::permanent(format!(
-                "the host rejected the request line for {}",
-                request.authority
-            )));
-        }
+        let outgoing = outgoing_request(request)?;
         let body = outgoing
             .body()
             .map_err(|()| SendError::transient("the request body could not be opened"))?;
-        let options = RequestOptions::new();
-        // Options a host does not support are left at its defaults.
-        // Each bounded by what is left of the call's timeout.
-        let nanos =
-            |limit: Duration| limit.min(timeout).max(Duration::from_millis(1)).as_nanos() as u64;
-        let _ = options.set_connect_timeout(Some(nanos(CONNECT_TIMEOUT)));
-        let _ = options.set_first_byte_timeout(Some(nanos(FIRST_BYTE_TIMEOUT)));
-        let _ = options.set_between_bytes_timeout(Some(nanos(BETWEEN_BYTES_TIMEOUT)));
         // Start the request before writing the body, so a refusal is reported as what it is.
         let authority = request.authority.as_str();
-        let pending = outgoing_handler::handle(outgoing, Some(options))
+        let pending = outgoing_handler::handle(outgoing, Some(request_options(timeout)))
             .map_err(|e| describe(&e, authority))?;
         let write_result = write_body(body, &request.body);
         pending.subscribe().block();
@@ -75,43 +44,7 @@ impl Platform for WasiPlatform {
         };
         // A write failure with a response in hand means the server answered early: read it.
         let _ = write_result;
-        let status = response.status();
-        let headers: Vec<(String, String)> = response
-            .headers()
-            .entries()
-            .into_iter()
-            .map(|(n, v)| {
-                (
-                    n.to_ascii_lowercase(),
-                    String::from_utf8_lossy(&v).into_owned(),
-                )
-            })
-            .collect();
-        let incoming = response
-            .consume()
-            .map_err(|()| SendError::transient("the response body could not be opened"))?;
-        // Sized from Content-Length (capped: the header is the server's word, not a fact), so
-        // the body arrives in one or two reads instead of a doubling series of small ones.
-        let declared = headers
-            .iter()
-            .find(|(n, _)| n == "content-length")
-            .and_then(|(_, v)| v.trim().parse::<usize>().ok())
-            .unwrap_or(0);
-        let mut body = Vec::with_capacity(declared.min(MAX_PRESIZED_BODY));
-        {
-            let mut stream = incoming
-                .stream()
-                .map_err(|()| SendError::transient("the response body could not be read"))?;
-            stream
-                .read_to_end(&mut body)
-                .map_err(|e| SendError::transient(format!("the response body was cut off: {e}")))?;
-        }
-        drop(incoming);
-        Ok(HttpResponse {
-            status,
-            headers,
-            body,
-        })
+        read_response(response)
     }
 
     fn now(&self) -> SystemTime {
@@ -135,6 +68,90 @@ impl Platform for WasiPlatform {
             .into_iter()
             .find_map(|(k, v)| (k == name).then_some(v))
     }
+}
+
+/// `POST /` to the request's scheme and authority, with its headers.
+fn outgoing_request(request: &HttpRequest) -> Result<OutgoingRequest, SendError> {
+    let entries: Vec<(String, Vec<u8>)> = request
+        .headers
+        .iter()
+        .map(|(n, v)| (n.clone(), v.clone().into_bytes()))
+        .collect();
+    let fields = Fields::from_list(&entries)
+        .map_err(|e| SendError::permanent(format!("invalid request header: {e:?}")))?;
+    let outgoing = OutgoingRequest::new(fields);
+    let set = [
+        outgoing.set_method(&Method::Post).is_ok(),
+        outgoing
+            .set_scheme(Some(if request.https {
+                &Scheme::Https
+            } else {
+                &Scheme::Http
+            }))
+            .is_ok(),
+        outgoing.set_authority(Some(&request.authority)).is_ok(),
+        outgoing.set_path_with_query(Some("/")).is_ok(),
+    ];
+    if set.contains(&false) {
+        return Err(SendError::permanent(format!(
+            "the host rejected the request line for {}",
+            request.authority
+        )));
+    }
+    Ok(outgoing)
+}
+
+/// The per-attempt timeouts, each bounded by what is left of the call's `timeout`. Options a
+/// host does not support are left at its defaults.
+fn request_options(timeout: Duration) -> RequestOptions {
+    let options = RequestOptions::new();
+    let nanos =
+        |limit: Duration| limit.min(timeout).max(Duration::from_millis(1)).as_nanos() as u64;
+    let _ = options.set_connect_timeout(Some(nanos(CONNECT_TIMEOUT)));
+    let _ = options.set_first_byte_timeout(Some(nanos(FIRST_BYTE_TIMEOUT)));
+    let _ = options.set_between_bytes_timeout(Some(nanos(BETWEEN_BYTES_TIMEOUT)));
+    options
+}
+
+/// Status, lowercase headers and the whole body.
+fn read_response(response: IncomingResponse) -> Result<HttpResponse, SendError> {
+    let status = response.status();
+    let headers: Vec<(String, String)> = response
+        .headers()
+        .entries()
+        .into_iter()
+        .map(|(n, v)| {
+            (
+                n.to_ascii_lowercase(),
+                String::from_utf8_lossy(&v).into_owned(),
+            )
+        })
+        .collect();
+    let incoming = response
+        .consume()
+        .map_err(|()| SendError::transient("the response body could not be opened"))?;
+    // Sized from Content-Length (capped: the header is the server's word, not a fact), so
+    // the body arrives in one or two reads instead of a doubling series of small ones.
+    let declared = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = Vec::with_capacity(declared.min(MAX_PRESIZED_BODY));
+    {
+        let mut stream = incoming
+            .stream()
+            .map_err(|()| SendError::transient("the response body could not be read"))?;
+        stream
+            .read_to_end(&mut body)
+            .map_err(|e| SendError::transient(format!("the response body was cut off: {e}")))?;
+    }
+    drop(incoming);
+    Ok(HttpResponse {
+        status,
+        headers,
+        body,
+    })
 }
 
 fn write_body(body: OutgoingBody, bytes: &[u8]) -> Result<(), String> {

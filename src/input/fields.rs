@@ -329,3 +329,20 @@ pub fn attribute_map(
     value::to_attribute_map(map, format, path)
         .map_err(|e| ConnectorError::config(e.path, e.message))
 }
+
+/// DynamoDB's limit on one item.
+pub const MAX_ITEM_BYTES: usize = 400 * 1024;
+
+/// Checks an item against DynamoDB's item size limit, before it is sent.
+pub fn check_item_size(item: &Map<String, Value>, path: &str) -> Result<(), ConnectorError> {
+    let size = value::item_size(item);
+    if size > MAX_ITEM_BYTES {
+        return Err(ConnectorError::config(
+            path,
+            format!(
+                "the item is {size} bytes; DynamoDB's item size limit is 400 KB ({MAX_ITEM_BYTES} bytes)"
+            ),
+        ));
+    }
+    Ok(())
+}

@@ -7,122 +7,17 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
+use super::credentials::Credentials;
+use super::endpoint::Endpoint;
+use super::http::{HttpRequest, HttpResponse, Platform};
+use super::retry::{BACKOFF_CAP, RetryPolicy, backoff_ceiling, skew_of, unit_interval};
+use super::signing;
 use crate::error::{self, ConnectorError};
-use crate::input::{Credentials, Endpoint};
-use crate::signing;
-
-/// What the connector needs from its sandbox: outgoing HTTP, clocks, randomness, environment.
-pub trait Platform {
-    /// Sends one request, giving up after `timeout`; `Err` is a connection failure, described.
-    fn send(&mut self, request: &HttpRequest, timeout: Duration)
-    -> Result<HttpResponse, SendError>;
-    /// Wall-clock time, for signatures.
-    fn now(&self) -> SystemTime;
-    /// Monotonic time since an arbitrary origin, for deadlines.
-    fn monotonic(&self) -> Duration;
-    /// Waits, for backoff and for tables to settle.
-    fn sleep(&mut self, duration: Duration);
-    /// 64 random bits, for backoff jitter and idempotency tokens.
-    fn random_u64(&mut self) -> u64;
-    /// An environment variable, for the default credentials chain.
-    fn env(&self, name: &str) -> Option<String>;
-}
-
-/// Why a request got no answer, and whether another attempt could get one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SendError {
-    /// What went wrong, for the connection error's message.
-    pub message: String,
-    /// `false` when the same request would fail the same way: the host's egress policy refused
-    /// it, or the endpoint's certificate was rejected.
-    pub retryable: bool,
-}
-
-impl SendError {
-    /// A failure another attempt may not repeat (reset, timeout, refused connection).
-    pub fn transient(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            retryable: true,
-        }
-    }
-
-    /// A failure every attempt would repeat.
-    pub fn permanent(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            retryable: false,
-        }
-    }
-}
-
-/// A signed request, ready to send. `headers` never holds `host`: the host sets it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HttpRequest {
-    /// `true` for https.
-    pub https: bool,
-    /// `host[:port]`.
-    pub authority: String,
-    /// Headers to send, lowercase names.
-    pub headers: Vec<(String, String)>,
-    /// JSON body.
-    pub body: Vec<u8>,
-}
-
-/// An HTTP answer.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct HttpResponse {
-    /// Status code.
-    pub status: u16,
-    /// Headers, lowercase names.
-    pub headers: Vec<(String, String)>,
-    /// Body.
-    pub body: Vec<u8>,
-}
-
-impl HttpResponse {
-    /// The first header of that (lowercase) name.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
 
 /// DynamoDB's JSON protocol version, in `X-Amz-Target`.
 pub const TARGET_PREFIX: &str = "DynamoDB_20120810.";
 /// The JSON protocol's content type.
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.0";
-
-/// Backoff base (DynamoDB's SDK default is 25 ms) and cap.
-const BACKOFF_BASE: Duration = Duration::from_millis(25);
-const BACKOFF_CAP: Duration = Duration::from_secs(20);
-/// Skew beyond which a rejected signature is retried with the server's clock.
-const SKEW_TOLERANCE: Duration = Duration::from_secs(60);
-
-/// How one call is retried and bounded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryPolicy {
-    /// Attempts per call, retries included (the AWS SDKs' standard mode: 3).
-    pub max_attempts: u32,
-    /// Bound on one call, all attempts and backoff included.
-    pub timeout: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            max_attempts: 3,
-            timeout: Duration::from_secs(30),
-        }
-    }
-}
-
-/// A uniform number in `[0, 1)` from 64 random bits (53 of them fit an f64 exactly).
-pub fn unit_interval(bits: u64) -> f64 {
-    (bits >> 11) as f64 / (1u64 << 53) as f64
-}
 
 /// Builds and signs the HTTP request for `operation` (such as `GetItem`) with a JSON body.
 pub fn build_request(
@@ -201,7 +96,7 @@ pub fn read_response(response: &HttpResponse) -> Result<Value, ConnectorError> {
 }
 
 /// A DynamoDB client for one request's credentials and endpoint.
-pub struct Client<'p, P: Platform> {
+pub struct Client<'p, P: Platform + ?Sized> {
     platform: &'p mut P,
     credentials: Credentials,
     region: String,
@@ -211,7 +106,7 @@ pub struct Client<'p, P: Platform> {
     clock_offset_secs: i64,
 }
 
-impl<'p, P: Platform> Client<'p, P> {
+impl<'p, P: Platform + ?Sized> Client<'p, P> {
     /// A client that sends through `platform`.
     pub fn new(
         platform: &'p mut P,
@@ -252,10 +147,7 @@ impl<'p, P: Platform> Client<'p, P> {
     }
 
     fn backoff_delay(&mut self, attempt: u32) -> Duration {
-        let ceiling = BACKOFF_BASE
-            .saturating_mul(1u32 << (attempt.clamp(1, 20) - 1))
-            .min(BACKOFF_CAP);
-        ceiling.mul_f64(unit_interval(self.platform.random_u64()))
+        backoff_ceiling(attempt).mul_f64(unit_interval(self.platform.random_u64()))
     }
 
     /// Calls `operation` with `body`, retrying throttling, 5xx, damaged answers and connection
@@ -335,105 +227,10 @@ impl<'p, P: Platform> Client<'p, P> {
     }
 }
 
-/// The offset (server minus local, in seconds) to sign with, when `error` says the signature
-/// was rejected for its time and the answer's `Date` shows a skew past the tolerance.
-fn skew_of(error: &ConnectorError, response: &HttpResponse, now: SystemTime) -> Option<i64> {
-    let ConnectorError::Execution { code, message, .. } = error else {
-        return None;
-    };
-    let about_time = matches!(
-        code.as_str(),
-        "RequestTimeTooSkewed" | "RequestExpired" | "RequestInTheFuture"
-    ) || (matches!(
-        code.as_str(),
-        "InvalidSignatureException" | "SignatureDoesNotMatch"
-    ) && (message.contains("expired")
-        || message.contains("Signature not yet current")));
-    if !about_time {
-        return None;
-    }
-    let server = httpdate::parse_http_date(response.header("date")?).ok()?;
-    let offset = match server.duration_since(now) {
-        Ok(ahead) => ahead.as_secs_f64().round() as i64,
-        Err(behind) => -(behind.duration().as_secs_f64().round() as i64),
-    };
-    (offset.unsigned_abs() > SKEW_TOLERANCE.as_secs()).then_some(offset)
-}
-
-/// Test support: a scripted [`Platform`].
-#[cfg(test)]
-pub(crate) mod testing {
-    use super::*;
-
-    /// A platform that answers from a script and keeps virtual time: sleeping advances it.
-    pub(crate) struct Scripted {
-        /// What each request gets, in order.
-        pub answers: Vec<Result<HttpResponse, SendError>>,
-        /// What was sent, with the timeout it was given.
-        pub sent: Vec<(HttpRequest, Duration)>,
-        /// Virtual monotonic time.
-        pub clock: Duration,
-        /// Wall-clock time at virtual zero.
-        pub wall: SystemTime,
-    }
-
-    impl Scripted {
-        pub(crate) fn new(answers: Vec<Result<HttpResponse, SendError>>) -> Self {
-            Self {
-                answers,
-                sent: Vec::new(),
-                clock: Duration::ZERO,
-                wall: SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000),
-            }
-        }
-    }
-
-    impl Platform for Scripted {
-        fn send(
-            &mut self,
-            request: &HttpRequest,
-            timeout: Duration,
-        ) -> Result<HttpResponse, SendError> {
-            self.sent.push((request.clone(), timeout));
-            self.clock += Duration::from_millis(1);
-            self.answers.remove(0)
-        }
-        fn now(&self) -> SystemTime {
-            self.wall + self.clock
-        }
-        fn monotonic(&self) -> Duration {
-            self.clock
-        }
-        fn sleep(&mut self, duration: Duration) {
-            self.clock += duration;
-        }
-        fn random_u64(&mut self) -> u64 {
-            u64::MAX
-        }
-        fn env(&self, _: &str) -> Option<String> {
-            None
-        }
-    }
-
-    pub(crate) fn answer(
-        status: u16,
-        headers: &[(&str, &str)],
-        body: &str,
-    ) -> Result<HttpResponse, SendError> {
-        Ok(HttpResponse {
-            status,
-            headers: headers
-                .iter()
-                .map(|(n, v)| (n.to_string(), v.to_string()))
-                .collect(),
-            body: body.as_bytes().to_vec(),
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::testing::{Scripted, answer};
+    use super::super::http::SendError;
+    use super::super::testing::{Scripted, answer};
     use super::*;
 
     fn endpoint() -> Endpoint {

@@ -3,9 +3,9 @@
 //! A DynamoDB call is always `POST /`, no query, the same few headers, so the canonical request
 //! and the string to sign are written here directly; the signing key and the signature come from
 //! the `aws-sigv4` crate (`sign::v4`). Its general HTTP signer parses a URI, normalises and sorts
-//! arbitrary headers and builds several intermediate strings: 14 % of a call's instructions and
-//! 150 KB of the component, for output this module produces byte for byte (tested against that
-//! signer and against botocore; moto checks every signature end to end).
+//! arbitrary headers and builds several intermediate strings, a large share of a call's work and
+//! of the component's size (BENCHMARKS.md), for output this module produces byte for byte (tested
+//! against that signer and against botocore; moto checks every signature end to end).
 
 use std::fmt::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -13,8 +13,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use aws_sigv4::sign::v4::{calculate_signature, generate_signing_key};
 use sha2::{Digest, Sha256};
 
+use super::credentials::Credentials;
 use crate::error::ConnectorError;
-use crate::input::Credentials;
 
 /// The signing name of DynamoDB.
 pub const SERVICE: &str = "dynamodb";
@@ -44,6 +44,44 @@ pub fn sign_request(
     region: &str,
     time: SystemTime,
 ) -> Result<SignedHeaders, ConnectorError> {
+    let (date, amz_date) = signing_dates(time)?;
+    let token = credentials.session_token.as_deref();
+    check_printable(host, target, credentials)?;
+    let signed_header_names = if token.is_some() {
+        "content-type;host;x-amz-date;x-amz-security-token;x-amz-target"
+    } else {
+        "content-type;host;x-amz-date;x-amz-target"
+    };
+    let canonical = CanonicalRequest {
+        content_type,
+        host,
+        amz_date: &amz_date,
+        token,
+        target,
+        signed_header_names,
+    }
+    .write(body);
+
+    let scope = format!("{date}/{region}/{SERVICE}/aws4_request");
+    let mut string_to_sign = String::with_capacity(160);
+    let _ = write!(string_to_sign, "{ALGORITHM}\n{amz_date}\n{scope}\n");
+    push_hex(&mut string_to_sign, &Sha256::digest(canonical.as_bytes()));
+
+    let key = generate_signing_key(&credentials.secret_key, time, region, SERVICE);
+    let signature = calculate_signature(key, string_to_sign.as_bytes());
+    let authorization = format!(
+        "{ALGORITHM} Credential={}/{scope}, SignedHeaders={signed_header_names}, Signature={signature}",
+        credentials.access_key
+    );
+    Ok(SignedHeaders {
+        amz_date,
+        authorization,
+        security_token: credentials.session_token.clone(),
+    })
+}
+
+/// The scope's date (`YYYYMMDD`) and `x-amz-date` (`YYYYMMDD'T'HHMMSS'Z'`) of `time`.
+fn signing_dates(time: SystemTime) -> Result<(String, String), ConnectorError> {
     let seconds = time
         .duration_since(UNIX_EPOCH)
         .ok()
@@ -62,14 +100,24 @@ pub fn sign_request(
         seconds.minute(),
         seconds.second()
     );
-    let token = credentials.session_token.as_deref();
-    // Values go into the canonical request as they are: SigV4 would trim and fold spaces, but no
-    // real host, key or token has any, and a control character could not be sent at all.
+    Ok((date, amz_date))
+}
+
+/// Values go into the canonical request as they are: SigV4 would trim and fold spaces, but no
+/// real host, key or token has any, and a control character could not be sent at all.
+fn check_printable(
+    host: &str,
+    target: &str,
+    credentials: &Credentials,
+) -> Result<(), ConnectorError> {
     for (value, what) in [
         (host, "the endpoint's host"),
         (target, "the target"),
         (credentials.access_key.as_str(), "the access key"),
-        (token.unwrap_or(""), "the session token"),
+        (
+            credentials.session_token.as_deref().unwrap_or(""),
+            "the session token",
+        ),
     ] {
         if !value.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(signing_error(&format!(
@@ -77,48 +125,42 @@ pub fn sign_request(
             )));
         }
     }
+    Ok(())
+}
 
-    let signed_header_names = if token.is_some() {
-        "content-type;host;x-amz-date;x-amz-security-token;x-amz-target"
-    } else {
-        "content-type;host;x-amz-date;x-amz-target"
-    };
-    // The canonical request: method, path, query (empty), headers sorted by name, each
-    // `name:value\n`, a blank line, the signed header names, the payload's hash.
-    let mut canonical = String::with_capacity(320 + token.map_or(0, str::len));
-    canonical.push_str("POST\n/\n\ncontent-type:");
-    canonical.push_str(content_type.trim());
-    canonical.push_str("\nhost:");
-    canonical.push_str(host);
-    canonical.push_str("\nx-amz-date:");
-    canonical.push_str(&amz_date);
-    if let Some(token) = token {
-        canonical.push_str("\nx-amz-security-token:");
-        canonical.push_str(token);
+/// The header values a DynamoDB call signs.
+struct CanonicalRequest<'a> {
+    content_type: &'a str,
+    host: &'a str,
+    amz_date: &'a str,
+    token: Option<&'a str>,
+    target: &'a str,
+    signed_header_names: &'a str,
+}
+
+impl CanonicalRequest<'_> {
+    /// Method, path, query (empty), headers sorted by name, each `name:value\n`, a blank line,
+    /// the signed header names, the payload's hash.
+    fn write(&self, body: &[u8]) -> String {
+        let mut canonical = String::with_capacity(320 + self.token.map_or(0, str::len));
+        canonical.push_str("POST\n/\n\ncontent-type:");
+        canonical.push_str(self.content_type.trim());
+        canonical.push_str("\nhost:");
+        canonical.push_str(self.host);
+        canonical.push_str("\nx-amz-date:");
+        canonical.push_str(self.amz_date);
+        if let Some(token) = self.token {
+            canonical.push_str("\nx-amz-security-token:");
+            canonical.push_str(token);
+        }
+        canonical.push_str("\nx-amz-target:");
+        canonical.push_str(self.target);
+        canonical.push_str("\n\n");
+        canonical.push_str(self.signed_header_names);
+        canonical.push('\n');
+        push_hex(&mut canonical, &Sha256::digest(body));
+        canonical
     }
-    canonical.push_str("\nx-amz-target:");
-    canonical.push_str(target);
-    canonical.push_str("\n\n");
-    canonical.push_str(signed_header_names);
-    canonical.push('\n');
-    push_hex(&mut canonical, &Sha256::digest(body));
-
-    let scope = format!("{date}/{region}/{SERVICE}/aws4_request");
-    let mut string_to_sign = String::with_capacity(160);
-    let _ = write!(string_to_sign, "{ALGORITHM}\n{amz_date}\n{scope}\n");
-    push_hex(&mut string_to_sign, &Sha256::digest(canonical.as_bytes()));
-
-    let key = generate_signing_key(&credentials.secret_key, time, region, SERVICE);
-    let signature = calculate_signature(key, string_to_sign.as_bytes());
-    let authorization = format!(
-        "{ALGORITHM} Credential={}/{scope}, SignedHeaders={signed_header_names}, Signature={signature}",
-        credentials.access_key
-    );
-    Ok(SignedHeaders {
-        amz_date,
-        authorization,
-        security_token: credentials.session_token.clone(),
-    })
 }
 
 fn push_hex(out: &mut String, bytes: &[u8]) {
@@ -146,8 +188,8 @@ mod tests {
     use aws_sigv4::sign::v4;
     use aws_smithy_runtime_api::client::identity::Identity;
 
+    use super::super::client::CONTENT_TYPE as CT;
     use super::*;
-    use crate::client::CONTENT_TYPE as CT;
 
     /// The same request signed by aws-sigv4's general HTTP signer: the headers it adds.
     fn reference(
@@ -178,7 +220,7 @@ mod tests {
         let url = format!("http://{host}/");
         let headers = [
             ("host", host),
-            ("content-type", crate::client::CONTENT_TYPE),
+            ("content-type", super::super::client::CONTENT_TYPE),
             ("x-amz-target", target),
         ];
         let signable =
@@ -231,7 +273,7 @@ mod tests {
                                 let time = UNIX_EPOCH + Duration::from_secs(secs);
                                 let ours = sign_request(
                                     host,
-                                    crate::client::CONTENT_TYPE,
+                                    super::super::client::CONTENT_TYPE,
                                     target,
                                     body,
                                     &credentials,

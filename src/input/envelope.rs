@@ -1,0 +1,212 @@
+//! The envelope of a request: who signs (`authentication`), where calls go and how they are
+//! retried (`configuration`), and the options in `input` that every operation shares.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::fields::Fields;
+use crate::error::ConnectorError;
+use crate::value::ValueFormat;
+use crate::wire::{Credentials, Endpoint, RetryPolicy, default_endpoint, parse_endpoint};
+
+/// Default bound on waiting for a table to become ACTIVE or to be gone.
+pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Upper bound a request may ask for when waiting on a table.
+pub const MAX_WAIT_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+
+/// The fields of `input` that are not an operation's own: which operation, and the options.
+pub const INPUT_COMMON: &[&str] = &[
+    "operationGroup",
+    "tableOperation",
+    "itemOperation",
+    "type",
+    "valueFormat",
+    "outputFormat",
+    "waitTimeoutMs",
+];
+
+/// Everything a request says besides its operation, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope {
+    /// Where the credentials come from.
+    pub auth: Auth,
+    /// AWS region, used in the signature and the default endpoint.
+    pub region: String,
+    /// Where requests go.
+    pub endpoint: Endpoint,
+    /// How values in the operation's input are written.
+    pub value_format: ValueFormat,
+    /// How items are rendered in the result.
+    pub output: OutputFormat,
+    /// Bound on waiting for a table to settle.
+    pub wait_timeout: Duration,
+    /// Attempts and time bound of each DynamoDB call.
+    pub retry: RetryPolicy,
+}
+
+/// Where credentials come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Auth {
+    /// Given in the request.
+    Static(Credentials),
+    /// The sandbox's environment (`AWS_ACCESS_KEY_ID`, ...).
+    DefaultChain,
+}
+
+/// How items are rendered in results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputFormat {
+    /// DynamoDB attribute-value JSON.
+    #[default]
+    Typed,
+    /// Plain JSON.
+    Plain,
+}
+
+/// Reads the envelope of a request given as a JSON value; returns it with the `input` object,
+/// whose operation fields are left to the operation's reader.
+pub fn read_envelope(value: &Value) -> Result<(Envelope, Fields<'_>), ConnectorError> {
+    let root = value
+        .as_object()
+        .ok_or_else(|| ConnectorError::Configuration {
+            field: None,
+            message:
+                "the request must be a JSON object with authentication, configuration and input"
+                    .into(),
+        })?;
+    let root = Fields::new(root, "");
+    root.reject_unknown(&["authentication", "configuration", "input"])?;
+    let auth_fields = Fields::new(root.object("authentication")?, "authentication");
+    let config = Fields::new(root.object("configuration")?, "configuration");
+    let input = Fields::new(root.object("input")?, "input");
+    config.reject_unknown(&["region", "endpoint", "maxAttempts", "timeoutMs"])?;
+    let retry = read_retry(config)?;
+    let region = read_region(config, auth_fields)?;
+    let auth = read_auth(auth_fields)?;
+    let endpoint = match config.string("endpoint")? {
+        Some(url) => parse_endpoint(&url)?,
+        None => default_endpoint(&region),
+    };
+    let (value_format, output, wait_timeout) = read_options(input)?;
+    let envelope = Envelope {
+        auth,
+        region,
+        endpoint,
+        value_format,
+        output,
+        wait_timeout,
+        retry,
+    };
+    Ok((envelope, input))
+}
+
+fn read_retry(config: Fields) -> Result<RetryPolicy, ConnectorError> {
+    let defaults = RetryPolicy::default();
+    Ok(RetryPolicy {
+        max_attempts: config
+            .u64_in("maxAttempts", 1..=10)?
+            .map_or(defaults.max_attempts, |n| n as u32),
+        timeout: config
+            .u64_in("timeoutMs", 100..=900_000)?
+            .map_or(defaults.timeout, Duration::from_millis),
+    })
+}
+
+fn read_region(config: Fields, auth_fields: Fields) -> Result<String, ConnectorError> {
+    let region = match config.string("region")? {
+        Some(region) => region,
+        // Older requests carried the region in the authentication block.
+        None => auth_fields
+            .string("region")?
+            .ok_or_else(|| config.error("region", "is required"))?,
+    };
+    check_region(&region)?;
+    Ok(region)
+}
+
+/// `valueFormat`, `outputFormat` and `waitTimeoutMs`.
+fn read_options(input: Fields) -> Result<(ValueFormat, OutputFormat, Duration), ConnectorError> {
+    let value_format = match input.string("valueFormat")?.as_deref() {
+        None => ValueFormat::Plain,
+        Some(s) if s.eq_ignore_ascii_case("plain") => ValueFormat::Plain,
+        Some(s) if s.eq_ignore_ascii_case("typed") => ValueFormat::Typed,
+        Some(_) => return Err(input.error("valueFormat", "must be \"plain\" or \"typed\"")),
+    };
+    let output = match input.string("outputFormat")?.as_deref() {
+        None => OutputFormat::Typed,
+        Some(s) if s.eq_ignore_ascii_case("typed") => OutputFormat::Typed,
+        Some(s) if s.eq_ignore_ascii_case("plain") => OutputFormat::Plain,
+        Some(_) => return Err(input.error("outputFormat", "must be \"typed\" or \"plain\"")),
+    };
+    let max_wait = MAX_WAIT_TIMEOUT.as_millis() as u64;
+    let wait_timeout = input
+        .u64_in("waitTimeoutMs", 0..=max_wait)?
+        .map_or(DEFAULT_WAIT_TIMEOUT, Duration::from_millis);
+    Ok((value_format, output, wait_timeout))
+}
+
+fn read_auth(fields: Fields) -> Result<Auth, ConnectorError> {
+    fields.reject_unknown(&["type", "accessKey", "secretKey", "sessionToken", "region"])?;
+    let kind = fields.string("type")?;
+    let has_keys = fields.has("accessKey") || fields.has("secretKey");
+    match kind.as_deref() {
+        Some("credentials") => {}
+        None if has_keys => {}
+        Some("defaultCredentialsChain") => return Ok(Auth::DefaultChain),
+        None => {
+            return Err(fields.error(
+                "type",
+                "is required: \"credentials\" or \"defaultCredentialsChain\"",
+            ));
+        }
+        Some(_) => {
+            return Err(fields.error(
+                "type",
+                "must be \"credentials\" or \"defaultCredentialsChain\"",
+            ));
+        }
+    }
+    let access_key = fields.required_string("accessKey")?;
+    let secret_key = fields.required_string("secretKey")?;
+    if access_key
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(fields.error("accessKey", "must not contain spaces or control characters"));
+    }
+    if secret_key.chars().any(char::is_control) {
+        return Err(fields.error("secretKey", "must not contain control characters"));
+    }
+    let session_token = fields.non_empty_string("sessionToken")?;
+    if session_token
+        .as_deref()
+        .is_some_and(|t| t.chars().any(char::is_control))
+    {
+        return Err(fields.error("sessionToken", "must not contain control characters"));
+    }
+    Ok(Auth::Static(Credentials {
+        access_key,
+        secret_key,
+        session_token,
+    }))
+}
+
+/// Checks a region name: lowercase letters, digits and hyphens, such as `eu-central-1`.
+fn check_region(region: &str) -> Result<(), ConnectorError> {
+    let valid = !region.is_empty()
+        && region.len() <= 32
+        && region.starts_with(|c: char| c.is_ascii_lowercase())
+        && !region.ends_with('-')
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if valid {
+        Ok(())
+    } else {
+        Err(ConnectorError::config(
+            "configuration.region",
+            "must be an AWS region name such as us-east-1 (lowercase letters, digits and hyphens)",
+        ))
+    }
+}

@@ -1,0 +1,53 @@
+//! addItem: PutItem; answers the item as stored (and, with `returnValues: ALL_OLD`, the item it
+//! replaced as `oldItem`).
+
+use serde_json::{Map, Value};
+
+use super::write_options::{
+    WRITE_OPTION_FIELDS, WriteOptions, apply_write_options, read_write_options,
+};
+use super::{Context, Operation, Outcome, ReadOperation, table_body};
+use crate::error::ConnectorError;
+use crate::input::Fields;
+use crate::input::fields::check_item_size;
+use crate::value::ValueFormat;
+
+/// Input of addItem.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddItem {
+    /// Table name.
+    pub table_name: String,
+    /// The item.
+    pub item: Map<String, Value>,
+    /// Condition and return values.
+    pub options: WriteOptions,
+}
+
+impl ReadOperation for AddItem {
+    const FIELDS: &'static [&'static [&'static str]] =
+        &[&["tableName", "item"], WRITE_OPTION_FIELDS];
+
+    fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
+        let item = input.required_attributes("item", format)?;
+        check_item_size(&item, &input.field("item"))?;
+        Ok(Self {
+            table_name: input.table_name("tableName")?,
+            item,
+            options: read_write_options(input, format, &["NONE", "ALL_OLD"])?,
+        })
+    }
+}
+
+impl Operation for AddItem {
+    fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
+        // Built by moving clones in: `json!` would re-serialize the item value by value.
+        let mut body = table_body(&self.table_name, "Item", Value::Object(self.item.clone()));
+        apply_write_options(&mut body, &self.options, None);
+        let mut answer = context.call("PutItem", &body)?;
+        let outcome = Outcome::new(context.item(Value::Object(self.item.clone())));
+        if self.options.return_values.as_deref() == Some("ALL_OLD") {
+            return Ok(outcome.with("oldItem", context.item(answer["Attributes"].take())));
+        }
+        Ok(outcome)
+    }
+}

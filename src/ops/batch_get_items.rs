@@ -1,0 +1,163 @@
+//! batchGetItems: BatchGetItem in chunks of 100 keys, retrying unprocessed keys; what is still
+//! unprocessed after the rounds is reported, never dropped.
+
+use serde_json::{Map, Value, json};
+
+use super::batch_rounds::{group_by_table, in_rounds};
+use super::{Context, Operation, Outcome, ReadOperation, set};
+use crate::error::ConnectorError;
+use crate::input::Fields;
+use crate::input::fields::{check_key, check_table_name};
+use crate::value::ValueFormat;
+
+/// DynamoDB's limit on one BatchGetItem call.
+pub const BATCH_GET_CHUNK: usize = 100;
+
+/// Input of batchGetItems: the keys to get, by table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchGetItems {
+    /// Each table's part.
+    pub tables: Vec<BatchGetTable>,
+}
+
+/// One table's part of a batchGetItems.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchGetTable {
+    /// Table name.
+    pub table_name: String,
+    /// Keys to get (any number; sent 100 at a time).
+    pub keys: Vec<Map<String, Value>>,
+    /// Projection expression.
+    pub projection_expression: Option<String>,
+    /// `#name` placeholders.
+    pub expression_attribute_names: Option<Map<String, Value>>,
+    /// Strongly consistent reads.
+    pub consistent_read: Option<bool>,
+}
+
+impl ReadOperation for BatchGetItems {
+    const FIELDS: &'static [&'static [&'static str]] = &[&["requestItems"]];
+
+    fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
+        Ok(Self {
+            tables: read_tables(input, format)?,
+        })
+    }
+}
+
+/// `requestItems`: `{"table": {"keys": [...], "projectionExpression", "expressionAttributeNames", "consistentRead"}}`.
+fn read_tables(input: Fields, format: ValueFormat) -> Result<Vec<BatchGetTable>, ConnectorError> {
+    let request_items = input.required_map("requestItems")?;
+    if request_items.is_empty() {
+        return Err(input.error("requestItems", "must name at least one table"));
+    }
+    let base = input.field("requestItems");
+    let mut tables = Vec::with_capacity(request_items.len());
+    for (table_name, spec) in &request_items {
+        let path = format!("{base}.{table_name}");
+        let Value::Object(spec) = spec else {
+            return Err(ConnectorError::config(path, "must be an object with keys"));
+        };
+        let spec = Fields::new(spec, &path);
+        spec.reject_unknown(&[
+            "keys",
+            "projectionExpression",
+            "expressionAttributeNames",
+            "consistentRead",
+        ])?;
+        check_table_name(table_name).map_err(|m| ConnectorError::config(&path, m))?;
+        let raw_keys = spec
+            .list("keys")?
+            .ok_or_else(|| spec.error("keys", "is required"))?;
+        if raw_keys.is_empty() {
+            return Err(spec.error("keys", "must hold at least one key"));
+        }
+        let keys = raw_keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                let key_path = format!("{}[{i}]", spec.field("keys"));
+                match k {
+                    Value::Object(raw) => check_key(raw, format, &key_path),
+                    _ => Err(ConnectorError::config(key_path, "must be an object")),
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        tables.push(BatchGetTable {
+            table_name: table_name.clone(),
+            keys,
+            projection_expression: spec.expression("projectionExpression")?,
+            expression_attribute_names: spec.attribute_names("expressionAttributeNames")?,
+            consistent_read: spec.bool("consistentRead")?,
+        });
+    }
+    Ok(tables)
+}
+
+impl Operation for BatchGetItems {
+    fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
+        Ok(Outcome::new(get_all(context, &self.tables)?))
+    }
+}
+
+/// Gets every key, 100 per call, retrying `UnprocessedKeys` with backoff; what is still
+/// unprocessed after [`BATCH_RETRY_ROUNDS`](super::batch_rounds::BATCH_RETRY_ROUNDS) is reported, never dropped.
+fn get_all(context: &mut Context<'_>, tables: &[BatchGetTable]) -> Result<Value, ConnectorError> {
+    let options = |table: &BatchGetTable| {
+        let mut spec = json!({});
+        set(
+            &mut spec,
+            "ProjectionExpression",
+            &table.projection_expression,
+        );
+        set(
+            &mut spec,
+            "ExpressionAttributeNames",
+            &table.expression_attribute_names,
+        );
+        set(&mut spec, "ConsistentRead", &table.consistent_read);
+        spec
+    };
+    let pending: Vec<(String, Value)> = tables
+        .iter()
+        .flat_map(|table| {
+            table
+                .keys
+                .iter()
+                .map(|k| (table.table_name.clone(), Value::Object(k.clone())))
+        })
+        .collect();
+    let mut responses: Map<String, Value> = tables
+        .iter()
+        .map(|t| (t.table_name.clone(), json!([])))
+        .collect();
+    let left = in_rounds(context, pending, BATCH_GET_CHUNK, |context, chunk| {
+        let mut request_items = Map::new();
+        for (table, keys) in group_by_table(chunk.iter().cloned()) {
+            let spec = tables.iter().find(|t| t.table_name == table).map(options);
+            let mut spec = spec.unwrap_or_else(|| json!({}));
+            spec["Keys"] = keys;
+            request_items.insert(table, spec);
+        }
+        let mut answer = context.call("BatchGetItem", &json!({ "RequestItems": request_items }))?;
+        if let Value::Object(found) = answer["Responses"].take() {
+            for (table, items) in found {
+                if let (Some(Value::Array(into)), Value::Array(items)) =
+                    (responses.get_mut(&table), items)
+                {
+                    into.extend(items.into_iter().map(|i| context.item(i)));
+                }
+            }
+        }
+        let mut unprocessed = Vec::new();
+        if let Value::Object(left) = answer["UnprocessedKeys"].take() {
+            for (table, mut spec) in left {
+                if let Value::Array(keys) = spec["Keys"].take() {
+                    unprocessed.extend(keys.into_iter().map(|k| (table.clone(), k)));
+                }
+            }
+        }
+        Ok(unprocessed)
+    })?;
+    Ok(json!({ "responses": responses, "unprocessedKeys": group_by_table(left) }))
+}

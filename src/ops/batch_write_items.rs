@@ -1,0 +1,174 @@
+//! batchWriteItems: BatchWriteItem in chunks of 25 puts and deletes, retrying unprocessed items;
+//! what is still unprocessed after the rounds is reported, never dropped.
+
+use serde_json::{Value, json};
+
+use super::batch_rounds::{group_by_table, in_rounds};
+use super::{Context, Operation, Outcome, ReadOperation};
+use crate::error::ConnectorError;
+use crate::input::Fields;
+use crate::input::fields::{check_item_size, check_table_name};
+use crate::value::ValueFormat;
+
+/// DynamoDB's limit on one BatchWriteItem call.
+pub const BATCH_WRITE_CHUNK: usize = 25;
+
+/// Input of batchWriteItems: every put and delete, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchWriteItems {
+    /// The writes.
+    pub writes: Vec<BatchWrite>,
+}
+
+/// One write of a batchWriteItems, in DynamoDB's shape (`{"PutRequest": {"Item": …}}`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchWrite {
+    /// Table name.
+    pub table_name: String,
+    /// `{"PutRequest": …}` or `{"DeleteRequest": …}`.
+    pub request: Value,
+}
+
+impl ReadOperation for BatchWriteItems {
+    const FIELDS: &'static [&'static [&'static str]] = &[&["requestItems"]];
+
+    fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
+        Ok(Self {
+            writes: read_writes(input, format)?,
+        })
+    }
+}
+
+/// `requestItems`: `{"table": [{"put": {item}}, {"delete": {key}}]}`.
+fn read_writes(input: Fields, format: ValueFormat) -> Result<Vec<BatchWrite>, ConnectorError> {
+    let request_items = input.required_map("requestItems")?;
+    if request_items.is_empty() {
+        return Err(input.error("requestItems", "must name at least one table"));
+    }
+    let base = input.field("requestItems");
+    let mut writes = Vec::new();
+    for (table_name, list) in &request_items {
+        let path = format!("{base}.{table_name}");
+        check_table_name(table_name).map_err(|m| ConnectorError::config(&path, m))?;
+        let Value::Array(list) = list else {
+            return Err(ConnectorError::config(
+                path,
+                "must be a list of {\"put\": item} and {\"delete\": key}",
+            ));
+        };
+        for (i, entry) in list.iter().enumerate() {
+            let entry_path = format!("{path}[{i}]");
+            let Value::Object(entry) = entry else {
+                return Err(ConnectorError::config(
+                    entry_path,
+                    "must be {\"put\": item} or {\"delete\": key}",
+                ));
+            };
+            let fields = Fields::new(entry, &entry_path);
+            fields.reject_unknown(&["put", "delete"])?;
+            let request = match (fields.raw("put"), fields.raw("delete")) {
+                (Some(_), None) => {
+                    let item = fields.required_attributes("put", format)?;
+                    check_item_size(&item, &fields.field("put"))?;
+                    serde_json::json!({ "PutRequest": { "Item": item } })
+                }
+                (None, Some(_)) => {
+                    serde_json::json!({ "DeleteRequest": { "Key": fields.primary_key("delete", format)? } })
+                }
+                _ => {
+                    return Err(ConnectorError::config(
+                        entry_path,
+                        "must hold exactly one of put or delete",
+                    ));
+                }
+            };
+            writes.push(BatchWrite {
+                table_name: table_name.clone(),
+                request,
+            });
+        }
+    }
+    if writes.is_empty() {
+        return Err(input.error("requestItems", "must hold at least one put or delete"));
+    }
+    Ok(writes)
+}
+
+impl Operation for BatchWriteItems {
+    fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
+        Ok(Outcome::new(write_all(context, &self.writes)?))
+    }
+}
+
+/// Writes every put and delete, 25 per call, retrying `UnprocessedItems` with backoff; what
+/// is still unprocessed after [`BATCH_RETRY_ROUNDS`](super::batch_rounds::BATCH_RETRY_ROUNDS) is reported, never dropped.
+fn write_all(context: &mut Context<'_>, writes: &[BatchWrite]) -> Result<Value, ConnectorError> {
+    let pending: Vec<(String, Value)> = writes
+        .iter()
+        .map(|w| (w.table_name.clone(), w.request.clone()))
+        .collect();
+    let total = pending.len();
+    let left = in_rounds(context, pending, BATCH_WRITE_CHUNK, |context, chunk| {
+        let request_items = group_by_table(chunk.iter().cloned());
+        let mut answer =
+            context.call("BatchWriteItem", &json!({ "RequestItems": request_items }))?;
+        let mut unprocessed = Vec::new();
+        if let Value::Object(left) = answer["UnprocessedItems"].take() {
+            for (table, requests) in left {
+                if let Value::Array(requests) = requests {
+                    unprocessed.extend(requests.into_iter().map(|r| (table.clone(), r)));
+                }
+            }
+        }
+        Ok(unprocessed)
+    })?;
+    Ok(json!({
+        "processedCount": total - left.len(),
+        "unprocessedCount": left.len(),
+        "unprocessedItems": group_by_table(left),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::batch_rounds::BATCH_RETRY_ROUNDS;
+    use crate::ops::testing::{context, read};
+
+    #[test]
+    fn batch_writes_retry_unprocessed_items_and_report_what_remains() {
+        use crate::wire::testing::{Scripted, answer};
+        let BatchWriteItems { writes } = read(json!({
+            "operationGroup": "itemOperation", "itemOperation": "batchWriteItems",
+            "requestItems": {"orders": (0..30).map(|i| json!({"put": {"id": i}})).collect::<Vec<_>>()},
+        }));
+        let left_one =
+            r#"{"UnprocessedItems":{"orders":[{"PutRequest":{"Item":{"id":{"N":"7"}}}}]}}"#;
+        let request = |p: &mut Scripted| write_all(&mut context(p), &writes);
+        // 30 writes: chunks of 25 and 5; one item comes back unprocessed, then goes through.
+        let mut p = Scripted::new(vec![
+            answer(200, &[], left_one),
+            answer(200, &[], "{}"),
+            answer(200, &[], "{}"),
+        ]);
+        let result = request(&mut p).unwrap();
+        assert_eq!(result["processedCount"], 30);
+        assert_eq!(p.sent.len(), 3);
+        let third: Value = serde_json::from_slice(&p.sent[2].0.body).unwrap();
+        assert_eq!(
+            third["RequestItems"]["orders"],
+            json!([{"PutRequest": {"Item": {"id": {"N": "7"}}}}])
+        );
+        // Unprocessed in every round: reported, never dropped.
+        let mut p = Scripted::new(vec![
+            answer(200, &[], left_one);
+            2 + BATCH_RETRY_ROUNDS as usize
+        ]);
+        let result = request(&mut p).unwrap();
+        assert_eq!(result["processedCount"], 29);
+        assert_eq!(
+            result["unprocessedItems"]["orders"],
+            json!([{"PutRequest": {"Item": {"id": {"N": "7"}}}}])
+        );
+    }
+}

@@ -1,0 +1,45 @@
+//! deleteItem: DeleteItem; answers the deleted item, or `null` when there was none.
+
+use serde_json::{Map, Value};
+
+use super::write_options::{
+    WRITE_OPTION_FIELDS, WriteOptions, apply_write_options, read_write_options,
+};
+use super::{Context, Operation, Outcome, ReadOperation, table_body};
+use crate::error::ConnectorError;
+use crate::input::Fields;
+use crate::value::ValueFormat;
+
+/// Input of deleteItem.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeleteItem {
+    /// Table name.
+    pub table_name: String,
+    /// Primary key.
+    pub key: Map<String, Value>,
+    /// Condition and return values.
+    pub options: WriteOptions,
+}
+
+impl ReadOperation for DeleteItem {
+    const FIELDS: &'static [&'static [&'static str]] =
+        &[&["tableName", "primaryKeyComponents"], WRITE_OPTION_FIELDS];
+
+    fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
+        Ok(Self {
+            table_name: input.table_name("tableName")?,
+            key: input.primary_key("primaryKeyComponents", format)?,
+            options: read_write_options(input, format, &["NONE", "ALL_OLD"])?,
+        })
+    }
+}
+
+impl Operation for DeleteItem {
+    fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
+        let mut body = table_body(&self.table_name, "Key", Value::Object(self.key.clone()));
+        // Camunda's connector answers the deleted item.
+        apply_write_options(&mut body, &self.options, Some("ALL_OLD"));
+        let mut answer = context.call("DeleteItem", &body)?;
+        Ok(Outcome::new(context.item(answer["Attributes"].take())))
+    }
+}

@@ -1,0 +1,37 @@
+//! deleteTable: DeleteTable, then wait until the table is gone. Its `action` is Camunda's,
+//! `delete Table [<name>]`.
+
+use serde_json::{Value, json};
+
+use super::table_wait::{TableGoal, wait_for_table};
+use super::{Context, Operation, Outcome, ReadOperation};
+use crate::error::ConnectorError;
+use crate::input::Fields;
+use crate::value::ValueFormat;
+
+/// Input of deleteTable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeleteTable {
+    /// Table name.
+    pub table_name: String,
+}
+
+impl ReadOperation for DeleteTable {
+    const FIELDS: &'static [&'static [&'static str]] = &[&["tableName"]];
+
+    fn read(input: Fields, _: ValueFormat) -> Result<Self, ConnectorError> {
+        Ok(Self {
+            table_name: input.table_name("tableName")?,
+        })
+    }
+}
+
+impl Operation for DeleteTable {
+    fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
+        context.call("DeleteTable", &json!({ "TableName": self.table_name }))?;
+        wait_for_table(context, &self.table_name, TableGoal::Gone)?;
+        let mut outcome = Outcome::new(Value::Null);
+        outcome.action = Some(format!("delete Table [{}]", self.table_name));
+        Ok(outcome)
+    }
+}

@@ -1,0 +1,32 @@
+//! describeTable: DescribeTable; answers the table description.
+
+use serde_json::json;
+
+use super::{Context, Operation, Outcome, ReadOperation};
+use crate::error::ConnectorError;
+use crate::input::Fields;
+use crate::value::ValueFormat;
+
+/// Input of describeTable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DescribeTable {
+    /// Table name.
+    pub table_name: String,
+}
+
+impl ReadOperation for DescribeTable {
+    const FIELDS: &'static [&'static [&'static str]] = &[&["tableName"]];
+
+    fn read(input: Fields, _: ValueFormat) -> Result<Self, ConnectorError> {
+        Ok(Self {
+            table_name: input.table_name("tableName")?,
+        })
+    }
+}
+
+impl Operation for DescribeTable {
+    fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
+        let mut answer = context.call("DescribeTable", &json!({ "TableName": self.table_name }))?;
+        Ok(Outcome::new(answer["Table"].take()))
+    }
+}

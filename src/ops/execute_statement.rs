@@ -1,0 +1,95 @@
+//! executeStatement: one PartiQL statement (ExecuteStatement); answers its items and the
+//! `nextToken` to continue with.
+
+use serde_json::{Value, json};
+
+use super::{Context, Operation, Outcome, ReadOperation, set};
+use crate::error::ConnectorError;
+use crate::input::Fields;
+use crate::value::{self, ValueFormat};
+
+/// DynamoDB's limit on a PartiQL statement.
+const MAX_STATEMENT_BYTES: usize = 8192;
+
+/// Input of executeStatement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecuteStatement {
+    /// The statement.
+    pub statement: String,
+    /// `?` parameters, as attribute values.
+    pub parameters: Option<Vec<Value>>,
+    /// Strongly consistent read.
+    pub consistent_read: Option<bool>,
+    /// Where to continue.
+    pub next_token: Option<String>,
+    /// Items to evaluate.
+    pub limit: Option<u64>,
+}
+
+impl ReadOperation for ExecuteStatement {
+    const FIELDS: &'static [&'static [&'static str]] = &[&[
+        "statement",
+        "parameters",
+        "consistentRead",
+        "nextToken",
+        "limit",
+    ]];
+
+    fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
+        let statement = input.required_string("statement")?;
+        if statement.len() > MAX_STATEMENT_BYTES {
+            return Err(input.error(
+                "statement",
+                "exceeds DynamoDB's PartiQL limit of 8192 bytes",
+            ));
+        }
+        Ok(Self {
+            statement,
+            parameters: read_parameters(input, format)?,
+            consistent_read: input.bool("consistentRead")?,
+            next_token: input.non_empty_string("nextToken")?,
+            limit: input.u64_in("limit", 1..=1_000_000)?,
+        })
+    }
+}
+
+/// `parameters`: a list of values, each converted to an attribute value.
+fn read_parameters(
+    input: Fields,
+    format: ValueFormat,
+) -> Result<Option<Vec<Value>>, ConnectorError> {
+    input
+        .list("parameters")?
+        .map(|list| {
+            list.iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let path = format!("{}[{i}]", input.field("parameters"));
+                    match format {
+                        ValueFormat::Plain => value::from_plain(v, &path, 1),
+                        ValueFormat::Typed => value::check_typed(v, &path, 1),
+                    }
+                    .map_err(|e| ConnectorError::config(e.path, e.message))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()
+}
+
+impl Operation for ExecuteStatement {
+    fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
+        let mut body = json!({ "Statement": self.statement });
+        set(&mut body, "Parameters", &self.parameters);
+        set(&mut body, "ConsistentRead", &self.consistent_read);
+        set(&mut body, "NextToken", &self.next_token);
+        set(&mut body, "Limit", &self.limit);
+        let mut answer = context.call("ExecuteStatement", &body)?;
+        let found = match answer["Items"].take() {
+            Value::Array(found) => found,
+            _ => Vec::new(),
+        };
+        let response =
+            json!({ "items": context.items(found), "nextToken": answer["NextToken"].take() });
+        Ok(Outcome::new(response))
+    }
+}

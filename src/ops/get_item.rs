@@ -1,0 +1,69 @@
+//! getItem: GetItem; answers the item, or `null`.
+
+use serde_json::{Map, Value};
+
+use super::{Context, Operation, Outcome, ReadOperation, set, table_body};
+use crate::error::ConnectorError;
+use crate::input::Fields;
+use crate::value::ValueFormat;
+
+/// Input of getItem.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetItem {
+    /// Table name.
+    pub table_name: String,
+    /// Primary key.
+    pub key: Map<String, Value>,
+    /// Projection expression.
+    pub projection_expression: Option<String>,
+    /// `#name` placeholders.
+    pub expression_attribute_names: Option<Map<String, Value>>,
+    /// Strongly consistent read.
+    pub consistent_read: Option<bool>,
+}
+
+impl ReadOperation for GetItem {
+    const FIELDS: &'static [&'static [&'static str]] = &[&[
+        "tableName",
+        "primaryKeyComponents",
+        "projectionExpression",
+        "expressionAttributeNames",
+        "consistentRead",
+    ]];
+
+    fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
+        Ok(Self {
+            table_name: input.table_name("tableName")?,
+            key: input.primary_key("primaryKeyComponents", format)?,
+            projection_expression: input.expression("projectionExpression")?,
+            expression_attribute_names: input.attribute_names("expressionAttributeNames")?,
+            consistent_read: input.bool("consistentRead")?,
+        })
+    }
+}
+
+impl GetItem {
+    /// The GetItem body, built by moving clones in (`json!` would re-serialize value by value).
+    pub fn body(&self) -> Value {
+        let mut body = table_body(&self.table_name, "Key", Value::Object(self.key.clone()));
+        set(
+            &mut body,
+            "ProjectionExpression",
+            &self.projection_expression,
+        );
+        set(
+            &mut body,
+            "ExpressionAttributeNames",
+            &self.expression_attribute_names,
+        );
+        set(&mut body, "ConsistentRead", &self.consistent_read);
+        body
+    }
+}
+
+impl Operation for GetItem {
+    fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
+        let mut answer = context.call("GetItem", &self.body())?;
+        Ok(Outcome::new(context.item(answer["Item"].take())))
+    }
+}

@@ -1,0 +1,157 @@
+//! Paged reads (Scan and Query): the paging fields they share, and the loop that follows
+//! pages within the caps.
+
+use serde_json::{Map, Value, json};
+
+use super::{Context, set};
+use crate::error::ConnectorError;
+use crate::input::Fields;
+use crate::input::fields::attribute_map;
+use crate::value::{self, ValueFormat};
+
+/// Checked paging of a Scan or Query.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Paging {
+    /// Items per page (DynamoDB's `Limit`).
+    pub limit: Option<u64>,
+    /// Where to resume.
+    pub exclusive_start_key: Option<Map<String, Value>>,
+    /// Stop after this many items.
+    pub max_items: Option<u64>,
+    /// Stop after this many pages.
+    pub max_pages: Option<u64>,
+    /// Stop once the items held reach this many bytes (of DynamoDB's JSON).
+    pub max_bytes: u64,
+}
+
+/// Default bound on the bytes of items (their parsed size, `value::held_size`) one Scan or
+/// Query holds before it stops and returns `lastEvaluatedKey`.
+pub const DEFAULT_MAX_RESULT_BYTES: u64 = 8 << 20;
+/// The largest bound a request may set: with the page being read and the result being written
+/// beside it, more would not fit the host's default 64 MiB of linear memory.
+pub const MAX_RESULT_BYTES: u64 = 16 << 20;
+
+/// Paging fields of scanTable and query (see [`Paging`]).
+pub const PAGING_FIELDS: &[&str] = &[
+    "limit",
+    "exclusiveStartKey",
+    "maxItems",
+    "maxPages",
+    "maxResultBytes",
+];
+
+/// `select`: one of DynamoDB's `Select` values, any case.
+pub fn read_select(input: Fields) -> Result<Option<String>, ConnectorError> {
+    const SELECT: &[&str] = &[
+        "ALL_ATTRIBUTES",
+        "ALL_PROJECTED_ATTRIBUTES",
+        "SPECIFIC_ATTRIBUTES",
+        "COUNT",
+    ];
+    match input.non_empty_string("select")? {
+        Some(s) => match SELECT.iter().find(|v| v.eq_ignore_ascii_case(&s)) {
+            Some(v) => Ok(Some(v.to_string())),
+            None => Err(input.error("select", format!("must be one of {}", SELECT.join(", ")))),
+        },
+        None => Ok(None),
+    }
+}
+
+/// Paging fields. `exclusiveStartKey` is always DynamoDB-typed: it is what a previous result's
+/// `lastEvaluatedKey` (always typed) said, passed back unchanged.
+pub fn read_paging(input: Fields) -> Result<Paging, ConnectorError> {
+    let exclusive_start_key = match input.map("exclusiveStartKey")? {
+        Some(raw) if raw.is_empty() => None,
+        Some(raw) => Some(attribute_map(
+            &raw,
+            ValueFormat::Typed,
+            &input.field("exclusiveStartKey"),
+        )?),
+        None => None,
+    };
+    Ok(Paging {
+        limit: input.u64_in("limit", 1..=1_000_000)?,
+        exclusive_start_key,
+        max_items: input.u64_in("maxItems", 1..=u64::from(u32::MAX))?,
+        max_pages: input.u64_in("maxPages", 1..=u64::from(u32::MAX))?,
+        max_bytes: input
+            .u64_in("maxResultBytes", 1024..=MAX_RESULT_BYTES)?
+            .unwrap_or(DEFAULT_MAX_RESULT_BYTES),
+    })
+}
+
+/// What a paged Scan or Query collected.
+pub struct Pages {
+    /// The items of every page.
+    pub items: Vec<Value>,
+    count: u64,
+    scanned_count: u64,
+    pages: u64,
+    last_evaluated_key: Option<Value>,
+}
+
+impl Pages {
+    /// `count`, `scannedCount`, `pages`, `lastEvaluatedKey`, `hasMore`.
+    pub fn summary(&self) -> Value {
+        json!({
+            "count": self.count,
+            "scannedCount": self.scanned_count,
+            "pages": self.pages,
+            "lastEvaluatedKey": self.last_evaluated_key,
+            "hasMore": self.last_evaluated_key.is_some(),
+        })
+    }
+}
+
+/// Follows pages from `paging.exclusive_start_key` until DynamoDB has no more, or a cap
+/// (`maxItems`, `maxPages`, `maxResultBytes`) is reached; then `last_evaluated_key` says where
+/// to resume. `Limit` never asks for more than `maxItems` still allows, so resuming sees every
+/// item exactly once.
+pub fn collect_pages(
+    context: &mut Context<'_>,
+    operation: &str,
+    base: Value,
+    paging: &Paging,
+) -> Result<Pages, ConnectorError> {
+    let mut pages = Pages {
+        items: Vec::new(),
+        count: 0,
+        scanned_count: 0,
+        pages: 0,
+        last_evaluated_key: None,
+    };
+    let mut start_key = paging.exclusive_start_key.clone().map(Value::Object);
+    let mut held_bytes: u64 = 0;
+    loop {
+        let mut body = base.clone();
+        let remaining = paging.max_items.map(|max| max - pages.count);
+        let limit = match (paging.limit, remaining) {
+            (Some(limit), Some(remaining)) => Some(limit.min(remaining)),
+            (limit, remaining) => limit.or(remaining),
+        };
+        set(&mut body, "Limit", &limit);
+        set(&mut body, "ExclusiveStartKey", &start_key);
+        let mut page = context.call(operation, &body)?;
+        pages.pages += 1;
+        pages.count += page["Count"].as_u64().unwrap_or(0);
+        pages.scanned_count += page["ScannedCount"].as_u64().unwrap_or(0);
+        if let Value::Array(found) = page["Items"].take() {
+            held_bytes += found
+                .iter()
+                .map(|item| value::held_size(item) as u64)
+                .sum::<u64>();
+            pages.items.extend(found);
+        }
+        start_key = match page["LastEvaluatedKey"].take() {
+            Value::Object(key) if !key.is_empty() => Some(Value::Object(key)),
+            _ => None,
+        };
+        let capped = paging.max_items.is_some_and(|max| pages.count >= max)
+            || paging.max_pages.is_some_and(|max| pages.pages >= max)
+            || held_bytes >= paging.max_bytes;
+        if start_key.is_none() || capped {
+            pages.last_evaluated_key = start_key;
+            return Ok(pages);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! query: Query, following pages within the caps; answers the items with the paging facts.
+
+use serde_json::{Map, Value, json};
+
+use super::paging::{PAGING_FIELDS, Paging, collect_pages, read_paging, read_select};
+use super::{Context, Operation, Outcome, ReadOperation, set};
+use crate::error::ConnectorError;
+use crate::input::Fields;
+use crate::value::ValueFormat;
+
+/// Input of query.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Query {
+    /// Table name.
+    pub table_name: String,
+    /// Index to query instead of the table.
+    pub index_name: Option<String>,
+    /// Key condition expression.
+    pub key_condition_expression: String,
+    /// Filter expression.
+    pub filter_expression: Option<String>,
+    /// Projection expression.
+    pub projection_expression: Option<String>,
+    /// `#name` placeholders.
+    pub expression_attribute_names: Option<Map<String, Value>>,
+    /// `:value` placeholders, as attribute values.
+    pub expression_attribute_values: Option<Map<String, Value>>,
+    /// Ascending (default) or descending sort key order.
+    pub scan_index_forward: Option<bool>,
+    /// Strongly consistent reads.
+    pub consistent_read: Option<bool>,
+    /// `Select` (ALL_ATTRIBUTES, COUNT, ...).
+    pub select: Option<String>,
+    /// Paging and caps.
+    pub paging: Paging,
+}
+
+impl ReadOperation for Query {
+    const FIELDS: &'static [&'static [&'static str]] = &[
+        &[
+            "tableName",
+            "indexName",
+            "keyConditionExpression",
+            "filterExpression",
+            "projectionExpression",
+            "expressionAttributeNames",
+            "expressionAttributeValues",
+            "scanIndexForward",
+            "consistentRead",
+            "select",
+        ],
+        PAGING_FIELDS,
+    ];
+
+    fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
+        Ok(Self {
+            table_name: input.table_name("tableName")?,
+            index_name: input.index_name("indexName")?,
+            key_condition_expression: input
+                .expression("keyConditionExpression")?
+                .ok_or_else(|| input.error("keyConditionExpression", "is required"))?,
+            filter_expression: input.expression("filterExpression")?,
+            projection_expression: input.expression("projectionExpression")?,
+            expression_attribute_names: input.attribute_names("expressionAttributeNames")?,
+            expression_attribute_values: input
+                .attribute_values("expressionAttributeValues", format)?,
+            scan_index_forward: input.bool("scanIndexForward")?,
+            consistent_read: input.bool("consistentRead")?,
+            select: read_select(input)?,
+            paging: read_paging(input)?,
+        })
+    }
+}
+
+impl Query {
+    /// The Query body, without paging.
+    pub fn body(&self) -> Value {
+        let mut body = json!({ "TableName": self.table_name, "KeyConditionExpression": self.key_condition_expression });
+        set(&mut body, "IndexName", &self.index_name);
+        set(&mut body, "FilterExpression", &self.filter_expression);
+        set(
+            &mut body,
+            "ProjectionExpression",
+            &self.projection_expression,
+        );
+        set(
+            &mut body,
+            "ExpressionAttributeNames",
+            &self.expression_attribute_names,
+        );
+        set(
+            &mut body,
+            "ExpressionAttributeValues",
+            &self.expression_attribute_values,
+        );
+        set(&mut body, "ScanIndexForward", &self.scan_index_forward);
+        set(&mut body, "ConsistentRead", &self.consistent_read);
+        set(&mut body, "Select", &self.select);
+        body
+    }
+}
+
+impl Operation for Query {
+    fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
+        let pages = collect_pages(context, "Query", self.body(), &self.paging)?;
+        let mut response = pages.summary();
+        response["items"] = context.items(pages.items);
+        Ok(Outcome::new(response))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::testing::read;
+
+    #[test]
+    fn query_body_carries_every_option_and_paging_stays_apart() {
+        let query: Query = read(json!({
+            "operationGroup": "itemOperation", "itemOperation": "query", "tableName": "orders",
+            "keyConditionExpression": "id = :id", "expressionAttributeValues": {":id": 1},
+            "scanIndexForward": "false", "limit": 10, "exclusiveStartKey": {"id": {"N": "1"}, "at": {"S": "x"}},
+        }));
+        assert_eq!(
+            query.body(),
+            json!({
+                "TableName": "orders",
+                "KeyConditionExpression": "id = :id",
+                "ExpressionAttributeValues": {":id": {"N": "1"}},
+                "ScanIndexForward": false,
+            })
+        );
+        assert_eq!(query.paging.limit, Some(10));
+        // lastEvaluatedKey is always typed, so exclusiveStartKey is read as typed whatever valueFormat says.
+        assert_eq!(
+            query.paging.exclusive_start_key.unwrap()["at"],
+            json!({"S": "x"})
+        );
+    }
+}

@@ -1,0 +1,134 @@
+//! The one list of operations: each one's name, group and reader. Reading a request's operation,
+//! dispatching to it and the "expected one of" messages all come from it.
+
+use crate::error::ConnectorError;
+use crate::input::Fields;
+use crate::input::envelope::INPUT_COMMON;
+use crate::value::ValueFormat;
+
+// The operation modules, each named once below.
+use super::*;
+
+/// Every operation, table operations first; `expected one of` lists them in this order.
+pub const OPERATIONS: &[Entry] = &[
+    entry::<create_table::CreateTable>("createTable", Group::Table),
+    entry::<delete_table::DeleteTable>("deleteTable", Group::Table),
+    entry::<describe_table::DescribeTable>("describeTable", Group::Table),
+    entry::<scan_table::ScanTable>("scanTable", Group::Table),
+    entry::<list_tables::ListTables>("listTables", Group::Table),
+    entry::<update_table::UpdateTable>("updateTable", Group::Table),
+    entry::<describe_time_to_live::DescribeTimeToLive>("describeTimeToLive", Group::Table),
+    entry::<add_item::AddItem>("addItem", Group::Item),
+    entry::<delete_item::DeleteItem>("deleteItem", Group::Item),
+    entry::<get_item::GetItem>("getItem", Group::Item),
+    entry::<update_item::UpdateItem>("updateItem", Group::Item),
+    entry::<query::Query>("query", Group::Item),
+    entry::<batch_get_items::BatchGetItems>("batchGetItems", Group::Item),
+    entry::<batch_write_items::BatchWriteItems>("batchWriteItems", Group::Item),
+    entry::<transact_write_items::TransactWriteItems>("transactWriteItems", Group::Item),
+    entry::<transact_get_items::TransactGetItems>("transactGetItems", Group::Item),
+    entry::<execute_statement::ExecuteStatement>("executeStatement", Group::Item),
+];
+
+/// `operationGroup`: table or item operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// `tableOperation` (or the older `table`).
+    Table,
+    /// `itemOperation` (or the older `item`).
+    Item,
+}
+
+/// One operation of the registry.
+pub struct Entry {
+    /// Its name in `input.tableOperation` / `input.itemOperation`, and its result's `action`.
+    pub name: &'static str,
+    /// Its group.
+    pub group: Group,
+    fields: &'static [&'static [&'static str]],
+    read: fn(Fields, ValueFormat) -> Result<Box<dyn Operation>, ConnectorError>,
+}
+
+const fn entry<T: ReadOperation>(name: &'static str, group: Group) -> Entry {
+    Entry {
+        name,
+        group,
+        fields: T::FIELDS,
+        read: read_boxed::<T>,
+    }
+}
+
+fn read_boxed<T: ReadOperation>(
+    input: Fields,
+    format: ValueFormat,
+) -> Result<Box<dyn Operation>, ConnectorError> {
+    Ok(Box::new(T::read(input, format)?))
+}
+
+/// Reads the operation `input` names, with its fields; returns its name and the operation.
+pub fn read_operation(
+    input: Fields,
+    format: ValueFormat,
+) -> Result<(&'static str, Box<dyn Operation>), ConnectorError> {
+    let (group, name, key) = operation_name(input)?;
+    let entry = OPERATIONS.iter().find(|e| e.name == name);
+    if let (Some(group), Some(entry)) = (group, entry)
+        && entry.group != group
+    {
+        let message = match entry.group {
+            Group::Item => "is an item operation: use operationGroup \"itemOperation\"",
+            Group::Table => "is a table operation: use operationGroup \"tableOperation\"",
+        };
+        return Err(input.error(key, format!("{name} {message}")));
+    }
+    let Some(entry) = entry else {
+        return Err(input.error(
+            key,
+            format!(
+                "unknown operation {name:?}: expected one of {}",
+                OPERATIONS
+                    .iter()
+                    .map(|e| e.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    };
+    let known: Vec<&str> = [INPUT_COMMON]
+        .iter()
+        .chain(entry.fields)
+        .flat_map(|group| group.iter().copied())
+        .collect();
+    input.reject_unknown(&known)?;
+    Ok((entry.name, (entry.read)(input, format)?))
+}
+
+/// The group `input` names (none in the older form, which names only `type`), the operation's
+/// name, and the field that named it.
+fn operation_name(input: Fields) -> Result<(Option<Group>, String, &'static str), ConnectorError> {
+    let (group, key) = match input.string("operationGroup")?.as_deref() {
+        Some("tableOperation" | "table") => (Some(Group::Table), "tableOperation"),
+        Some("itemOperation" | "item") => (Some(Group::Item), "itemOperation"),
+        None if input.has("type") => (None, "type"),
+        None => {
+            return Err(input.error(
+                "operationGroup",
+                "is required: \"tableOperation\" or \"itemOperation\"",
+            ));
+        }
+        Some(_) => {
+            return Err(input.error(
+                "operationGroup",
+                "must be \"tableOperation\" or \"itemOperation\"",
+            ));
+        }
+    };
+    // The older form names the operation in input.type.
+    let name = match input.string(key)? {
+        Some(name) => name,
+        None => input
+            .string("type")?
+            .ok_or_else(|| input.error(key, "is required"))?,
+    };
+    Ok((group, name, key))
+}

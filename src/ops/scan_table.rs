@@ -1,0 +1,160 @@
+//! scanTable: Scan, following pages within the caps. The response is Camunda's (the items, or
+//! `null` when there are none); the paging facts go beside it.
+
+use serde_json::{Map, Value, json};
+
+use super::paging::{PAGING_FIELDS, Paging, collect_pages, read_paging, read_select};
+use super::{Context, Operation, Outcome, ReadOperation, set};
+use crate::error::ConnectorError;
+use crate::input::Fields;
+use crate::value::ValueFormat;
+
+/// Input of scanTable.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScanTable {
+    /// Table name.
+    pub table_name: String,
+    /// Index to scan instead of the table.
+    pub index_name: Option<String>,
+    /// Filter expression.
+    pub filter_expression: Option<String>,
+    /// Projection expression.
+    pub projection_expression: Option<String>,
+    /// `#name` placeholders.
+    pub expression_attribute_names: Option<Map<String, Value>>,
+    /// `:value` placeholders, as attribute values.
+    pub expression_attribute_values: Option<Map<String, Value>>,
+    /// Strongly consistent reads.
+    pub consistent_read: Option<bool>,
+    /// Parallel scan: this segment of `total_segments`.
+    pub segment: Option<(u64, u64)>,
+    /// `Select` (ALL_ATTRIBUTES, COUNT, ...).
+    pub select: Option<String>,
+    /// Paging and caps.
+    pub paging: Paging,
+}
+
+impl ReadOperation for ScanTable {
+    const FIELDS: &'static [&'static [&'static str]] = &[
+        &[
+            "tableName",
+            "indexName",
+            "filterExpression",
+            "projectionExpression",
+            "expressionAttributeNames",
+            "expressionAttributeValues",
+            "consistentRead",
+            "segment",
+            "totalSegments",
+            "select",
+        ],
+        PAGING_FIELDS,
+    ];
+
+    fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
+        let segment = read_segment(input)?;
+        Ok(Self {
+            table_name: input.table_name("tableName")?,
+            index_name: input.index_name("indexName")?,
+            filter_expression: input.expression("filterExpression")?,
+            projection_expression: input.expression("projectionExpression")?,
+            expression_attribute_names: input.attribute_names("expressionAttributeNames")?,
+            expression_attribute_values: input
+                .attribute_values("expressionAttributeValues", format)?,
+            consistent_read: input.bool("consistentRead")?,
+            segment,
+            select: read_select(input)?,
+            paging: read_paging(input)?,
+        })
+    }
+}
+
+/// Parallel scan: `segment` of `totalSegments`, both or neither.
+fn read_segment(input: Fields) -> Result<Option<(u64, u64)>, ConnectorError> {
+    match (
+        input.u64_in("segment", 0..=999_999)?,
+        input.u64_in("totalSegments", 1..=1_000_000)?,
+    ) {
+        (Some(s), Some(t)) if s < t => Ok(Some((s, t))),
+        (Some(_), Some(_)) => Err(input.error("segment", "must be less than totalSegments")),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(input.error("totalSegments", "is required with segment")),
+        (None, Some(_)) => Err(input.error("segment", "is required with totalSegments")),
+    }
+}
+
+impl ScanTable {
+    /// The Scan body, without paging.
+    pub fn body(&self) -> Value {
+        let mut body = json!({ "TableName": self.table_name });
+        set(&mut body, "IndexName", &self.index_name);
+        set(&mut body, "FilterExpression", &self.filter_expression);
+        set(
+            &mut body,
+            "ProjectionExpression",
+            &self.projection_expression,
+        );
+        set(
+            &mut body,
+            "ExpressionAttributeNames",
+            &self.expression_attribute_names,
+        );
+        set(
+            &mut body,
+            "ExpressionAttributeValues",
+            &self.expression_attribute_values,
+        );
+        set(&mut body, "ConsistentRead", &self.consistent_read);
+        set(&mut body, "Select", &self.select);
+        if let Some((segment, total)) = self.segment {
+            body["Segment"] = json!(segment);
+            body["TotalSegments"] = json!(total);
+        }
+        body
+    }
+}
+
+impl Operation for ScanTable {
+    fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
+        let pages = collect_pages(context, "Scan", self.body(), &self.paging)?;
+        let summary = pages.summary();
+        // Camunda's shape: the items, or null when there are none.
+        let response = if pages.items.is_empty() {
+            Value::Null
+        } else {
+            context.items(pages.items)
+        };
+        Ok(Outcome::new(response).with("paging", summary))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::testing::read;
+
+    #[test]
+    fn scan_body_carries_every_option() {
+        let scan: ScanTable = read(json!({
+            "operationGroup": "tableOperation", "tableOperation": "scanTable", "tableName": "orders",
+            "filterExpression": "#p > :min", "projectionExpression": "id, #p",
+            "expressionAttributeNames": "{\"#p\": \"price\"}", "expressionAttributeValues": {":min": 5},
+            "segment": 1, "totalSegments": "4", "consistentRead": true, "select": "count", "indexName": "by-price",
+        }));
+        assert_eq!(
+            scan.body(),
+            json!({
+                "TableName": "orders",
+                "IndexName": "by-price",
+                "FilterExpression": "#p > :min",
+                "ProjectionExpression": "id, #p",
+                "ExpressionAttributeNames": {"#p": "price"},
+                "ExpressionAttributeValues": {":min": {"N": "5"}},
+                "ConsistentRead": true,
+                "Select": "COUNT",
+                "Segment": 1,
+                "TotalSegments": 4,
+            })
+        );
+    }
+}

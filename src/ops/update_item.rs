@@ -1,0 +1,265 @@
+//! updateItem: UpdateItem, from Camunda's attribute form (`keyAttributes` with
+//! `attributeAction`) or an `updateExpression`; answers `{"Attributes": ...}`, by default the
+//! item after the update.
+
+use serde_json::{Map, Value, json};
+
+use super::write_options::{
+    WRITE_OPTION_FIELDS, WriteOptions, apply_write_options, read_write_options,
+};
+use super::{Context, Operation, Outcome, ReadOperation};
+use crate::error::ConnectorError;
+use crate::input::Fields;
+use crate::input::fields::attribute_map;
+use crate::value::ValueFormat;
+
+/// Every `ReturnValues` updateItem takes.
+const RETURN_VALUES: &[&str] = &["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"];
+
+/// Input of updateItem.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateItem {
+    /// Table name.
+    pub table_name: String,
+    /// Primary key.
+    pub key: Map<String, Value>,
+    /// What to change.
+    pub update: Update,
+    /// Condition and return values.
+    pub options: WriteOptions,
+}
+
+/// How updateItem changes the item.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Update {
+    /// Camunda's form: put or delete the listed attributes.
+    Attributes {
+        /// Attributes to set (values) or remove (names only).
+        attributes: Map<String, Value>,
+        /// Put or delete.
+        action: AttributeAction,
+    },
+    /// An update expression (SET / REMOVE / ADD / DELETE).
+    Expression(String),
+}
+
+/// What updateItem does with the attributes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttributeAction {
+    /// Set each attribute.
+    Put,
+    /// Remove each attribute.
+    Delete,
+}
+
+impl ReadOperation for UpdateItem {
+    const FIELDS: &'static [&'static [&'static str]] = &[
+        &[
+            "tableName",
+            "primaryKeyComponents",
+            "keyAttributes",
+            "attributeAction",
+            "updateExpression",
+        ],
+        WRITE_OPTION_FIELDS,
+    ];
+
+    fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
+        let table_name = input.table_name("tableName")?;
+        let key = input.primary_key("primaryKeyComponents", format)?;
+        let update = match input.expression("updateExpression")? {
+            Some(expression) => {
+                if input.has("keyAttributes") || input.has("attributeAction") {
+                    return Err(input.error(
+                        "updateExpression",
+                        "give either updateExpression or keyAttributes with attributeAction, not both",
+                    ));
+                }
+                Update::Expression(expression)
+            }
+            None => attribute_update(input, &key, format)?,
+        };
+        Ok(Self {
+            table_name,
+            key,
+            update,
+            options: read_write_options(input, format, RETURN_VALUES)?,
+        })
+    }
+}
+
+fn attribute_update(
+    input: Fields,
+    key: &Map<String, Value>,
+    format: ValueFormat,
+) -> Result<Update, ConnectorError> {
+    let action_text = input.required_string("attributeAction")?;
+    let action = if action_text.eq_ignore_ascii_case("put") {
+        AttributeAction::Put
+    } else if action_text.eq_ignore_ascii_case("delete") {
+        AttributeAction::Delete
+    } else {
+        return Err(input.error("attributeAction", "must be PUT or DELETE"));
+    };
+    let raw = input.required_map("keyAttributes")?;
+    if raw.is_empty() {
+        return Err(input.error("keyAttributes", "must name at least one attribute"));
+    }
+    let path = input.field("keyAttributes");
+    if let Some(k) = raw.keys().find(|k| key.contains_key(*k)) {
+        return Err(ConnectorError::config(
+            format!("{path}.{k}"),
+            "is part of the primary key, which updateItem cannot change",
+        ));
+    }
+    let attributes = match action {
+        AttributeAction::Put => attribute_map(&raw, format, &path)?,
+        // Only the names matter when removing attributes.
+        AttributeAction::Delete => {
+            if let Some(name) = raw.keys().find(|n| n.is_empty() || n.len() > 255) {
+                return Err(ConnectorError::config(
+                    format!("{path}.{name}"),
+                    "must be 1 to 255 bytes long",
+                ));
+            }
+            raw
+        }
+    };
+    Ok(Update::Attributes { attributes, action })
+}
+
+impl Operation for UpdateItem {
+    fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
+        let body = update_item_body(&self.table_name, &self.key, &self.update, &self.options)?;
+        let mut answer = context.call("UpdateItem", &body)?;
+        let attributes = context.item(answer["Attributes"].take());
+        Ok(Outcome::new(json!({ "Attributes": attributes })))
+    }
+}
+
+/// The UpdateItem body. Camunda's attribute form becomes `SET #a0 = :v0, ...` or
+/// `REMOVE #a0, ...` through placeholders, so reserved words and dots in names are safe; it
+/// returns the item after the update unless the request asks otherwise.
+pub fn update_item_body(
+    table_name: &str,
+    key: &Map<String, Value>,
+    update: &Update,
+    options: &WriteOptions,
+) -> Result<Value, ConnectorError> {
+    let mut body = json!({ "TableName": table_name, "Key": key });
+    apply_write_options(&mut body, options, Some("ALL_NEW"));
+    match update {
+        Update::Expression(expression) => body["UpdateExpression"] = json!(expression),
+        Update::Attributes { attributes, action } => {
+            let mut clauses = Vec::with_capacity(attributes.len());
+            for (i, (name, value)) in attributes.iter().enumerate() {
+                let (name_placeholder, value_placeholder) = (format!("#a{i}"), format!(":v{i}"));
+                add_placeholder(
+                    &mut body,
+                    "ExpressionAttributeNames",
+                    &name_placeholder,
+                    Value::String(name.clone()),
+                )?;
+                match action {
+                    AttributeAction::Put => {
+                        add_placeholder(
+                            &mut body,
+                            "ExpressionAttributeValues",
+                            &value_placeholder,
+                            value.clone(),
+                        )?;
+                        clauses.push(format!("{name_placeholder} = {value_placeholder}"));
+                    }
+                    AttributeAction::Delete => clauses.push(name_placeholder),
+                }
+            }
+            let verb = match action {
+                AttributeAction::Put => "SET",
+                AttributeAction::Delete => "REMOVE",
+            };
+            body["UpdateExpression"] = json!(format!("{verb} {}", clauses.join(", ")));
+        }
+    }
+    Ok(body)
+}
+
+fn add_placeholder(
+    body: &mut Value,
+    map: &str,
+    placeholder: &str,
+    value: Value,
+) -> Result<(), ConnectorError> {
+    if body.get(map).is_none() {
+        body[map] = json!({});
+    }
+    let members = body[map]
+        .as_object_mut()
+        .expect("placeholder maps are objects");
+    if members.contains_key(placeholder) {
+        let field = if map == "ExpressionAttributeNames" {
+            "expressionAttributeNames"
+        } else {
+            "expressionAttributeValues"
+        };
+        return Err(ConnectorError::config(
+            format!("input.{field}.{placeholder}"),
+            "is reserved for keyAttributes; choose another placeholder",
+        ));
+    }
+    members.insert(placeholder.to_string(), value);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::testing::read;
+
+    #[test]
+    fn update_item_body_uses_placeholders_and_merges_conditions() {
+        let UpdateItem {
+            table_name,
+            key,
+            update,
+            options,
+        } = read(json!({
+            "operationGroup": "itemOperation", "itemOperation": "updateItem", "tableName": "orders",
+            "primaryKeyComponents": {"id": 1}, "keyAttributes": {"size": 2, "a.b": "x"}, "attributeAction": "PUT",
+            "conditionExpression": "#s < :max", "expressionAttributeNames": {"#s": "size"},
+            "expressionAttributeValues": {":max": 10}, "returnValues": "updated_old",
+        }));
+        assert_eq!(
+            update_item_body(&table_name, &key, &update, &options).unwrap(),
+            json!({
+                "TableName": "orders",
+                "Key": {"id": {"N": "1"}},
+                "ConditionExpression": "#s < :max",
+                "ExpressionAttributeNames": {"#s": "size", "#a0": "size", "#a1": "a.b"},
+                "ExpressionAttributeValues": {":max": {"N": "10"}, ":v0": {"N": "2"}, ":v1": {"S": "x"}},
+                "ReturnValues": "UPDATED_OLD",
+                "UpdateExpression": "SET #a0 = :v0, #a1 = :v1",
+            })
+        );
+        let Update::Attributes { attributes, .. } = &update else {
+            panic!()
+        };
+        let removal = Update::Attributes {
+            attributes: attributes.clone(),
+            action: AttributeAction::Delete,
+        };
+        let removal =
+            update_item_body(&table_name, &key, &removal, &WriteOptions::default()).unwrap();
+        assert_eq!(removal["UpdateExpression"], "REMOVE #a0, #a1");
+        assert!(removal.get("ExpressionAttributeValues").is_none());
+        let clash = WriteOptions {
+            expression_attribute_values: Some(
+                json!({":v0": {"N": "1"}}).as_object().unwrap().clone(),
+            ),
+            ..WriteOptions::default()
+        };
+        let err = update_item_body(&table_name, &key, &update, &clash).unwrap_err();
+        assert!(
+            matches!(err, ConnectorError::Configuration { field: Some(f), .. } if f == "input.expressionAttributeValues.:v0")
+        );
+    }
+}

@@ -1,0 +1,95 @@
+//! What addItem, updateItem and deleteItem share: a condition, its placeholders, and what
+//! to return.
+
+use serde_json::{Map, Value, json};
+
+use super::set;
+use crate::error::ConnectorError;
+use crate::input::Fields;
+use crate::value::ValueFormat;
+
+/// The `input` fields of a conditional write.
+pub const WRITE_OPTION_FIELDS: &[&str] = &[
+    "conditionExpression",
+    "expressionAttributeNames",
+    "expressionAttributeValues",
+    "returnValues",
+    "returnValuesOnConditionCheckFailure",
+];
+
+/// A condition on a write, with its placeholders and what to return.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WriteOptions {
+    /// Condition expression.
+    pub condition_expression: Option<String>,
+    /// `#name` placeholders (shared with an update expression).
+    pub expression_attribute_names: Option<Map<String, Value>>,
+    /// `:value` placeholders (shared with an update expression).
+    pub expression_attribute_values: Option<Map<String, Value>>,
+    /// `ReturnValues`.
+    pub return_values: Option<String>,
+    /// Whether a failed condition returns the item (`ALL_OLD`).
+    pub return_item_on_condition_failure: bool,
+}
+
+/// Reads a write's options; `returnValues` must be one of `allowed` (any case).
+pub fn read_write_options(
+    input: Fields,
+    format: ValueFormat,
+    allowed: &[&str],
+) -> Result<WriteOptions, ConnectorError> {
+    let return_values = match input.non_empty_string("returnValues")? {
+        Some(v) => match allowed.iter().find(|a| a.eq_ignore_ascii_case(&v)) {
+            Some(a) => Some(a.to_string()),
+            None => {
+                return Err(input.error(
+                    "returnValues",
+                    format!("must be one of {}", allowed.join(", ")),
+                ));
+            }
+        },
+        None => None,
+    };
+    let on_failure = match input.non_empty_string("returnValuesOnConditionCheckFailure")? {
+        None => false,
+        Some(v) if v.eq_ignore_ascii_case("ALL_OLD") => true,
+        Some(v) if v.eq_ignore_ascii_case("NONE") => false,
+        Some(_) => {
+            return Err(input.error(
+                "returnValuesOnConditionCheckFailure",
+                "must be ALL_OLD or NONE",
+            ));
+        }
+    };
+    Ok(WriteOptions {
+        condition_expression: input.expression("conditionExpression")?,
+        expression_attribute_names: input.attribute_names("expressionAttributeNames")?,
+        expression_attribute_values: input.attribute_values("expressionAttributeValues", format)?,
+        return_values,
+        return_item_on_condition_failure: on_failure,
+    })
+}
+
+/// Adds a write's condition, placeholders and return values; `default_return` applies when the
+/// request names none.
+pub fn apply_write_options(body: &mut Value, options: &WriteOptions, default_return: Option<&str>) {
+    set(body, "ConditionExpression", &options.condition_expression);
+    set(
+        body,
+        "ExpressionAttributeNames",
+        &options.expression_attribute_names,
+    );
+    set(
+        body,
+        "ExpressionAttributeValues",
+        &options.expression_attribute_values,
+    );
+    set(
+        body,
+        "ReturnValues",
+        &options.return_values.as_deref().or(default_return),
+    );
+    if options.return_item_on_condition_failure {
+        body["ReturnValuesOnConditionCheckFailure"] = json!("ALL_OLD");
+    }
+}

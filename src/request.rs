@@ -1,0 +1,210 @@
+//! A whole request: its envelope and its operation, read and checked, then run.
+
+use serde_json::Value;
+
+use crate::error::ConnectorError;
+use crate::input::{Auth, Envelope, read_envelope};
+use crate::ops::registry::read_operation;
+use crate::ops::{Context, Operation};
+use crate::wire::{Client, Credentials, Platform};
+
+/// A checked request: who signs, where it goes, what it does.
+#[derive(Debug)]
+pub struct Request {
+    /// Authentication, configuration and options.
+    pub envelope: Envelope,
+    /// The operation's name in the registry, its result's default `action`.
+    pub name: &'static str,
+    /// What to do.
+    pub operation: Box<dyn Operation>,
+}
+
+/// Reads and checks a request given as JSON text.
+pub fn parse_request_json(text: &str) -> Result<Request, ConnectorError> {
+    let value: Value = serde_json::from_str(text).map_err(|e| ConnectorError::Configuration {
+        field: None,
+        message: format!("the request is not valid JSON: {e}"),
+    })?;
+    parse_request(&value)
+}
+
+/// Reads and checks a request given as a JSON value.
+pub fn parse_request(value: &Value) -> Result<Request, ConnectorError> {
+    let (envelope, input) = read_envelope(value)?;
+    let (name, operation) = read_operation(input, envelope.value_format)?;
+    Ok(Request {
+        envelope,
+        name,
+        operation,
+    })
+}
+
+/// Runs a checked request to the end; returns `{"action": ..., "status": "OK", "response": ...}`.
+pub fn execute<P: Platform>(request: &Request, platform: &mut P) -> Result<Value, ConnectorError> {
+    let envelope = &request.envelope;
+    let credentials = match &envelope.auth {
+        Auth::Static(credentials) => credentials.clone(),
+        Auth::DefaultChain => Credentials::from_environment(|name| platform.env(name))?,
+    };
+    let client = Client::new(
+        platform as &mut dyn Platform,
+        credentials,
+        envelope.region.clone(),
+        envelope.endpoint.clone(),
+        envelope.retry,
+    );
+    let mut context = Context {
+        client,
+        output: envelope.output,
+        wait_timeout: envelope.wait_timeout,
+    };
+    let outcome = request.operation.run(&mut context)?;
+    Ok(outcome.into_result(request.name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::describe_table::DescribeTable;
+    use crate::ops::testing::{error_field, request};
+    use crate::ops::update_item::{AttributeAction, Update, UpdateItem};
+    use crate::ops::write_options::WriteOptions;
+    use crate::wire::{Credentials, default_endpoint};
+    use serde_json::json;
+
+    fn operation<T: Operation>(request: &Request) -> &T {
+        (request.operation.as_ref() as &dyn std::any::Any)
+            .downcast_ref()
+            .expect("another operation")
+    }
+
+    #[test]
+    fn reads_every_operation_in_both_forms() {
+        let cases = [
+            json!({"operationGroup": "tableOperation", "tableOperation": "describeTable", "tableName": "orders"}),
+            json!({"operationGroup": "table", "type": "describeTable", "tableName": "orders"}),
+        ];
+        for input in cases {
+            let req = parse_request(&request(input)).unwrap();
+            assert_eq!(
+                operation::<DescribeTable>(&req),
+                &DescribeTable {
+                    table_name: "orders".into()
+                }
+            );
+            assert_eq!(req.envelope.endpoint.url(), "http://127.0.0.1:8000/");
+        }
+        let req = parse_request(&request(json!({
+            "operationGroup": "itemOperation", "itemOperation": "updateItem", "tableName": "orders",
+            "primaryKeyComponents": "{\"id\": 1}", "keyAttributes": {"n": "2"}, "attributeAction": "put",
+        })))
+        .unwrap();
+        assert_eq!(
+            operation::<UpdateItem>(&req),
+            &UpdateItem {
+                table_name: "orders".into(),
+                key: json!({"id": {"N": "1"}}).as_object().unwrap().clone(),
+                update: Update::Attributes {
+                    attributes: json!({"n": {"S": "2"}}).as_object().unwrap().clone(),
+                    action: AttributeAction::Put,
+                },
+                options: WriteOptions::default(),
+            }
+        );
+    }
+
+    #[test]
+    fn bad_requests_name_the_field() {
+        let table = |extra: Value| {
+            let mut input = json!({"operationGroup": "tableOperation", "tableOperation": "describeTable", "tableName": "orders"});
+            input
+                .as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            request(input)
+        };
+        let mut no_region = table(json!({}));
+        no_region["configuration"]
+            .as_object_mut()
+            .unwrap()
+            .remove("region");
+        let mut bad_scheme = table(json!({}));
+        bad_scheme["configuration"]["endpoint"] = json!("ftp://127.0.0.1:8000");
+        let mut userinfo = table(json!({}));
+        userinfo["configuration"]["endpoint"] = json!("http://user:pw@127.0.0.1:8000");
+        let mut no_secret = table(json!({}));
+        no_secret["authentication"]
+            .as_object_mut()
+            .unwrap()
+            .remove("secretKey");
+        let cases = [
+            (no_region, "configuration.region"),
+            (bad_scheme, "configuration.endpoint"),
+            (userinfo, "configuration.endpoint"),
+            (no_secret, "authentication.secretKey"),
+            (table(json!({"tableName": "x"})), "input.tableName"),
+            (table(json!({"tableName": "bad name!"})), "input.tableName"),
+            (table(json!({"tableName": 42})), "input.tableName"),
+            (
+                table(json!({"tableOperation": "dropTable"})),
+                "input.tableOperation",
+            ),
+            (table(json!({"tabelName": "orders"})), "input.tabelName"),
+            (
+                table(json!({"operationGroup": "other"})),
+                "input.operationGroup",
+            ),
+            (
+                table(json!({"tableOperation": "getItem"})),
+                "input.tableOperation",
+            ),
+            (
+                request(
+                    json!({"operationGroup": "itemOperation", "itemOperation": "addItem", "tableName": "orders", "item": "{oops"}),
+                ),
+                "input.item",
+            ),
+            (
+                request(
+                    json!({"operationGroup": "itemOperation", "itemOperation": "getItem", "tableName": "orders", "primaryKeyComponents": {"id": [1]}}),
+                ),
+                "input.primaryKeyComponents.id",
+            ),
+            (
+                request(
+                    json!({"operationGroup": "tableOperation", "tableOperation": "createTable", "tableName": "orders", "partitionKey": "id", "partitionKeyType": "N"}),
+                ),
+                "input.readCapacityUnits",
+            ),
+        ];
+        for (req, field) in cases {
+            assert_eq!(error_field(&req), field, "{req}");
+        }
+    }
+
+    #[test]
+    fn errors_never_echo_the_secret() {
+        let mut req = request(json!({"operationGroup": "bogus"}));
+        req["authentication"]["secretKey"] = json!("TOPSECRET\u{7}");
+        let err = parse_request(&req).unwrap_err();
+        assert!(!format!("{err:?}{err}").contains("TOPSECRET"));
+        let creds = Credentials {
+            access_key: "AK".into(),
+            secret_key: "TOPSECRET".into(),
+            session_token: Some("TOKENSECRET".into()),
+        };
+        assert!(!format!("{creds:?}").contains("SECRET"));
+    }
+
+    #[test]
+    fn default_endpoints_follow_the_partition() {
+        assert_eq!(
+            default_endpoint("eu-west-1").url(),
+            "https://dynamodb.eu-west-1.amazonaws.com/"
+        );
+        assert_eq!(
+            default_endpoint("cn-north-1").url(),
+            "https://dynamodb.cn-north-1.amazonaws.com.cn/"
+        );
+    }
+}

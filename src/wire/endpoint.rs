@@ -1,0 +1,78 @@
+//! Where calls go: a checked `http`/`https` endpoint, or the AWS endpoint of a region.
+
+use crate::error::ConnectorError;
+
+/// A checked endpoint URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// `true` for https.
+    pub https: bool,
+    /// `host[:port]` as written.
+    pub authority: String,
+}
+
+impl Endpoint {
+    /// The URL requests are sent to.
+    pub fn url(&self) -> String {
+        format!(
+            "{}://{}/",
+            if self.https { "https" } else { "http" },
+            self.authority
+        )
+    }
+}
+
+/// The AWS endpoint of a region; China regions live in their own partition.
+pub fn default_endpoint(region: &str) -> Endpoint {
+    let suffix = if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else {
+        "amazonaws.com"
+    };
+    Endpoint {
+        https: true,
+        authority: format!("dynamodb.{region}.{suffix}"),
+    }
+}
+
+/// Checks an endpoint URL: http or https, a host, no user info, no path, query or fragment.
+pub fn parse_endpoint(url: &str) -> Result<Endpoint, ConnectorError> {
+    const FIELD: &str = "configuration.endpoint";
+    let uri: http::Uri = url
+        .trim()
+        .parse()
+        .map_err(|_| ConnectorError::config(FIELD, "is not a valid URL"))?;
+    let https = match uri.scheme_str() {
+        Some(s) if s.eq_ignore_ascii_case("https") => true,
+        Some(s) if s.eq_ignore_ascii_case("http") => false,
+        Some(_) => return Err(ConnectorError::config(FIELD, "must use http or https")),
+        None => {
+            return Err(ConnectorError::config(
+                FIELD,
+                "must be an absolute URL such as https://dynamodb.us-east-1.amazonaws.com",
+            ));
+        }
+    };
+    let authority = uri
+        .authority()
+        .ok_or_else(|| ConnectorError::config(FIELD, "must name a host"))?;
+    if authority.as_str().contains('@') {
+        return Err(ConnectorError::config(
+            FIELD,
+            "must not carry user information (credentials) in the URL",
+        ));
+    }
+    if authority.host().is_empty() {
+        return Err(ConnectorError::config(FIELD, "must name a host"));
+    }
+    if !matches!(uri.path(), "" | "/") || uri.query().is_some() || url.contains('#') {
+        return Err(ConnectorError::config(
+            FIELD,
+            "must not have a path, query or fragment",
+        ));
+    }
+    Ok(Endpoint {
+        https,
+        authority: authority.as_str().to_ascii_lowercase(),
+    })
+}

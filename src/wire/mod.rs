@@ -1,0 +1,18 @@
+//! The wire: everything one DynamoDB call needs, and nothing about requests or operations.
+//! Where it goes ([`endpoint`]), who signs ([`credentials`], [`signing`]), what passes through
+//! the sandbox ([`http`]), how it is retried ([`retry`]), and the [`Client`] that makes the call.
+
+pub mod client;
+pub mod credentials;
+pub mod endpoint;
+pub mod http;
+pub mod retry;
+pub mod signing;
+#[cfg(test)]
+pub(crate) mod testing;
+
+pub use client::{Client, read_response};
+pub use credentials::Credentials;
+pub use endpoint::{Endpoint, default_endpoint, parse_endpoint};
+pub use http::{HttpRequest, HttpResponse, Platform, SendError};
+pub use retry::RetryPolicy;
