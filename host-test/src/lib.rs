@@ -12,8 +12,10 @@
 //! `InstancePre`, the pooling allocator's reserved slots, and a pool of keep-alive
 //! connections ([`connection_pool`]).
 
+mod compiled_cache;
 pub mod connection_pool;
 pub mod egress;
+mod failure;
 pub mod sandbox;
 pub mod tls;
 
@@ -30,6 +32,7 @@ use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 pub use connection_pool::{ConnectionPool, PoolConfig};
 pub use ddb_connector::ConnectorError;
 pub use egress::{EgressPolicy, Resolve, SystemResolver};
+pub use failure::HostFailure;
 pub use tls::TlsTrust;
 
 use egress::Egress;
@@ -202,7 +205,7 @@ impl ConnectorHost {
         let path = path.as_ref();
         let engine = Engine::new(&config.engine_config())?;
         let component = match &config.compiled_cache {
-            Some(cache) => load_cached(&engine, path, cache)?,
+            Some(cache) => compiled_cache::load(&engine, path, cache)?,
             None => Component::from_file(&engine, path)
                 .with_context(|| format!("loading the component {}", path.display()))?,
         };
@@ -374,58 +377,6 @@ impl ConnectorHost {
     }
 }
 
-/// Why an invocation gave no answer: a trap or a failure of the host, in words a caller may
-/// see. The message carries no wasm backtrace or function index; `diagnostics` has them, for
-/// the operator's log.
-#[derive(Debug)]
-pub struct HostFailure {
-    /// A stable code: `MemoryLimit`, `CpuLimit`, `GuestTrap` or `HostFailure`.
-    pub code: &'static str,
-    /// What happened.
-    pub message: String,
-    /// The whole error chain with backtraces, and the guest's stderr.
-    pub diagnostics: String,
-}
-
-impl HostFailure {
-    fn of(error: &wasmtime::Error, memory_exhausted: bool, stderr: &str) -> Self {
-        let diagnostics = match stderr {
-            "" => format!("{error:?}"),
-            stderr => format!("{error:?}\nguest stderr: {stderr}"),
-        };
-        let (code, message) = match error.downcast_ref::<wasmtime::Trap>() {
-            _ if memory_exhausted => (
-                "MemoryLimit",
-                "the invocation needed more memory than its limit".to_string(),
-            ),
-            Some(wasmtime::Trap::OutOfFuel) => (
-                "CpuLimit",
-                "the invocation used all its fuel (its CPU limit)".to_string(),
-            ),
-            Some(trap) => ("GuestTrap", format!("the component trapped: {trap}")),
-            None => ("HostFailure", error.to_string()),
-        };
-        Self {
-            code,
-            message,
-            diagnostics,
-        }
-    }
-
-    /// The failure in the shape the command-line runner prints.
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({"error": {"kind": "host", "code": self.code, "message": self.message}})
-    }
-}
-
-impl std::fmt::Display for HostFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.code, self.message)
-    }
-}
-
-impl std::error::Error for HostFailure {}
-
 /// The size of a typed request: the bytes of its `Debug` text, counted without being kept
 /// (an upper bound of the strings it carries, which is what fills the guest's memory).
 fn typed_size(request: &wit::Request) -> usize {
@@ -439,60 +390,6 @@ fn typed_size(request: &wit::Request) -> usize {
     let mut count = Count(0);
     let _ = std::fmt::write(&mut count, format_args!("{request:?}"));
     count.0
-}
-
-/// Loads `path` through the cache directory: a precompiled artifact named by the hash of the
-/// component's bytes and of the engine's compatibility settings, made on first use.
-fn load_cached(engine: &Engine, path: &Path, cache: &Path) -> wasmtime::Result<Component> {
-    use sha2::Digest as _;
-    use std::hash::{Hash as _, Hasher};
-
-    /// Feeds what `Hash` writes into SHA-256: a key stable across processes and builds.
-    struct Sha256Hasher(sha2::Sha256);
-    impl Hasher for Sha256Hasher {
-        fn write(&mut self, bytes: &[u8]) {
-            self.0.update(bytes);
-        }
-        fn finish(&self) -> u64 {
-            0
-        }
-    }
-
-    let wasm =
-        std::fs::read(path).with_context(|| format!("reading the component {}", path.display()))?;
-    let mut hasher = Sha256Hasher(sha2::Sha256::new());
-    engine.precompile_compatibility_hash().hash(&mut hasher);
-    hasher.write(&wasm);
-    let key: String = hasher
-        .0
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let artifact = cache.join(format!("{key}.cwasm"));
-    if artifact.exists() {
-        // SAFETY: the artifact was written by `precompile_component` of an engine with the same
-        // compatibility hash, into the host's own cache directory; wasmtime also checks its
-        // header and refuses an artifact of another configuration.
-        match unsafe { Component::deserialize_file(engine, &artifact) } {
-            Ok(component) => return Ok(component),
-            // A damaged or foreign artifact is rebuilt below.
-            Err(_) => {
-                let _ = std::fs::remove_file(&artifact);
-            }
-        }
-    }
-    let compiled = engine.precompile_component(&wasm)?;
-    std::fs::create_dir_all(cache)
-        .with_context(|| format!("creating the cache directory {}", cache.display()))?;
-    // Written aside and renamed, so a concurrent loader never sees half an artifact.
-    let partial = cache.join(format!("{key}.{}.partial", std::process::id()));
-    std::fs::write(&partial, &compiled)
-        .with_context(|| format!("writing {}", partial.display()))?;
-    std::fs::rename(&partial, &artifact)
-        .with_context(|| format!("writing {}", artifact.display()))?;
-    // SAFETY: just written by this engine's `precompile_component`.
-    unsafe { Component::deserialize(engine, &compiled) }
 }
 
 fn from_wit_error(error: wit::ConnectorError) -> ConnectorError {
