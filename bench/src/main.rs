@@ -36,11 +36,14 @@ use measure::{Latency, latency, percentile, throughput};
 use peers::{Op, Peer, Target};
 use report::Report;
 
-/// `config` with egress to loopback only: the canned server and moto run there.
+/// `config` with egress to loopback only (the canned server and moto run there), and all of
+/// WASI linked: the SDK peer imports wasi:filesystem, which the connector does not. (Linking
+/// more costs an invocation nothing: the pre-instantiation resolves only what is imported.)
 fn loopback(config: HostConfig) -> HostConfig {
     HostConfig {
         egress: EgressPolicy::rules(["http://127.0.0.1:*", "https://127.0.0.1:*"])
             .expect("valid rules"),
+        link_all_of_wasi: true,
         ..config
     }
 }

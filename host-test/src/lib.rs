@@ -105,6 +105,10 @@ pub struct HostConfig {
     pub resolver: Arc<dyn Resolve>,
     /// Cap on one request's size; a larger one is a configuration error, and nothing runs.
     pub max_request_bytes: usize,
+    /// Link all of WASI 0.2 (filesystem and sockets too, which the context still denies) for a
+    /// component that imports more than the connector's world, such as the benchmark's AWS SDK
+    /// peer. Off: the linker holds only what the connector imports.
+    pub link_all_of_wasi: bool,
 }
 
 impl Default for HostConfig {
@@ -122,6 +126,7 @@ impl Default for HostConfig {
             tls: TlsTrust::default(),
             resolver: Arc::new(SystemResolver),
             max_request_bytes: DEFAULT_MAX_REQUEST_BYTES,
+            link_all_of_wasi: false,
         }
     }
 }
@@ -220,7 +225,7 @@ impl ConnectorHost {
         config: HostConfig,
     ) -> wasmtime::Result<Self> {
         let mut linker = Linker::<InvocationState>::new(&engine);
-        sandbox::link(&mut linker)?;
+        sandbox::link(&mut linker, config.link_all_of_wasi)?;
         let pre = DynamodbConnectorPre::new(linker.instantiate_pre(&component)?)?;
         let tls = config.tls.client_config().map_err(wasmtime::Error::msg)?;
         // Unpooled: the same sender, keeping no connection.

@@ -26,10 +26,18 @@ use crate::egress::Egress;
 /// random, environment, io) and what Rust's std for wasip2 adds (stdio, exit, terminals, the
 /// insecure seed): no filesystem, no sockets. Whatever is linked, the context grants no files,
 /// sockets or stdio; an import left out is one less thing to reach, and one less to link.
-pub fn link(linker: &mut wasmtime::component::Linker<InvocationState>) -> wasmtime::Result<()> {
+/// With `all_of_wasi`, every WASI 0.2 interface is linked, for components that import more.
+pub fn link(
+    linker: &mut wasmtime::component::Linker<InvocationState>,
+    all_of_wasi: bool,
+) -> wasmtime::Result<()> {
     use wasmtime_wasi::cli::{WasiCli, WasiCliView};
     use wasmtime_wasi::p2::bindings::{cli, random};
     use wasmtime_wasi::random::{WasiRandom, WasiRandomView};
+    if all_of_wasi {
+        wasmtime_wasi::p2::add_to_linker_async(linker)?;
+        return wasmtime_wasi_http::p2::add_only_http_to_linker_async(linker);
+    }
     wasmtime_wasi::p2::add_to_linker_proxy_interfaces_async(linker)?;
     cli::environment::add_to_linker::<_, WasiCli>(linker, InvocationState::cli)?;
     cli::exit::add_to_linker::<_, WasiCli>(linker, InvocationState::cli)?;
