@@ -11,69 +11,24 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use common::fault_server::{Fault, FaultServer};
 use common::{Server, moto};
 use ddb_connector_host::{
     ConnectorError, ConnectorHost, EgressPolicy, HostConfig, Invocation, Resolve, Tenant,
 };
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 /// What the internal service answers: the secret a tenant must never read.
 const INTERNAL: &str = r#"{"__type":"x#InternalAdmin","message":"INTERNAL-SECRET-do-not-leak"}"#;
 
-/// A loopback HTTP service that is not DynamoDB: counts connections and requests, answers each
-/// request with `answer` and closes.
-struct Listener {
-    port: u16,
-    connections: Arc<AtomicU32>,
-    requests: Arc<AtomicU32>,
+/// A loopback HTTP service that is not DynamoDB: answers every request with [`INTERNAL`].
+async fn internal_service() -> FaultServer {
+    FaultServer::start(vec![Fault::Answer(400, Vec::new(), INTERNAL.to_string())]).await
 }
 
-impl Listener {
-    async fn start(answer: String) -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let (connections, requests) = (Arc::new(AtomicU32::new(0)), Arc::new(AtomicU32::new(0)));
-        let (c, r) = (connections.clone(), requests.clone());
-        tokio::spawn(async move {
-            while let Ok((mut tcp, _)) = listener.accept().await {
-                c.fetch_add(1, Ordering::SeqCst);
-                let (r, answer) = (r.clone(), answer.clone());
-                tokio::spawn(async move {
-                    let mut buffer = Vec::new();
-                    let mut chunk = [0u8; 4096];
-                    while common::request_length(&buffer).is_none() {
-                        match tcp.read(&mut chunk).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-                        }
-                    }
-                    r.fetch_add(1, Ordering::SeqCst);
-                    let _ = tcp.write_all(answer.as_bytes()).await;
-                });
-            }
-        });
-        Self {
-            port,
-            connections,
-            requests,
-        }
-    }
-
-    async fn internal() -> Self {
-        Self::start(format!(
-            "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{INTERNAL}",
-            INTERNAL.len()
-        ))
-        .await
-    }
-
-    fn counts(&self) -> (u32, u32) {
-        (
-            self.connections.load(Ordering::SeqCst),
-            self.requests.load(Ordering::SeqCst),
-        )
-    }
+/// The port a test server listens on.
+fn port(server: &FaultServer) -> u16 {
+    server.url.rsplit(':').next().unwrap().parse().unwrap()
 }
 
 /// Names to loopback addresses; `boom.test` panics, as a broken resolver or hook would.
@@ -147,9 +102,9 @@ fn moto_rule() -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_internal_service_is_unreachable_whatever_the_spelling() {
-    let internal = Listener::internal().await;
+    let internal = internal_service().await;
     let host = host_with(&[moto_rule()], Arc::default());
-    let port = internal.port;
+    let port = port(&internal);
     for spelling in [
         "127.0.0.1",
         "localhost",
@@ -194,10 +149,10 @@ async fn an_internal_service_is_unreachable_whatever_the_spelling() {
 async fn the_default_policy_refuses_loopback() {
     let path = common::component_path();
     let host = ConnectorHost::from_file(&path, HostConfig::default()).unwrap();
-    let internal = Listener::internal().await;
+    let internal = internal_service().await;
     for endpoint in [
         moto().endpoint,
-        format!("http://localhost:{}", internal.port),
+        format!("http://localhost:{}", port(&internal)),
     ] {
         let invocation = invoke(&host, &list_tables(&endpoint), &Tenant::default()).await;
         assert_refused(&invocation, "HttpRequestDenied");
@@ -207,7 +162,7 @@ async fn the_default_policy_refuses_loopback() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wildcard_name_resolving_inward_is_refused_and_an_exact_one_allowed() {
-    let internal = Listener::internal().await;
+    let internal = internal_service().await;
     let loopback: IpAddr = "127.0.0.1".parse().unwrap();
     let resolver = Arc::new(ScriptedResolver {
         names: HashMap::from([("inward.test", loopback), ("named.test", loopback)]),
@@ -223,7 +178,7 @@ async fn a_wildcard_name_resolving_inward_is_refused_and_an_exact_one_allowed() 
     // socket is opened, after exactly one lookup.
     let inward = invoke(
         &host,
-        &list_tables(&format!("http://inward.test:{}", internal.port)),
+        &list_tables(&format!("http://inward.test:{}", port(&internal))),
         &Tenant::default(),
     )
     .await;
@@ -243,8 +198,8 @@ async fn a_wildcard_name_resolving_inward_is_refused_and_an_exact_one_allowed() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tenants_narrowed_differently_each_reach_only_their_own() {
-    let internal = Listener::internal().await;
-    let other = format!("http://127.0.0.1:{}", internal.port);
+    let internal = internal_service().await;
+    let other = format!("http://127.0.0.1:{}", port(&internal));
     let host = host_with(&[moto_rule(), other.clone()], Arc::default());
     let tenant = |rule: &str| Tenant {
         outbound: Some(EgressPolicy::rules([rule]).unwrap()),
@@ -272,12 +227,10 @@ async fn tenants_narrowed_differently_each_reach_only_their_own() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redirects_are_answers_not_instructions() {
-    let redirect = Listener::start(format!(
-        "HTTP/1.1 307 Temporary Redirect\r\nlocation: {}/\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
-        moto().endpoint
-    ))
-    .await;
-    let endpoint = format!("http://127.0.0.1:{}", redirect.port);
+    let location = format!("{}/", moto().endpoint);
+    let answer = Fault::Answer(307, vec![("location", location)], String::new());
+    let redirect = FaultServer::start(vec![answer]).await;
+    let endpoint = redirect.url.clone();
     let host = host_with(&[endpoint.clone(), moto_rule()], Arc::default());
     let invocation = invoke(&host, &list_tables(&endpoint), &Tenant::default()).await;
     match &invocation.result {
@@ -286,7 +239,7 @@ async fn redirects_are_answers_not_instructions() {
     }
     // Each attempt went to the redirecting server, none to where it pointed.
     let (_, requests) = redirect.counts();
-    assert_eq!(invocation.http_requests, requests);
+    assert_eq!(invocation.http_requests as usize, requests);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
