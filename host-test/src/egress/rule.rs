@@ -54,32 +54,31 @@ pub enum Match {
 }
 
 impl OutboundRule {
-    /// Reads a rule; the error says what is wrong with it.
+    /// Reads a rule; the error names the rule and says what is wrong with it.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let fail = |why: &str| Err(format!("outbound rule {text:?}: {why}"));
+        Self::read(text).map_err(|why| format!("outbound rule {text:?}: {why}"))
+    }
+
+    fn read(text: &str) -> Result<Self, String> {
         let Some((scheme, rest)) = text.split_once("://") else {
-            return fail("expected scheme://host[:port]");
+            return Err("expected scheme://host[:port]".into());
         };
         let scheme = match scheme.to_ascii_lowercase().as_str() {
             "*" => None,
             s @ ("http" | "https") => Some(s.to_string()),
-            _ => return fail("the scheme must be http, https or *"),
+            _ => return Err("the scheme must be http, https or *".into()),
         };
         let rest = rest.strip_suffix('/').unwrap_or(rest);
         if rest.contains(['/', '?', '#', '@']) && !is_cidr_host(rest) {
-            return fail("paths, queries, fragments and user info are not allowed");
+            return Err("paths, queries, fragments and user info are not allowed".into());
         }
-        let (host, port) =
-            split_port(rest).map_err(|why| format!("outbound rule {text:?}: {why}"))?;
-        let host =
-            parse_host_pattern(host).map_err(|why| format!("outbound rule {text:?}: {why}"))?;
+        let (host, port) = split_port(rest)?;
+        let host = parse_host_pattern(host)?;
         let ports = match (port, scheme.as_deref()) {
-            (Some(port), _) => {
-                parse_ports(port).map_err(|why| format!("outbound rule {text:?}: {why}"))?
-            }
+            (Some(port), _) => parse_ports(port)?,
             (None, Some("http")) => (80, 81),
             (None, Some(_)) => (443, 444),
-            (None, None) => return fail("a rule for any scheme needs a port"),
+            (None, None) => return Err("a rule for any scheme needs a port".into()),
         };
         Ok(Self {
             text: text.to_string(),
@@ -92,7 +91,7 @@ impl OutboundRule {
     /// How this rule matches `scheme://host:port`, if it does.
     pub fn matches(&self, scheme: &str, host: &RequestHost, port: u16) -> Option<Match> {
         if self.scheme.as_deref().is_some_and(|s| s != scheme)
-            || !(u32::from(port) >= u32::from(self.ports.0) && u32::from(port) < self.ports.1)
+            || !(u32::from(self.ports.0)..self.ports.1).contains(&u32::from(port))
         {
             return None;
         }
