@@ -199,12 +199,11 @@ fn json_code_and_message(map: &Map<String, Value>) -> Option<(String, String)> {
     Some((code, message))
 }
 
-/// A flat XML error (`<Code>`, `<Message>`), or whatever else the body says.
+/// AWS's XML error (`<Code>`, `<Message>`), or whatever else the body says.
 fn parse_text_error(status: u16, body: &[u8]) -> (String, String) {
     let text = String::from_utf8_lossy(body);
-    if let Some(code) = xml_element(&text, "Code") {
-        let message = xml_element(&text, "Message").unwrap_or_default();
-        return (code, message);
+    if let Some(code_and_message) = crate::xml::error_code_and_message(&text) {
+        return code_and_message;
     }
     let snippet: String = text.trim().chars().take(200).collect();
     let message = if snippet.is_empty() {
@@ -213,22 +212,6 @@ fn parse_text_error(status: u16, body: &[u8]) -> (String, String) {
         format!("HTTP {status}: {snippet}")
     };
     (format!("Http{status}"), message)
-}
-
-/// The text of the first `<name>…</name>` element; enough for AWS's flat XML error bodies.
-fn xml_element(text: &str, name: &str) -> Option<String> {
-    let open = format!("<{name}>");
-    let start = text.find(&open)? + open.len();
-    let end = text[start..].find(&format!("</{name}>"))? + start;
-    Some(unescape_xml(text[start..end].trim()))
-}
-
-fn unescape_xml(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@
 //! - [`ops`]: one file per operation, the engines they share, and the registry that lists them.
 //! - [`input`]: the request reader: the envelope and a field reader that names paths.
 //! - [`wire`]: one DynamoDB call: endpoint, credentials, HTTP, retry, signing, the client.
-//! - [`value`] (exact attribute values) and [`error`] (the three error kinds), used by all.
+//! - [`value`] (exact attribute values), [`error`] (the three error kinds) and [`xml`] (AWS's XML
+//!   answers), used by all.
 //!
 //! All of it but `wasm` is free of I/O and runs natively in unit tests.
 
@@ -18,6 +19,7 @@ pub mod ops;
 pub mod request;
 pub mod value;
 pub mod wire;
+pub mod xml;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -3,10 +3,12 @@
 use serde_json::Value;
 
 use crate::error::ConnectorError;
+use crate::input::authentication::check_web_identity_token;
 use crate::input::{Auth, Envelope, read_envelope};
 use crate::ops::registry::read_operation;
 use crate::ops::{Context, Operation};
-use crate::wire::{Client, Credentials, Platform};
+use crate::wire::sts::{AssumeRoleWithWebIdentity, Sts};
+use crate::wire::{Client, Credentials, Platform, Transport};
 
 /// A checked request: who signs, where it goes, what it does.
 #[derive(Debug)]
@@ -42,16 +44,13 @@ pub fn parse_request(value: &Value) -> Result<Request, ConnectorError> {
 /// Runs a checked request to the end; returns `{"action": ..., "status": "OK", "response": ...}`.
 pub fn execute<P: Platform>(request: &Request, platform: &mut P) -> Result<Value, ConnectorError> {
     let envelope = &request.envelope;
-    let credentials = match &envelope.auth {
-        Auth::Static(credentials) => credentials.clone(),
-        Auth::DefaultChain => Credentials::from_environment(|name| platform.env(name))?,
-    };
-    let client = Client::new(
-        platform as &mut dyn Platform,
+    let mut transport = Transport::new(platform as &mut dyn Platform, envelope.retry);
+    let credentials = credentials_for(envelope, &mut transport)?;
+    let client = Client::with_transport(
+        transport,
         credentials,
         envelope.region.clone(),
         envelope.endpoint.clone(),
-        envelope.retry,
     );
     let mut context = Context {
         client,
@@ -60,6 +59,69 @@ pub fn execute<P: Platform>(request: &Request, platform: &mut P) -> Result<Value
     };
     let outcome = request.operation.run(&mut context)?;
     Ok(outcome.into_result(request.name))
+}
+
+/// The credentials that sign the invocation's DynamoDB calls: given, from the sandbox's
+/// environment, or a role's from STS (one STS call; when it fails, nothing goes to DynamoDB).
+fn credentials_for(
+    envelope: &Envelope,
+    transport: &mut Transport<'_, dyn Platform + '_>,
+) -> Result<Credentials, ConnectorError> {
+    let sts = Sts {
+        endpoint: &envelope.sts_endpoint,
+        region: &envelope.region,
+    };
+    match &envelope.auth {
+        Auth::Static(credentials) => Ok(credentials.clone()),
+        Auth::DefaultChain => environment_keys("defaultCredentialsChain", transport),
+        Auth::AssumeRole { call, caller } => {
+            let caller = match caller {
+                Some(keys) => keys.clone(),
+                None => environment_keys("assumeRole", transport)?,
+            };
+            sts.assume_role(transport, &caller, call)
+        }
+        Auth::WebIdentity { session, token } => {
+            let token = match token {
+                Some(token) => token.0.clone(),
+                None => environment_token(transport)?,
+            };
+            let call = AssumeRoleWithWebIdentity {
+                session: session.clone(),
+                token,
+            };
+            sts.assume_role_with_web_identity(transport, &call)
+        }
+    }
+}
+
+fn environment_keys(
+    kind: &str,
+    transport: &mut Transport<'_, dyn Platform + '_>,
+) -> Result<Credentials, ConnectorError> {
+    let platform = transport.platform();
+    Credentials::from_environment(kind, |name| platform.env(name))
+}
+
+/// `AWS_WEB_IDENTITY_TOKEN` (the SDKs read a file; a sandbox has none, so the host passes the
+/// token itself).
+fn environment_token(
+    transport: &mut Transport<'_, dyn Platform + '_>,
+) -> Result<String, ConnectorError> {
+    let field = "authentication.webIdentityToken";
+    let token = transport
+        .platform()
+        .env("AWS_WEB_IDENTITY_TOKEN")
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| {
+            ConnectorError::config(
+                field,
+                "is required: not given, and AWS_WEB_IDENTITY_TOKEN is not set in the connector's environment",
+            )
+        })?;
+    check_web_identity_token(&token)
+        .map_err(|m| ConnectorError::config(field, format!("(AWS_WEB_IDENTITY_TOKEN) {m}")))?;
+    Ok(token)
 }
 
 #[cfg(test)]

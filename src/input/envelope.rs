@@ -5,10 +5,14 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use super::authentication::{Auth, read_auth};
 use super::fields::Fields;
 use crate::error::ConnectorError;
 use crate::value::ValueFormat;
-use crate::wire::{Credentials, Endpoint, RetryPolicy, default_endpoint, parse_endpoint};
+use crate::wire::{
+    Endpoint, RetryPolicy, default_endpoint, default_sts_endpoint, parse_endpoint,
+    parse_endpoint_of,
+};
 
 /// Default bound on waiting for a table to become ACTIVE or to be gone.
 pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -35,6 +39,8 @@ pub struct Envelope {
     pub region: String,
     /// Where requests go.
     pub endpoint: Endpoint,
+    /// Where STS is, for the role types of authentication.
+    pub sts_endpoint: Endpoint,
     /// How values in the operation's input are written.
     pub value_format: ValueFormat,
     /// How items are rendered in the result.
@@ -43,15 +49,6 @@ pub struct Envelope {
     pub wait_timeout: Duration,
     /// Attempts and time bound of each DynamoDB call.
     pub retry: RetryPolicy,
-}
-
-/// Where credentials come from.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Auth {
-    /// Given in the request.
-    Static(Credentials),
-    /// The sandbox's environment (`AWS_ACCESS_KEY_ID`, ...).
-    DefaultChain,
 }
 
 /// How items are rendered in results.
@@ -80,7 +77,13 @@ pub fn read_envelope(value: &Value) -> Result<(Envelope, Fields<'_>), ConnectorE
     let auth_fields = Fields::new(root.object("authentication")?, "authentication");
     let config = Fields::new(root.object("configuration")?, "configuration");
     let input = Fields::new(root.object("input")?, "input");
-    config.reject_unknown(&["region", "endpoint", "maxAttempts", "timeoutMs"])?;
+    config.reject_unknown(&[
+        "region",
+        "endpoint",
+        "stsEndpoint",
+        "maxAttempts",
+        "timeoutMs",
+    ])?;
     let retry = read_retry(config)?;
     let region = read_region(config, auth_fields)?;
     let auth = read_auth(auth_fields)?;
@@ -88,11 +91,16 @@ pub fn read_envelope(value: &Value) -> Result<(Envelope, Fields<'_>), ConnectorE
         Some(url) => parse_endpoint(&url)?,
         None => default_endpoint(&region),
     };
+    let sts_endpoint = match config.string("stsEndpoint")? {
+        Some(url) => parse_endpoint_of("configuration.stsEndpoint", &url)?,
+        None => default_sts_endpoint(&region),
+    };
     let (value_format, output, wait_timeout) = read_options(input)?;
     let envelope = Envelope {
         auth,
         region,
         endpoint,
+        sts_endpoint,
         value_format,
         output,
         wait_timeout,
@@ -144,52 +152,6 @@ fn read_options(input: Fields) -> Result<(ValueFormat, OutputFormat, Duration), 
         .u64_in("waitTimeoutMs", 0..=max_wait)?
         .map_or(DEFAULT_WAIT_TIMEOUT, Duration::from_millis);
     Ok((value_format, output, wait_timeout))
-}
-
-fn read_auth(fields: Fields) -> Result<Auth, ConnectorError> {
-    fields.reject_unknown(&["type", "accessKey", "secretKey", "sessionToken", "region"])?;
-    let kind = fields.string("type")?;
-    let has_keys = fields.has("accessKey") || fields.has("secretKey");
-    match kind.as_deref() {
-        Some("credentials") => {}
-        None if has_keys => {}
-        Some("defaultCredentialsChain") => return Ok(Auth::DefaultChain),
-        None => {
-            return Err(fields.error(
-                "type",
-                "is required: \"credentials\" or \"defaultCredentialsChain\"",
-            ));
-        }
-        Some(_) => {
-            return Err(fields.error(
-                "type",
-                "must be \"credentials\" or \"defaultCredentialsChain\"",
-            ));
-        }
-    }
-    let access_key = fields.required_string("accessKey")?;
-    let secret_key = fields.required_string("secretKey")?;
-    if access_key
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control())
-    {
-        return Err(fields.error("accessKey", "must not contain spaces or control characters"));
-    }
-    if secret_key.chars().any(char::is_control) {
-        return Err(fields.error("secretKey", "must not contain control characters"));
-    }
-    let session_token = fields.non_empty_string("sessionToken")?;
-    if session_token
-        .as_deref()
-        .is_some_and(|t| t.chars().any(char::is_control))
-    {
-        return Err(fields.error("sessionToken", "must not contain control characters"));
-    }
-    Ok(Auth::Static(Credentials {
-        access_key,
-        secret_key,
-        session_token,
-    }))
 }
 
 /// Checks a region name: lowercase letters, digits and hyphens, such as `eu-central-1`.

@@ -69,20 +69,11 @@ impl Input {
 
 /// The JSON request `request` stands for.
 pub fn to_json_request(request: wit::Request) -> Result<Value, ConnectorError> {
-    let authentication = match request.authentication {
-        wit::Authentication::Credentials(c) => json!({
-            "type": "credentials",
-            "accessKey": c.access_key,
-            "secretKey": c.secret_key,
-            "sessionToken": c.session_token,
-        }),
-        wit::Authentication::DefaultCredentialsChain => {
-            json!({ "type": "defaultCredentialsChain" })
-        }
-    };
+    let authentication = authentication(request.authentication);
     let configuration = json!({
         "region": request.configuration.region,
         "endpoint": request.configuration.endpoint,
+        "stsEndpoint": request.configuration.sts_endpoint,
         "maxAttempts": request.configuration.max_attempts,
         "timeoutMs": request.configuration.timeout_ms,
     });
@@ -98,6 +89,35 @@ pub fn to_json_request(request: wit::Request) -> Result<Value, ConnectorError> {
     Ok(
         json!({ "authentication": authentication, "configuration": configuration, "input": input.0 }),
     )
+}
+
+/// The JSON `authentication` object `authentication` stands for.
+fn authentication(authentication: wit::Authentication) -> Value {
+    let keys = |c: wit::StaticCredentials| json!({ "accessKey": c.access_key, "secretKey": c.secret_key, "sessionToken": c.session_token });
+    let (kind, mut object) = match authentication {
+        wit::Authentication::Credentials(c) => ("credentials", keys(c)),
+        wit::Authentication::DefaultCredentialsChain => ("defaultCredentialsChain", json!({})),
+        wit::Authentication::AssumeRole(role) => {
+            let mut object = role.caller.map_or_else(|| json!({}), keys);
+            object["roleArn"] = json!(role.role_arn);
+            object["externalId"] = json!(role.external_id);
+            object["roleSessionName"] = json!(role.role_session_name);
+            object["durationSeconds"] = json!(role.duration_seconds);
+            object["policy"] = json!(role.policy);
+            ("assumeRole", object)
+        }
+        wit::Authentication::WebIdentity(role) => {
+            let object = json!({
+                "roleArn": role.role_arn,
+                "webIdentityToken": role.web_identity_token,
+                "roleSessionName": role.role_session_name,
+                "durationSeconds": role.duration_seconds,
+            });
+            ("webIdentity", object)
+        }
+    };
+    object["type"] = json!(kind);
+    object
 }
 
 /// Puts the operation's fields; returns its name.

@@ -95,31 +95,21 @@ pub fn read_response(response: &HttpResponse) -> Result<Value, ConnectorError> {
     })
 }
 
-/// A DynamoDB client for one request's credentials and endpoint.
-pub struct Client<'p, P: Platform + ?Sized> {
+/// Sends requests through the [`Platform`] with a [`RetryPolicy`]: jittered exponential
+/// backoff, `x-amz-retry-after`, clock-skew correction. It knows nothing of the service: the
+/// caller builds (and signs) each attempt and reads each answer.
+pub struct Transport<'p, P: Platform + ?Sized> {
     platform: &'p mut P,
-    credentials: Credentials,
-    region: String,
-    endpoint: Endpoint,
     policy: RetryPolicy,
     /// Server time minus ours, learnt from a rejected signature's `Date` header.
     clock_offset_secs: i64,
 }
 
-impl<'p, P: Platform + ?Sized> Client<'p, P> {
-    /// A client that sends through `platform`.
-    pub fn new(
-        platform: &'p mut P,
-        credentials: Credentials,
-        region: String,
-        endpoint: Endpoint,
-        policy: RetryPolicy,
-    ) -> Self {
+impl<'p, P: Platform + ?Sized> Transport<'p, P> {
+    /// A transport that sends through `platform`.
+    pub fn new(platform: &'p mut P, policy: RetryPolicy) -> Self {
         Self {
             platform,
-            credentials,
-            region,
-            endpoint,
             policy,
             clock_offset_secs: 0,
         }
@@ -135,7 +125,7 @@ impl<'p, P: Platform + ?Sized> Client<'p, P> {
         }
     }
 
-    /// The platform, for waits between calls.
+    /// The platform, for waits between calls and the environment.
     pub fn platform(&mut self) -> &mut P {
         self.platform
     }
@@ -150,50 +140,43 @@ impl<'p, P: Platform + ?Sized> Client<'p, P> {
         backoff_ceiling(attempt).mul_f64(unit_interval(self.platform.random_u64()))
     }
 
-    /// Calls `operation` with `body`, retrying throttling, 5xx, damaged answers and connection
-    /// failures with jittered exponential backoff, as the AWS SDKs' standard mode does, within
-    /// the policy's attempts and timeout. A `x-amz-retry-after` header sets the delay; a
-    /// signature rejected for clock skew is retried once with the server's clock.
-    pub fn call(&mut self, operation: &str, body: &Value) -> Result<Value, ConnectorError> {
-        let bytes = serde_json::to_vec(body).map_err(|e| ConnectorError::Configuration {
-            field: None,
-            message: format!("the request body could not be written: {e}"),
-        })?;
+    /// Sends the request `build` makes for a signing time and reads the answer with `read`,
+    /// retrying throttling, 5xx, damaged answers and connection failures with jittered
+    /// exponential backoff, as the AWS SDKs' standard mode does, within the policy's attempts
+    /// and timeout. A `x-amz-retry-after` header sets the delay; a signature rejected for clock
+    /// skew is retried once with the server's clock.
+    pub fn exchange<T>(
+        &mut self,
+        mut build: impl FnMut(SystemTime) -> Result<HttpRequest, ConnectorError>,
+        read: impl Fn(&HttpResponse) -> Result<T, ConnectorError>,
+    ) -> Result<T, ConnectorError> {
         let started = self.platform.monotonic();
         let mut attempt = 1;
         let mut skew_corrected = false;
         loop {
-            let request = build_request(
-                &self.endpoint,
-                &self.credentials,
-                &self.region,
-                operation,
-                bytes.clone(),
-                self.signing_time(),
-            )?;
+            let request = build(self.signing_time())?;
             let remaining = self
                 .policy
                 .timeout
                 .saturating_sub(self.platform.monotonic() - started);
-            let (outcome, response) = match self.platform.send(&request, remaining) {
-                Ok(response) => (read_response(&response), Some(response)),
+            let (error, response) = match self.platform.send(&request, remaining) {
+                Ok(response) => match read(&response) {
+                    Ok(value) => return Ok(value),
+                    Err(error) => (error, Some(response)),
+                },
+                Err(failure) if !failure.retryable => {
+                    return Err(ConnectorError::Connection {
+                        message: failure.message,
+                        attempts: attempt,
+                    });
+                }
                 Err(failure) => {
-                    if !failure.retryable {
-                        return Err(ConnectorError::Connection {
-                            message: failure.message,
-                            attempts: attempt,
-                        });
-                    }
                     let error = ConnectorError::Connection {
                         message: failure.message,
                         attempts: 1,
                     };
-                    (Err(error), None)
+                    (error, None)
                 }
-            };
-            let error = match outcome {
-                Ok(value) => return Ok(value),
-                Err(e) => e,
             };
             if !skew_corrected
                 && let Some(offset) = response
@@ -205,25 +188,110 @@ impl<'p, P: Platform + ?Sized> Client<'p, P> {
                 attempt += 1;
                 continue;
             }
-            let elapsed = self.platform.monotonic() - started;
-            if !error.is_retryable() || attempt >= self.policy.max_attempts {
+            let delay = self.retry_delay(&error, response.as_ref(), attempt, started);
+            let Some(delay) = delay else {
                 return Err(error.with_attempts(attempt));
-            }
-            let retry_after = response
-                .as_ref()
-                .and_then(|r| r.header("x-amz-retry-after"))
-                .and_then(|ms| ms.trim().parse::<u64>().ok())
-                .map(|ms| Duration::from_millis(ms).min(BACKOFF_CAP));
-            let delay = match retry_after {
-                Some(delay) => delay,
-                None => self.backoff_delay(attempt),
             };
-            if elapsed + delay >= self.policy.timeout {
-                return Err(error.with_attempts(attempt));
-            }
             self.platform.sleep(delay);
             attempt += 1;
         }
+    }
+
+    /// How long to wait before retrying after `error`; `None` when it is not worth retrying or
+    /// the attempts or the time are spent.
+    fn retry_delay(
+        &mut self,
+        error: &ConnectorError,
+        response: Option<&HttpResponse>,
+        attempt: u32,
+        started: Duration,
+    ) -> Option<Duration> {
+        if !error.is_retryable() || attempt >= self.policy.max_attempts {
+            return None;
+        }
+        let elapsed = self.platform.monotonic() - started;
+        let retry_after = response
+            .and_then(|r| r.header("x-amz-retry-after"))
+            .and_then(|ms| ms.trim().parse::<u64>().ok())
+            .map(|ms| Duration::from_millis(ms).min(BACKOFF_CAP));
+        let delay = match retry_after {
+            Some(delay) => delay,
+            None => self.backoff_delay(attempt),
+        };
+        (elapsed + delay < self.policy.timeout).then_some(delay)
+    }
+}
+
+/// A DynamoDB client for one request's credentials and endpoint.
+pub struct Client<'p, P: Platform + ?Sized> {
+    transport: Transport<'p, P>,
+    credentials: Credentials,
+    region: String,
+    endpoint: Endpoint,
+}
+
+impl<'p, P: Platform + ?Sized> Client<'p, P> {
+    /// A client that sends through `platform`.
+    pub fn new(
+        platform: &'p mut P,
+        credentials: Credentials,
+        region: String,
+        endpoint: Endpoint,
+        policy: RetryPolicy,
+    ) -> Self {
+        Self::with_transport(
+            Transport::new(platform, policy),
+            credentials,
+            region,
+            endpoint,
+        )
+    }
+
+    /// A client that sends through `transport`, keeping what it learnt of the clock.
+    pub fn with_transport(
+        transport: Transport<'p, P>,
+        credentials: Credentials,
+        region: String,
+        endpoint: Endpoint,
+    ) -> Self {
+        Self {
+            transport,
+            credentials,
+            region,
+            endpoint,
+        }
+    }
+
+    /// The platform, for waits between calls.
+    pub fn platform(&mut self) -> &mut P {
+        self.transport.platform()
+    }
+
+    /// Sleeps before retry `attempt + 1`: `random(0,1) * min(base * 2^(attempt-1), cap)`.
+    pub fn backoff(&mut self, attempt: u32) {
+        self.transport.backoff(attempt);
+    }
+
+    /// Calls `operation` with `body`, retried as [`Transport::exchange`] says.
+    pub fn call(&mut self, operation: &str, body: &Value) -> Result<Value, ConnectorError> {
+        let bytes = serde_json::to_vec(body).map_err(|e| ConnectorError::Configuration {
+            field: None,
+            message: format!("the request body could not be written: {e}"),
+        })?;
+        let (endpoint, credentials, region) = (&self.endpoint, &self.credentials, &self.region);
+        self.transport.exchange(
+            |time| {
+                build_request(
+                    endpoint,
+                    credentials,
+                    region,
+                    operation,
+                    bytes.clone(),
+                    time,
+                )
+            },
+            read_response,
+        )
     }
 }
 

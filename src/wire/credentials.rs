@@ -1,4 +1,5 @@
-//! Who signs: an access key pair, given in the request or read from the sandbox's environment.
+//! Who signs: an access key pair, given in the request, read from the sandbox's environment, or
+//! given by STS for a role (`sts`).
 
 use crate::error::ConnectorError;
 
@@ -27,21 +28,23 @@ impl std::fmt::Debug for Credentials {
 }
 
 impl Credentials {
-    /// Reads the credentials chain from environment variables through `lookup`.
+    /// Reads the credentials chain from environment variables through `lookup`; errors name
+    /// the authentication type (`kind`) that needed them.
     pub fn from_environment(
+        kind: &str,
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, ConnectorError> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let access_key = get("AWS_ACCESS_KEY_ID").ok_or_else(|| {
             ConnectorError::config(
                 "authentication",
-                "defaultCredentialsChain: AWS_ACCESS_KEY_ID is not set in the connector's environment",
+                format!("{kind}: AWS_ACCESS_KEY_ID is not set in the connector's environment"),
             )
         })?;
         let secret_key = get("AWS_SECRET_ACCESS_KEY").ok_or_else(|| {
             ConnectorError::config(
                 "authentication",
-                "defaultCredentialsChain: AWS_SECRET_ACCESS_KEY is not set in the connector's environment",
+                format!("{kind}: AWS_SECRET_ACCESS_KEY is not set in the connector's environment"),
             )
         })?;
         Ok(Self {

@@ -24,6 +24,15 @@ impl Endpoint {
 
 /// The AWS endpoint of a region; China regions live in their own partition.
 pub fn default_endpoint(region: &str) -> Endpoint {
+    regional_endpoint("dynamodb", region)
+}
+
+/// The regional STS endpoint (the SDKs' default since the global one was retired).
+pub fn default_sts_endpoint(region: &str) -> Endpoint {
+    regional_endpoint("sts", region)
+}
+
+fn regional_endpoint(service: &str, region: &str) -> Endpoint {
     let suffix = if region.starts_with("cn-") {
         "amazonaws.com.cn"
     } else {
@@ -31,43 +40,48 @@ pub fn default_endpoint(region: &str) -> Endpoint {
     };
     Endpoint {
         https: true,
-        authority: format!("dynamodb.{region}.{suffix}"),
+        authority: format!("{service}.{region}.{suffix}"),
     }
 }
 
-/// Checks an endpoint URL: http or https, a host, no user info, no path, query or fragment.
+/// Checks the endpoint URL of `configuration.endpoint`.
 pub fn parse_endpoint(url: &str) -> Result<Endpoint, ConnectorError> {
-    const FIELD: &str = "configuration.endpoint";
+    parse_endpoint_of("configuration.endpoint", url)
+}
+
+/// Checks an endpoint URL given in `field`: http or https, a host, no user info, no path, query
+/// or fragment.
+pub fn parse_endpoint_of(field: &str, url: &str) -> Result<Endpoint, ConnectorError> {
     let uri: http::Uri = url
         .trim()
         .parse()
-        .map_err(|_| ConnectorError::config(FIELD, "is not a valid URL"))?;
+        .map_err(|_| ConnectorError::config(field, "is not a valid URL"))?;
     let https = match uri.scheme_str() {
         Some(s) if s.eq_ignore_ascii_case("https") => true,
         Some(s) if s.eq_ignore_ascii_case("http") => false,
-        Some(_) => return Err(ConnectorError::config(FIELD, "must use http or https")),
+        Some(_) => return Err(ConnectorError::config(field, "must use http or https")),
         None => {
             return Err(ConnectorError::config(
-                FIELD,
+                field,
                 "must be an absolute URL such as https://dynamodb.us-east-1.amazonaws.com",
             ));
         }
     };
     let authority = uri
         .authority()
-        .ok_or_else(|| ConnectorError::config(FIELD, "must name a host"))?;
+        .ok_or_else(|| ConnectorError::config(field, "must name a host"))?;
     if authority.as_str().contains('@') {
         return Err(ConnectorError::config(
-            FIELD,
+            field,
             "must not carry user information (credentials) in the URL",
         ));
     }
     if authority.host().is_empty() {
-        return Err(ConnectorError::config(FIELD, "must name a host"));
+        return Err(ConnectorError::config(field, "must name a host"));
     }
     if !matches!(uri.path(), "" | "/") || uri.query().is_some() || url.contains('#') {
         return Err(ConnectorError::config(
-            FIELD,
+            field,
             "must not have a path, query or fragment",
         ));
     }

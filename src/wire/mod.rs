@@ -1,6 +1,7 @@
 //! The wire: everything one DynamoDB call needs, and nothing about requests or operations.
 //! Where it goes ([`endpoint`]), who signs ([`credentials`], [`signing`]), what passes through
-//! the sandbox ([`http`]), how it is retried ([`retry`]), and the [`Client`] that makes the call.
+//! the sandbox ([`http`]), how it is retried ([`retry`]), the [`Client`] that makes the call, and
+//! the temporary credentials of a role ([`sts`]).
 
 pub mod client;
 pub mod credentials;
@@ -8,11 +9,14 @@ pub mod endpoint;
 pub mod http;
 pub mod retry;
 pub mod signing;
+pub mod sts;
 #[cfg(test)]
 pub(crate) mod testing;
 
-pub use client::{Client, read_response};
+pub use client::{Client, Transport, read_response};
 pub use credentials::Credentials;
-pub use endpoint::{Endpoint, default_endpoint, parse_endpoint};
+pub use endpoint::{
+    Endpoint, default_endpoint, default_sts_endpoint, parse_endpoint, parse_endpoint_of,
+};
 pub use http::{HttpRequest, HttpResponse, Platform, SendError};
 pub use retry::RetryPolicy;

@@ -1,6 +1,6 @@
-//! SigV4 signing of a DynamoDB request.
+//! SigV4 signing of a DynamoDB (or STS) request.
 //!
-//! A DynamoDB call is always `POST /`, no query, the same few headers, so the canonical request
+//! A DynamoDB or STS call is always `POST /`, no query, the same few headers, so the canonical request
 //! and the string to sign are written here directly; the signing key and the signature come from
 //! the `aws-sigv4` crate (`sign::v4`). Its general HTTP signer parses a URI, normalises and sorts
 //! arbitrary headers and builds several intermediate strings, a large share of a call's work and
@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use super::credentials::Credentials;
 use crate::error::ConnectorError;
 
-/// The signing name of DynamoDB.
+/// The signing name of DynamoDB (and of DynamoDB Streams).
 pub const SERVICE: &str = "dynamodb";
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
@@ -31,10 +31,25 @@ pub struct SignedHeaders {
     pub security_token: Option<String>,
 }
 
-/// Signs `POST /` to `host` (the authority, `host[:port]`, as the Host header carries it) with the
-/// headers DynamoDB's JSON protocol sends: `content-type` and `x-amz-target`.
-///
-/// `content-length` is deliberately not signed, as the AWS SDKs do not sign it.
+/// A `POST /` to sign: the service's signing name, the authority (`host[:port]`, as the Host
+/// header carries it), the content type, the `x-amz-target` of JSON protocols (none for query
+/// protocols such as STS's) and the body.
+#[derive(Debug, Clone, Copy)]
+pub struct SignableCall<'a> {
+    /// Signing name, such as `dynamodb` or `sts`.
+    pub service: &'a str,
+    /// `host[:port]`.
+    pub host: &'a str,
+    /// `content-type`.
+    pub content_type: &'a str,
+    /// `x-amz-target`, when the protocol has one.
+    pub target: Option<&'a str>,
+    /// The body.
+    pub body: &'a [u8],
+}
+
+/// Signs `POST /` to `host` with the headers DynamoDB's JSON protocol sends: `content-type` and
+/// `x-amz-target`.
 pub fn sign_request(
     host: &str,
     content_type: &str,
@@ -44,30 +59,50 @@ pub fn sign_request(
     region: &str,
     time: SystemTime,
 ) -> Result<SignedHeaders, ConnectorError> {
+    let call = SignableCall {
+        service: SERVICE,
+        host,
+        content_type,
+        target: Some(target),
+        body,
+    };
+    sign(&call, credentials, region, time)
+}
+
+/// Signs `call`. `content-length` is deliberately not signed, as the AWS SDKs do not sign it.
+pub fn sign(
+    call: &SignableCall,
+    credentials: &Credentials,
+    region: &str,
+    time: SystemTime,
+) -> Result<SignedHeaders, ConnectorError> {
     let (date, amz_date) = signing_dates(time)?;
     let token = credentials.session_token.as_deref();
-    check_printable(host, target, credentials)?;
-    let signed_header_names = if token.is_some() {
-        "content-type;host;x-amz-date;x-amz-security-token;x-amz-target"
-    } else {
-        "content-type;host;x-amz-date;x-amz-target"
-    };
+    check_printable(call.host, call.target.unwrap_or(""), credentials)?;
+    let mut signed_header_names = String::from("content-type;host;x-amz-date");
+    if token.is_some() {
+        signed_header_names.push_str(";x-amz-security-token");
+    }
+    if call.target.is_some() {
+        signed_header_names.push_str(";x-amz-target");
+    }
     let canonical = CanonicalRequest {
-        content_type,
-        host,
+        content_type: call.content_type,
+        host: call.host,
         amz_date: &amz_date,
         token,
-        target,
-        signed_header_names,
+        target: call.target,
+        signed_header_names: &signed_header_names,
     }
-    .write(body);
+    .write(call.body);
 
-    let scope = format!("{date}/{region}/{SERVICE}/aws4_request");
+    let service = call.service;
+    let scope = format!("{date}/{region}/{service}/aws4_request");
     let mut string_to_sign = String::with_capacity(160);
     let _ = write!(string_to_sign, "{ALGORITHM}\n{amz_date}\n{scope}\n");
     push_hex(&mut string_to_sign, &Sha256::digest(canonical.as_bytes()));
 
-    let key = generate_signing_key(&credentials.secret_key, time, region, SERVICE);
+    let key = generate_signing_key(&credentials.secret_key, time, region, service);
     let signature = calculate_signature(key, string_to_sign.as_bytes());
     let authorization = format!(
         "{ALGORITHM} Credential={}/{scope}, SignedHeaders={signed_header_names}, Signature={signature}",
@@ -134,7 +169,7 @@ struct CanonicalRequest<'a> {
     host: &'a str,
     amz_date: &'a str,
     token: Option<&'a str>,
-    target: &'a str,
+    target: Option<&'a str>,
     signed_header_names: &'a str,
 }
 
@@ -153,8 +188,10 @@ impl CanonicalRequest<'_> {
             canonical.push_str("\nx-amz-security-token:");
             canonical.push_str(token);
         }
-        canonical.push_str("\nx-amz-target:");
-        canonical.push_str(self.target);
+        if let Some(target) = self.target {
+            canonical.push_str("\nx-amz-target:");
+            canonical.push_str(target);
+        }
         canonical.push_str("\n\n");
         canonical.push_str(self.signed_header_names);
         canonical.push('\n');
