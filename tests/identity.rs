@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 
 use common::fault_server::{Fault, FaultServer};
 use common::{Server, boto_items, host, moto, unique_table};
-use ddb_connector_host::{ConnectorError, Invocation, Tenant};
+use ddb_connector_host::{ConnectorError, Invocation, Tenant, wit};
 use serde_json::{Value, json};
 
 /// The roles `tests/support/moto_roles.py` made for this run.
@@ -437,6 +437,71 @@ async fn sts_throttling_and_server_errors_are_retried() {
     assert_eq!(details.unwrap()["service"], "sts");
     assert_eq!(down.counts().1, 3);
     assert_eq!(dynamodb.counts(), (0, 0));
+}
+
+/// The typed WIT entry point has both role cases: assumeRole with the caller's keys from the
+/// environment, and webIdentity with its token (STS the fault server, as above).
+#[tokio::test]
+async fn the_typed_entry_point_assumes_roles_too() {
+    let roles = roles();
+    let server = moto();
+    let temporary = temporary_credentials();
+    let sts = FaultServer::start(vec![sts_answer("AssumeRoleWithWebIdentity", &temporary)]).await;
+    let request = |authentication, sts_endpoint: &str| wit::Request {
+        authentication,
+        configuration: wit::Configuration {
+            region: "us-east-1".into(),
+            endpoint: Some(server.endpoint.clone()),
+            sts_endpoint: Some(sts_endpoint.into()),
+            max_attempts: None,
+            timeout_ms: None,
+        },
+        operation: wit::Operation::ListTables(wit::ListTables {
+            exclusive_start_table_name: None,
+            limit: Some(1),
+        }),
+        options: wit::Options {
+            value_format: wit::ValueFormat::Plain,
+            output_format: wit::OutputFormat::Plain,
+            wait_timeout_ms: None,
+        },
+    };
+    let assume = wit::Authentication::AssumeRole(wit::AssumeRoleAuthentication {
+        role_arn: roles.with_dynamodb.clone(),
+        external_id: Some(roles.external_id.clone()),
+        role_session_name: Some("typed".into()),
+        duration_seconds: Some(1800),
+        policy: None,
+        caller: None,
+    });
+    let web = wit::Authentication::WebIdentity(wit::WebIdentityAuthentication {
+        role_arn: roles.web_identity.clone(),
+        web_identity_token: Some(WEB_TOKEN.into()),
+        role_session_name: None,
+        duration_seconds: None,
+    });
+    let tenant = Tenant {
+        env: vec![
+            ("AWS_ACCESS_KEY_ID".into(), server.access_key.clone()),
+            ("AWS_SECRET_ACCESS_KEY".into(), server.secret_key.clone()),
+        ],
+        ..Tenant::default()
+    };
+    for (authentication, sts_endpoint) in
+        [(assume, server.endpoint.as_str()), (web, sts.url.as_str())]
+    {
+        let invocation = host()
+            .execute(request(authentication, sts_endpoint), &tenant)
+            .await
+            .unwrap();
+        assert_eq!(invocation.http_requests, 2);
+        let response = invocation.result.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (response.action.as_str(), response.status.as_str()),
+            ("listTables", "OK")
+        );
+    }
+    assert_eq!(sts.counts().1, 1);
 }
 
 /// Not a test: what one STS call adds to an invocation against moto (median of 200 getItem

@@ -426,6 +426,7 @@ async fn typed_wit_entry_point_runs_the_same_operations() {
         configuration: wit::Configuration {
             region: "us-east-1".into(),
             endpoint: Some(server.endpoint.clone()),
+            sts_endpoint: None,
             max_attempts: Some(2),
             timeout_ms: Some(10_000),
         },

@@ -93,6 +93,34 @@ case("auth-token-wrong-type", with_(good_put, "authentication.sessionToken", ["t
 case("auth-token-control-char", with_(good_put, "authentication.sessionToken", "t\n"), "authentication.sessionToken")
 case("auth-unknown-field", with_(good_put, "authentication.password", "x"), "authentication.password")
 
+# Roles through STS (assumeRole, webIdentity): every field checked before STS is called.
+ROLE = "arn:aws:iam::123456789012:role/tenant-a"
+assume = with_(good_put, "authentication", {"type": "assumeRole", "roleArn": ROLE, "externalId": "tenant-a-ext"})
+web = with_(good_put, "authentication", {"type": "webIdentity", "roleArn": ROLE, "webIdentityToken": "eyJ.hostile.token"})
+case("role-missing-arn", with_(assume, "authentication.roleArn", None, delete=True), "authentication.roleArn")
+for j, arn in enumerate(["arn:aws:iam::123456789012:user/bob", "arn:aws:iam::1234:role/r", "arn:aws:s3:::bucket", "role/r",
+                         "arn:aws:iam::123456789012:role/", "arn:aws:iam::123456789012:role/a b", 42, "",
+                         "arn:aws:iam::123456789012:role/" + "r" * 65, "arn:AWS:iam::123456789012:role/r"]):
+    case(f"role-bad-arn-{j}", with_(assume, "authentication.roleArn", arn), "authentication.roleArn")
+for j, external_id in enumerate(["x", "has space", "e" * 1225, "ü-tenant", ["a"]]):
+    case(f"role-bad-external-id-{j}", with_(assume, "authentication.externalId", external_id), "authentication.externalId")
+for j, name in enumerate(["a", "s" * 65, "has:colon", "tab\tname", 7]):
+    case(f"role-bad-session-name-{j}", with_(assume, "authentication.roleSessionName", name), "authentication.roleSessionName")
+for j, seconds in enumerate([899, 43201, -1, "1h", 1.5]):
+    case(f"role-bad-duration-{j}", with_(assume, "authentication.durationSeconds", seconds), "authentication.durationSeconds")
+for j, policy in enumerate(["not json", "[1]", {"Statement": "x" * 2048}, 5]):
+    case(f"role-bad-policy-{j}", with_(assume, "authentication.policy", policy), "authentication.policy")
+case("role-token-without-keys", with_(assume, "authentication.sessionToken", "t"), "authentication.sessionToken")
+case("role-access-key-without-secret", with_(assume, "authentication.accessKey", "AKID"), "authentication.secretKey")
+case("role-web-token-on-assume-role", with_(assume, "authentication.webIdentityToken", "eyJ.x.y"), "authentication.webIdentityToken")
+for j, token in enumerate(["abc", "t" * 20001, "has space", "line\nbreak", {"t": 1}]):
+    case(f"web-bad-token-{j}", with_(web, "authentication.webIdentityToken", token), "authentication.webIdentityToken")
+case("web-external-id", with_(web, "authentication.externalId", "tenant-a-ext"), "authentication.externalId")
+case("web-caller-keys", with_(web, "authentication.accessKey", "AKID"), "authentication.accessKey")
+case("web-missing-arn", with_(web, "authentication.roleArn", None, delete=True), "authentication.roleArn")
+for j, endpoint in enumerate(["ftp://sts.example.com", "http://user:pw@127.0.0.1:1", "http://127.0.0.1:1/path", "", 5]):
+    case(f"config-bad-sts-endpoint-{j}", with_(assume, "configuration.stsEndpoint", endpoint), "configuration.stsEndpoint")
+
 # Configuration.
 case("config-missing-region", with_(good_put, "configuration.region", None, delete=True), "configuration.region")
 for j, region in enumerate([5, "US-EAST-1", "us east 1", "us-east-1-", "-us", "a" * 40, "", "us_east_1", "üs-east-1"]):
