@@ -163,13 +163,18 @@ pub fn read_credentials(
         return Err(sts_error(response, request_id, action));
     }
     let text = String::from_utf8_lossy(&response.body);
-    let credentials = xml::parse(&text).and_then(|doc| {
-        let result = format!("{action}Result");
-        let at = |name: &str| xml::text_at(doc.root_element(), &[&result, "Credentials", name]);
+    let result = format!("{action}Result");
+    let paths: [&[&str]; 3] = [
+        &[&result, "Credentials", "AccessKeyId"],
+        &[&result, "Credentials", "SecretAccessKey"],
+        &[&result, "Credentials", "SessionToken"],
+    ];
+    let credentials = xml::texts(&text, &paths).and_then(|found| {
+        let mut found = found.into_iter().map(|t| t.filter(|t| !t.is_empty()));
         Some(Credentials {
-            access_key: at("AccessKeyId").filter(|k| !k.is_empty())?,
-            secret_key: at("SecretAccessKey").filter(|k| !k.is_empty())?,
-            session_token: at("SessionToken").filter(|k| !k.is_empty()),
+            access_key: found.next()??,
+            secret_key: found.next()??,
+            session_token: found.next()?,
         })
     });
     credentials.ok_or_else(|| ConnectorError::Execution {
