@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 
 use common::fault_server::{Fault, FaultServer};
 use common::{Server, boto_items, host, moto, unique_table};
-use ddb_connector_host::{ConnectorError, Invocation, Tenant, wit};
+use ddb_connector_host::{ConnectorError, EgressPolicy, Invocation, Tenant, wit};
 use serde_json::{Value, json};
 
 /// The roles `tests/support/moto_roles.py` made for this run.
@@ -437,6 +437,28 @@ async fn sts_throttling_and_server_errors_are_retried() {
     assert_eq!(details.unwrap()["service"], "sts");
     assert_eq!(down.counts().1, 3);
     assert_eq!(dynamodb.counts(), (0, 0));
+}
+
+/// STS calls pass the same egress policy as DynamoDB calls: a tenant allowed only its DynamoDB
+/// endpoint cannot reach an STS elsewhere (a connection error, the STS server sees nothing).
+#[tokio::test]
+async fn sts_calls_pass_the_egress_policy() {
+    let roles = roles();
+    let server = moto();
+    let sts = FaultServer::start(vec![Fault::Answer(500, vec![], String::new())]).await;
+    let tenant = Tenant {
+        outbound: Some(EgressPolicy::rules([server.endpoint.as_str()]).unwrap()),
+        ..Tenant::default()
+    };
+    let auth = assume_role(&roles.with_dynamodb, &roles.external_id);
+    let list = json!({"operationGroup": "tableOperation", "tableOperation": "listTables"});
+    let invocation = invoke(&request(auth, Some(&sts.url), list), &tenant).await;
+    assert_eq!(invocation.denied_requests, 1);
+    match invocation.result {
+        Err(ConnectorError::Connection { attempts, .. }) => assert_eq!(attempts, 1),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(sts.counts(), (0, 0));
 }
 
 /// The typed WIT entry point has both role cases: assumeRole with the caller's keys from the
