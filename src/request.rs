@@ -67,8 +67,10 @@ fn credentials_for(
     envelope: &Envelope,
     transport: &mut Transport<'_, dyn Platform + '_>,
 ) -> Result<Credentials, ConnectorError> {
-    let sts = Sts {
-        endpoint: &envelope.sts_endpoint,
+    // The region's STS endpoint is made only for the role types.
+    let sts_endpoint = || envelope.sts_endpoint();
+    let sts = |endpoint| Sts {
+        endpoint,
         region: &envelope.region,
     };
     match &envelope.auth {
@@ -79,7 +81,7 @@ fn credentials_for(
                 Some(keys) => keys.clone(),
                 None => environment_keys("assumeRole", transport)?,
             };
-            sts.assume_role(transport, &caller, call)
+            sts(&sts_endpoint()).assume_role(transport, &caller, call)
         }
         Auth::WebIdentity { session, token } => {
             let token = match token {
@@ -90,7 +92,7 @@ fn credentials_for(
                 session: session.clone(),
                 token,
             };
-            sts.assume_role_with_web_identity(transport, &call)
+            sts(&sts_endpoint()).assume_role_with_web_identity(transport, &call)
         }
     }
 }

@@ -39,8 +39,9 @@ pub struct Envelope {
     pub region: String,
     /// Where requests go.
     pub endpoint: Endpoint,
-    /// Where STS is, for the role types of authentication.
-    pub sts_endpoint: Endpoint,
+    /// Where STS is, for the role types of authentication, when the request says
+    /// (`configuration.stsEndpoint`); else [`Envelope::sts_endpoint`] gives the region's.
+    pub sts_endpoint: Option<Endpoint>,
     /// How values in the operation's input are written.
     pub value_format: ValueFormat,
     /// How items are rendered in the result.
@@ -59,6 +60,15 @@ pub enum OutputFormat {
     Typed,
     /// Plain JSON.
     Plain,
+}
+
+impl Envelope {
+    /// Where STS calls go: `configuration.stsEndpoint`, else the region's STS.
+    pub fn sts_endpoint(&self) -> Endpoint {
+        self.sts_endpoint
+            .clone()
+            .unwrap_or_else(|| default_sts_endpoint(&self.region))
+    }
 }
 
 /// Reads the envelope of a request given as a JSON value; returns it with the `input` object,
@@ -92,8 +102,8 @@ pub fn read_envelope(value: &Value) -> Result<(Envelope, Fields<'_>), ConnectorE
         None => default_endpoint(&region),
     };
     let sts_endpoint = match config.string("stsEndpoint")? {
-        Some(url) => parse_endpoint_of("configuration.stsEndpoint", &url)?,
-        None => default_sts_endpoint(&region),
+        Some(url) => Some(parse_endpoint_of("configuration.stsEndpoint", &url)?),
+        None => None,
     };
     let (value_format, output, wait_timeout) = read_options(input)?;
     let envelope = Envelope {

@@ -79,20 +79,19 @@ pub fn sign(
     let (date, amz_date) = signing_dates(time)?;
     let token = credentials.session_token.as_deref();
     check_printable(call.host, call.target.unwrap_or(""), credentials)?;
-    let mut signed_header_names = String::from("content-type;host;x-amz-date");
-    if token.is_some() {
-        signed_header_names.push_str(";x-amz-security-token");
-    }
-    if call.target.is_some() {
-        signed_header_names.push_str(";x-amz-target");
-    }
+    let signed_header_names = match (token.is_some(), call.target.is_some()) {
+        (false, false) => "content-type;host;x-amz-date",
+        (true, false) => "content-type;host;x-amz-date;x-amz-security-token",
+        (false, true) => "content-type;host;x-amz-date;x-amz-target",
+        (true, true) => "content-type;host;x-amz-date;x-amz-security-token;x-amz-target",
+    };
     let canonical = CanonicalRequest {
         content_type: call.content_type,
         host: call.host,
         amz_date: &amz_date,
         token,
         target: call.target,
-        signed_header_names: &signed_header_names,
+        signed_header_names,
     }
     .write(call.body);
 
