@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing (wasm target, moto, dynalite), builds the
-# component, starts moto (signatures verified) and dynalite on loopback, runs the unit and
-# end-to-end tests, a smoke run of the benchmark harness and the lints, and stops the servers.
+# Runs every test: installs what is missing (wasm target, moto, dynalite, the wasmtime CLI,
+# jco), builds the component, starts moto (signatures verified) and dynalite on loopback, runs
+# the unit and end-to-end tests (among them the component under the wasmtime CLI and under Node
+# through jco), a smoke run of the benchmark harness and the lints, and stops the servers.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -9,6 +10,8 @@ cd "$ROOT"
 install_wasm_target
 install_moto
 install_dynalite
+install_wasmtime_cli
+install_jco
 build_component
 
 trap stop_servers EXIT
