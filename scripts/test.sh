@@ -27,7 +27,8 @@ cargo test --workspace --no-fail-fast -- --nocapture 2>&1 | tee "$TEST_LOG"
 log "no secret in any test output"
 # Every secret the suites use; none may appear in what they printed.
 SECRETS=("$DDB_TEST_MOTO_SECRET_KEY" "$DDB_TEST_MOTO_TLS_SECRET_KEY" tls-test-secret-key oversize-secret never-shown-secret definitely-the-wrong-secret-key cli-wrong-secret-0123456789
-         tenant-b-wrong-secret hostile-secret fault-secret dynalite-secret-key TOPSECRET)
+         tenant-b-wrong-secret hostile-secret fault-secret dynalite-secret-key TOPSECRET
+         served-wrong-secret-0123456789 served-secret-never-echoed)
 for secret in "${SECRETS[@]}"; do
     if grep -qF -- "$secret" "$TEST_LOG"; then
         log "a secret appears in the test output"; exit 1
