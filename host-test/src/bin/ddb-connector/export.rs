@@ -140,6 +140,8 @@ impl Progress {
         ));
     }
 
+    /// The line goes; what follows on stderr says where the export got. (A terminal that
+    /// echoes Ctrl-C on a line of its own keeps the last line drawn above that.)
     fn finish(&self) {
         self.bar.finish_and_clear();
     }
@@ -224,7 +226,10 @@ pub async fn run(host: &ConnectorHost, args: &Args, request: &str, tenant: &Tena
                 return ExitCode::from(INTERRUPTED);
             }
         };
-        let step = step(invocation, &mut stdout, &mut position);
+        // Items written to a terminal would run through the progress line: it steps aside.
+        let step = progress
+            .bar
+            .suspend(|| step(invocation, &mut stdout, &mut position));
         progress.update(&position);
         if let Some(path) = checkpoint
             && let Err(e) = save_checkpoint(path, &position)
