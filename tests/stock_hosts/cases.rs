@@ -1,5 +1,5 @@
-//! The requests every host runs: each operation class (table lifecycle, item reads and writes,
-//! paging, batches, transactions, PartiQL, TTL) and each error kind (configuration, execution
+//! The requests every host runs: each operation class (table lifecycle and update, item reads
+//! and writes, paging, batches, transactions, PartiQL, TTL) and each error kind (configuration, execution
 //! with and without details, connection), on a table of the host's own.
 
 use ddb_connector_host::wit;
@@ -51,6 +51,8 @@ pub fn json_requests(server: &Server, table: &str, dead_endpoint: &str) -> Vec<V
             {"get": {"tableName": t, "key": {"grp": "none", "seq": 0}}}]})),
         input("item", "executeStatement", json!({"statement": format!("SELECT * FROM \"{t}\" WHERE grp = ?"),
             "parameters": ["c"]})),
+        input("table", "updateTable", json!({"tableName": t, "timeToLiveAttribute": "expiresAt",
+            "timeToLiveEnabled": true})),
         input("table", "describeTimeToLive", json!({"tableName": t})),
         input("item", "deleteItem", json!({"tableName": t, "primaryKeyComponents": {"grp": "b", "seq": 2}})),
         input("item", "getItem", json!({"tableName": format!("{t}-missing"), "primaryKeyComponents": {"grp": "a"}})),
