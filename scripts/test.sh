@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing (wasm target, moto, dynalite), builds the
-# component, starts moto (signatures verified) and dynalite on loopback, runs the unit and
-# end-to-end tests, a smoke run of the benchmark harness and the lints, and stops the servers.
+# Runs every test: installs what is missing (wasm target, moto, dynalite, the wasmtime CLI,
+# jco), builds the component, starts moto (signatures verified) and dynalite on loopback, runs
+# the unit and end-to-end tests (among them the component under the wasmtime CLI and under Node
+# through jco), a smoke run of the benchmark harness and the lints, and stops the servers.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -9,6 +10,8 @@ cd "$ROOT"
 install_wasm_target
 install_moto
 install_dynalite
+install_wasmtime_cli
+install_jco
 build_component
 
 trap stop_servers EXIT
@@ -24,7 +27,8 @@ cargo test --workspace --no-fail-fast -- --nocapture 2>&1 | tee "$TEST_LOG"
 log "no secret in any test output"
 # Every secret the suites use; none may appear in what they printed.
 SECRETS=("$DDB_TEST_MOTO_SECRET_KEY" "$DDB_TEST_MOTO_TLS_SECRET_KEY" tls-test-secret-key oversize-secret never-shown-secret definitely-the-wrong-secret-key cli-wrong-secret-0123456789
-         tenant-b-wrong-secret hostile-secret fault-secret dynalite-secret-key TOPSECRET)
+         tenant-b-wrong-secret hostile-secret fault-secret dynalite-secret-key TOPSECRET
+         served-wrong-secret-0123456789 served-secret-never-echoed)
 for secret in "${SECRETS[@]}"; do
     if grep -qF -- "$secret" "$TEST_LOG"; then
         log "a secret appears in the test output"; exit 1

@@ -4,6 +4,7 @@
 //!
 //! - `wasm` (wasm32 only): the WIT bindings, the typed request mapped to the JSON one, errors
 //!   mapped back, and the wasi:http [`Platform`].
+//! - [`served`]: the served form's HTTP rules (routes, statuses, body cap) over [`execute_json`].
 //! - [`request`]: a whole request, read ([`input`] + [`ops::registry`]) and run.
 //! - [`ops`]: one file per operation, the engines they share, and the registry that lists them.
 //! - [`input`]: the request reader: the envelope and a field reader that names paths.
@@ -17,6 +18,7 @@ pub mod error;
 pub mod input;
 pub mod ops;
 pub mod request;
+pub mod served;
 pub mod value;
 pub mod wire;
 pub mod xml;

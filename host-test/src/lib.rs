@@ -262,6 +262,17 @@ impl ConnectorHost {
             .collect()
     }
 
+    /// The names of the interfaces the component exports: the connector, and
+    /// `wasi:http/incoming-handler` for the served form (which this host does not call).
+    pub fn component_exports(&self) -> Vec<String> {
+        let component = self.pre.instance_pre().component();
+        component
+            .component_type()
+            .exports(&self.engine)
+            .map(|(name, _)| name.to_string())
+            .collect()
+    }
+
     /// Runs one request given as JSON text (`execute-json`). `Err` is a host failure or a
     /// guest trap ([`HostFailure`] says which); connector errors are in
     /// [`Invocation::result`].

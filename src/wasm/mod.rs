@@ -1,17 +1,19 @@
-//! The wasm glue, compiled only for wasm32: exports `connectors:dynamodb/connector`. The typed
+//! The wasm glue, compiled only for wasm32: exports `connectors:dynamodb/connector` and, for the
+//! served form, `wasi:http/incoming-handler` ([`served`]). The typed
 //! `execute` is mapped to the JSON request shape ([`to_request`]), so both entry points share
 //! one reader and one set of checks; errors are mapped back ([`errors`]); [`platform`] is the
 //! sandbox's wasi:http, clocks, random and environment.
 
 mod errors;
 mod platform;
+mod served;
 mod to_request;
 
 use errors::to_wit_error;
 use platform::WasiPlatform;
 
 wit_bindgen::generate!({
-    world: "dynamodb-connector",
+    world: "dynamodb-connector-served",
     path: "wit",
     with: {
         "wasi:http/outgoing-handler@0.2.12": wasip2::http::outgoing_handler,

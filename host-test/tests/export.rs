@@ -1,0 +1,256 @@
+//! `ddb-connector export` (a scan or query to the end across invocations, NDJSON out,
+//! interruption and resumption through a checkpoint) and `invoke --stats`. Needs the component
+//! and moto: run through scripts/test.sh.
+
+use std::collections::BTreeSet;
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{Value, json};
+
+const ITEMS: u64 = 120;
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run scripts/test.sh"))
+}
+
+fn runner() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ddb-connector"));
+    command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}
+
+fn request(input: Value) -> Value {
+    json!({
+        "authentication": {"type": "credentials", "accessKey": env("DDB_TEST_MOTO_ACCESS_KEY"), "secretKey": env("DDB_TEST_MOTO_SECRET_KEY")},
+        "configuration": {"region": "us-east-1", "endpoint": env("DDB_TEST_MOTO_ENDPOINT")},
+        "input": input,
+    })
+}
+
+fn invoke(input: Value, extra: &[&str]) -> Output {
+    let mut child = runner()
+        .args(["invoke", "--allow-outbound", "http://127.0.0.1:*"])
+        .args(extra)
+        .spawn()
+        .unwrap();
+    let text = request(input).to_string();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    output
+}
+
+/// A table of `ITEMS` items, all in partition `g` (so query and scan both see every one).
+fn seeded_table(name: &str) -> BTreeSet<u64> {
+    invoke(
+        json!({"operationGroup": "tableOperation", "tableOperation": "createTable", "tableName": name,
+               "partitionKey": "grp", "partitionKeyType": "S", "sortKey": "seq", "sortKeyType": "N",
+               "billingModeStr": "PAY_PER_REQUEST"}),
+        &[],
+    );
+    let puts: Vec<Value> = (0..ITEMS)
+        .map(|seq| json!({"put": {"grp": "g", "seq": seq, "pad": "x".repeat(50)}}))
+        .collect();
+    invoke(
+        json!({"operationGroup": "itemOperation", "itemOperation": "batchWriteItems", "requestItems": {name: puts}}),
+        &[],
+    );
+    (0..ITEMS).collect()
+}
+
+fn write_request(dir: &Path, name: &str, input: Value) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, request(input).to_string()).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+/// The `seq` of every NDJSON line, failing on a line that is not an item or a duplicate.
+fn sequence_numbers(ndjson: &str, seen: &mut BTreeSet<u64>) {
+    for line in ndjson.lines() {
+        let item: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        let seq = item["seq"]["N"].as_str().unwrap().parse().unwrap();
+        assert!(seen.insert(seq), "item {seq} was exported twice");
+    }
+}
+
+fn export(input: &str, extra: &[&str]) -> Output {
+    runner()
+        .args([
+            "export",
+            "--input",
+            input,
+            "--allow-outbound",
+            "http://127.0.0.1:*",
+        ])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn scan_and_query_export_every_item_once_across_invocations() {
+    let table = format!("export-all-{}", std::process::id());
+    let expected = seeded_table(&table);
+    let dir = std::env::temp_dir().join(&table);
+    std::fs::create_dir_all(&dir).unwrap();
+    let scan = write_request(
+        &dir,
+        "scan.json",
+        json!({"operationGroup": "tableOperation",
+        "tableOperation": "scanTable", "tableName": table, "limit": 25, "maxPages": 1}),
+    );
+    let query = write_request(
+        &dir,
+        "query.json",
+        json!({"operationGroup": "itemOperation",
+        "itemOperation": "query", "tableName": table, "keyConditionExpression": "grp = :g",
+        "expressionAttributeValues": {":g": "g"}, "limit": 7, "maxPages": 2}),
+    );
+    for (input, pages) in [(scan, ITEMS.div_ceil(25)), (query, ITEMS.div_ceil(7))] {
+        let output = export(&input, &[]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+        let mut seen = BTreeSet::new();
+        sequence_numbers(&String::from_utf8(output.stdout).unwrap(), &mut seen);
+        assert_eq!(seen, expected);
+        assert!(
+            stderr.contains(&format!("exported {ITEMS} items")),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("in {pages} pages"))
+                || stderr.contains(&format!("in {} pages", pages + 1)),
+            "{stderr}"
+        );
+        // Not a terminal: no progress line drawn.
+        assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+        assert!(!stderr.contains(&env("DDB_TEST_MOTO_SECRET_KEY")));
+    }
+}
+
+#[test]
+fn an_interrupted_export_resumes_from_its_checkpoint() {
+    let table = format!("export-resume-{}", std::process::id());
+    let expected = seeded_table(&table);
+    let dir = std::env::temp_dir().join(&table);
+    std::fs::create_dir_all(&dir).unwrap();
+    let scan = write_request(
+        &dir,
+        "scan.json",
+        json!({"operationGroup": "tableOperation",
+        "tableOperation": "scanTable", "tableName": table, "limit": 1, "maxPages": 1}),
+    );
+    let checkpoint = dir.join("checkpoint.json");
+    let _ = std::fs::remove_file(&checkpoint);
+    let checkpoint_arg = checkpoint.to_string_lossy().into_owned();
+    let mut child = runner()
+        .args([
+            "export",
+            "--input",
+            &scan,
+            "--allow-outbound",
+            "http://127.0.0.1:*",
+        ])
+        .args(["--checkpoint", &checkpoint_arg])
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    for _ in 0..5 {
+        stdout.read_line(&mut first).unwrap();
+    }
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    stdout.read_to_string(&mut first).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("interrupted") && stderr.contains("run the same command to resume"),
+        "{stderr}"
+    );
+    let mut seen = BTreeSet::new();
+    sequence_numbers(&first, &mut seen);
+    assert!(
+        seen.len() >= 5 && seen.len() < expected.len(),
+        "{} before the interruption",
+        seen.len()
+    );
+    let saved: Value = serde_json::from_slice(&std::fs::read(&checkpoint).unwrap()).unwrap();
+    assert_eq!(saved["items"], seen.len() as u64);
+    assert_eq!(saved["done"], false);
+    assert!(
+        saved["exclusiveStartKey"]["seq"]["N"].is_string(),
+        "{saved}"
+    );
+
+    let resumed = export(&scan, &["--checkpoint", &checkpoint_arg]);
+    assert!(
+        resumed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
+    sequence_numbers(&String::from_utf8(resumed.stdout).unwrap(), &mut seen);
+    assert_eq!(
+        seen, expected,
+        "the two runs together export every item once"
+    );
+    let again = export(&scan, &["--checkpoint", &checkpoint_arg]);
+    assert!(again.status.success() && again.stdout.is_empty());
+}
+
+#[test]
+fn export_refuses_other_operations_and_stats_reports_the_invocation() {
+    let dir = std::env::temp_dir().join(format!("export-usage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let get = write_request(
+        &dir,
+        "get.json",
+        json!({"operationGroup": "itemOperation",
+        "itemOperation": "getItem", "tableName": "t-usage", "primaryKeyComponents": {"id": "a"}}),
+    );
+    let refused = export(&get, &[]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not \"getItem\""));
+    let missing = runner().arg("export").output().unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+
+    let output = invoke(
+        json!({"operationGroup": "tableOperation", "tableOperation": "listTables", "limit": 1}),
+        &["--stats"],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let number = |label: &str| -> u64 {
+        let rest = stderr
+            .split(label)
+            .nth(1)
+            .unwrap_or_else(|| panic!("no {label} in {stderr}"));
+        rest.trim_start()
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert!(number("fuel") > 100_000, "{stderr}");
+    assert!(number("memory high-water") >= 1 << 16, "{stderr}");
+    assert_eq!(number("HTTP calls"), 1, "{stderr}");
+    assert!(stderr.contains("wall "), "{stderr}");
+}
