@@ -100,3 +100,58 @@ fn usage_errors_exit_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("usage:"));
 }
+
+/// `--pass-aws-env` reads the token file of `AWS_WEB_IDENTITY_TOKEN_FILE` (the sandbox has no
+/// files) and passes its content: a token too short for STS comes back as the configuration
+/// error of the environment's token, before anything is sent; a missing file is a usage error.
+#[test]
+fn pass_aws_env_reads_the_web_identity_token_file() {
+    let dir = std::env::temp_dir().join(format!("cli-token-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let token_file = dir.join("token");
+    std::fs::write(&token_file, "ab\n").unwrap();
+    let request = json!({
+        "authentication": {"type": "webIdentity", "roleArn": "arn:aws:iam::123456789012:role/r"},
+        "configuration": {"region": "us-east-1", "endpoint": "http://127.0.0.1:9", "stsEndpoint": "http://127.0.0.1:9"},
+        "input": {"operationGroup": "tableOperation", "tableOperation": "listTables"},
+    })
+    .to_string();
+    let run = |file: &std::path::Path| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ddb-connector"))
+            .args([
+                "invoke",
+                "--pass-aws-env",
+                "--allow-outbound",
+                "http://127.0.0.1:*",
+            ])
+            .env_remove("AWS_WEB_IDENTITY_TOKEN")
+            .env("AWS_WEB_IDENTITY_TOKEN_FILE", file)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(request.as_bytes()).unwrap();
+        drop(stdin);
+        child.wait_with_output().unwrap()
+    };
+    let output = run(&token_file);
+    assert_eq!(output.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        doc["error"]["field"], "authentication.webIdentityToken",
+        "{doc}"
+    );
+    assert!(
+        doc["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("AWS_WEB_IDENTITY_TOKEN")
+    );
+
+    let missing = run(&dir.join("no-such-token"));
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("AWS_WEB_IDENTITY_TOKEN_FILE"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

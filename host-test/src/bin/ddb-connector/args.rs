@@ -14,7 +14,25 @@ const AWS_ENV: &[&str] = &[
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
     "AWS_SESSION_TOKEN",
+    "AWS_WEB_IDENTITY_TOKEN",
 ];
+
+/// This process's AWS credentials for the sandbox. The sandbox has no files, so the token file
+/// of `AWS_WEB_IDENTITY_TOKEN_FILE` (as on EKS) is read here and passed as its content.
+fn aws_env() -> Result<Vec<(String, String)>, String> {
+    let mut env: Vec<(String, String)> = AWS_ENV
+        .iter()
+        .filter_map(|name| Some((name.to_string(), std::env::var(name).ok()?)))
+        .collect();
+    let has_token = env.iter().any(|(k, _)| k == "AWS_WEB_IDENTITY_TOKEN");
+    if let (false, Some(path)) = (has_token, std::env::var_os("AWS_WEB_IDENTITY_TOKEN_FILE")) {
+        let token = std::fs::read_to_string(&path).map_err(|e| {
+            format!("--pass-aws-env: AWS_WEB_IDENTITY_TOKEN_FILE {path:?} cannot be read: {e}")
+        })?;
+        env.push(("AWS_WEB_IDENTITY_TOKEN".into(), token.trim().to_string()));
+    }
+    Ok(env)
+}
 
 /// How to run the runner.
 pub const USAGE: &str = "usage:
@@ -81,13 +99,7 @@ pub fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
                 let (k, v) = pair.split_once('=').ok_or("--env takes KEY=VALUE")?;
                 parsed.env.push((k.to_string(), v.to_string()));
             }
-            (_, "--pass-aws-env") => {
-                for name in AWS_ENV {
-                    if let Ok(v) = std::env::var(name) {
-                        parsed.env.push((name.to_string(), v));
-                    }
-                }
-            }
+            (_, "--pass-aws-env") => parsed.env.extend(aws_env()?),
             (_, "--allow-outbound") => outbound.push(value("--allow-outbound")?),
             (_, "--ca-file") => {
                 let path = PathBuf::from(value("--ca-file")?);
