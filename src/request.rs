@@ -52,7 +52,8 @@ pub fn execute<P: Platform>(request: &Request, platform: &mut P) -> Result<Value
         envelope.region.clone(),
         envelope.endpoint.clone(),
         envelope.retry,
-    );
+    )
+    .with_streams_endpoint(envelope.streams_endpoint.clone());
     let mut context = Context {
         client,
         output: envelope.output,
@@ -206,5 +207,35 @@ mod tests {
             default_endpoint("cn-north-1").url(),
             "https://dynamodb.cn-north-1.amazonaws.com.cn/"
         );
+    }
+
+    #[test]
+    fn streams_go_to_their_endpoint_or_the_configured_one() {
+        let input = json!({"operationGroup": "tableOperation", "tableOperation": "describeTable", "tableName": "orders"});
+        let streams_of = |configuration: Value| {
+            let mut req = request(input.clone());
+            req["configuration"] = configuration;
+            parse_request(&req).unwrap().envelope.streams_endpoint.url()
+        };
+        assert_eq!(
+            streams_of(json!({"region": "eu-west-1"})),
+            "https://streams.dynamodb.eu-west-1.amazonaws.com/"
+        );
+        assert_eq!(
+            streams_of(json!({"region": "cn-north-1"})),
+            "https://streams.dynamodb.cn-north-1.amazonaws.com.cn/"
+        );
+        assert_eq!(
+            streams_of(json!({"region": "us-east-1", "endpoint": "http://127.0.0.1:8000"})),
+            "http://127.0.0.1:8000/"
+        );
+        assert_eq!(
+            streams_of(json!({"region": "us-east-1", "endpoint": "http://127.0.0.1:8000",
+                              "streamsEndpoint": "https://streams.example.com"})),
+            "https://streams.example.com/"
+        );
+        let mut bad = request(input.clone());
+        bad["configuration"]["streamsEndpoint"] = json!("ftp://x");
+        assert_eq!(error_field(&bad), "configuration.streamsEndpoint");
     }
 }

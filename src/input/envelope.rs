@@ -8,7 +8,10 @@ use serde_json::Value;
 use super::fields::Fields;
 use crate::error::ConnectorError;
 use crate::value::ValueFormat;
-use crate::wire::{Credentials, Endpoint, RetryPolicy, default_endpoint, parse_endpoint};
+use crate::wire::{
+    Credentials, Endpoint, RetryPolicy, default_endpoint, default_streams_endpoint, parse_endpoint,
+    parse_endpoint_at,
+};
 
 /// Default bound on waiting for a table to become ACTIVE or to be gone.
 pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -35,6 +38,8 @@ pub struct Envelope {
     pub region: String,
     /// Where requests go.
     pub endpoint: Endpoint,
+    /// Where DynamoDB Streams requests go.
+    pub streams_endpoint: Endpoint,
     /// How values in the operation's input are written.
     pub value_format: ValueFormat,
     /// How items are rendered in the result.
@@ -80,7 +85,13 @@ pub fn read_envelope(value: &Value) -> Result<(Envelope, Fields<'_>), ConnectorE
     let auth_fields = Fields::new(root.object("authentication")?, "authentication");
     let config = Fields::new(root.object("configuration")?, "configuration");
     let input = Fields::new(root.object("input")?, "input");
-    config.reject_unknown(&["region", "endpoint", "maxAttempts", "timeoutMs"])?;
+    config.reject_unknown(&[
+        "region",
+        "endpoint",
+        "streamsEndpoint",
+        "maxAttempts",
+        "timeoutMs",
+    ])?;
     let retry = read_retry(config)?;
     let region = read_region(config, auth_fields)?;
     let auth = read_auth(auth_fields)?;
@@ -88,17 +99,33 @@ pub fn read_envelope(value: &Value) -> Result<(Envelope, Fields<'_>), ConnectorE
         Some(url) => parse_endpoint(&url)?,
         None => default_endpoint(&region),
     };
+    let streams_endpoint = read_streams_endpoint(config, &region, &endpoint)?;
     let (value_format, output, wait_timeout) = read_options(input)?;
     let envelope = Envelope {
         auth,
         region,
         endpoint,
+        streams_endpoint,
         value_format,
         output,
         wait_timeout,
         retry,
     };
     Ok((envelope, input))
+}
+
+/// `streamsEndpoint`; else `endpoint` when one is given (local servers serve both APIs);
+/// else the region's Streams endpoint.
+fn read_streams_endpoint(
+    config: Fields,
+    region: &str,
+    endpoint: &Endpoint,
+) -> Result<Endpoint, ConnectorError> {
+    match config.string("streamsEndpoint")? {
+        Some(url) => parse_endpoint_at(&url, &config.field("streamsEndpoint")),
+        None if config.has("endpoint") => Ok(endpoint.clone()),
+        None => Ok(default_streams_endpoint(region)),
+    }
 }
 
 fn read_retry(config: Fields) -> Result<RetryPolicy, ConnectorError> {

@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use crate::error::ConnectorError;
 use crate::input::{Fields, OutputFormat};
 use crate::value::{ValueFormat, plain_map};
-use crate::wire::{Client, Platform};
+use crate::wire::{Api, Client, Platform};
 
 pub mod registry;
 
@@ -78,6 +78,11 @@ impl Context<'_> {
     /// Calls `operation` (such as `GetItem`) with `body`.
     pub fn call(&mut self, operation: &str, body: &Value) -> Result<Value, ConnectorError> {
         self.client.call(operation, body)
+    }
+
+    /// Calls DynamoDB Streams' `operation` (such as `GetRecords`) with `body`.
+    pub fn call_streams(&mut self, operation: &str, body: &Value) -> Result<Value, ConnectorError> {
+        self.client.call_api(Api::Streams, operation, body)
     }
 
     /// An item as the request's `outputFormat` wants it.

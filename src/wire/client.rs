@@ -16,19 +16,41 @@ use crate::error::{self, ConnectorError};
 
 /// DynamoDB's JSON protocol version, in `X-Amz-Target`.
 pub const TARGET_PREFIX: &str = "DynamoDB_20120810.";
+/// DynamoDB Streams' JSON protocol version, in `X-Amz-Target`.
+pub const STREAMS_TARGET_PREFIX: &str = "DynamoDBStreams_20120810.";
+
+/// The API a call goes to. Both sign as service `dynamodb`; Streams has its own endpoint and
+/// target prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    /// DynamoDB (`DynamoDB_20120810.<Op>`).
+    DynamoDb,
+    /// DynamoDB Streams (`DynamoDBStreams_20120810.<Op>`).
+    Streams,
+}
+
+impl Api {
+    /// The `X-Amz-Target` of `operation`.
+    pub fn target(self, operation: &str) -> String {
+        match self {
+            Api::DynamoDb => format!("{TARGET_PREFIX}{operation}"),
+            Api::Streams => format!("{STREAMS_TARGET_PREFIX}{operation}"),
+        }
+    }
+}
 /// The JSON protocol's content type.
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.0";
 
-/// Builds and signs the HTTP request for `operation` (such as `GetItem`) with a JSON body.
+/// Builds and signs the HTTP request for `target` (such as `DynamoDB_20120810.GetItem`, see
+/// [`Api::target`]) with a JSON body.
 pub fn build_request(
     endpoint: &Endpoint,
     credentials: &Credentials,
     region: &str,
-    operation: &str,
+    target: String,
     body: Vec<u8>,
     time: SystemTime,
 ) -> Result<HttpRequest, ConnectorError> {
-    let target = format!("{TARGET_PREFIX}{operation}");
     let signed = signing::sign_request(
         &endpoint.authority,
         CONTENT_TYPE,
@@ -101,13 +123,15 @@ pub struct Client<'p, P: Platform + ?Sized> {
     credentials: Credentials,
     region: String,
     endpoint: Endpoint,
+    streams_endpoint: Endpoint,
     policy: RetryPolicy,
     /// Server time minus ours, learnt from a rejected signature's `Date` header.
     clock_offset_secs: i64,
 }
 
 impl<'p, P: Platform + ?Sized> Client<'p, P> {
-    /// A client that sends through `platform`.
+    /// A client that sends through `platform`; Streams calls go to `endpoint` too until
+    /// [`Client::with_streams_endpoint`] says otherwise.
     pub fn new(
         platform: &'p mut P,
         credentials: Credentials,
@@ -119,10 +143,17 @@ impl<'p, P: Platform + ?Sized> Client<'p, P> {
             platform,
             credentials,
             region,
+            streams_endpoint: endpoint.clone(),
             endpoint,
             policy,
             clock_offset_secs: 0,
         }
+    }
+
+    /// Sends DynamoDB Streams calls to `endpoint`.
+    pub fn with_streams_endpoint(mut self, endpoint: Endpoint) -> Self {
+        self.streams_endpoint = endpoint;
+        self
     }
 
     fn signing_time(&self) -> SystemTime {
@@ -155,6 +186,22 @@ impl<'p, P: Platform + ?Sized> Client<'p, P> {
     /// the policy's attempts and timeout. A `x-amz-retry-after` header sets the delay; a
     /// signature rejected for clock skew is retried once with the server's clock.
     pub fn call(&mut self, operation: &str, body: &Value) -> Result<Value, ConnectorError> {
+        self.call_api(Api::DynamoDb, operation, body)
+    }
+
+    /// [`Client::call`] to `api`'s endpoint and target.
+    pub fn call_api(
+        &mut self,
+        api: Api,
+        operation: &str,
+        body: &Value,
+    ) -> Result<Value, ConnectorError> {
+        let endpoint = match api {
+            Api::DynamoDb => &self.endpoint,
+            Api::Streams => &self.streams_endpoint,
+        }
+        .clone();
+        let target = api.target(operation);
         let bytes = serde_json::to_vec(body).map_err(|e| ConnectorError::Configuration {
             field: None,
             message: format!("the request body could not be written: {e}"),
@@ -164,10 +211,10 @@ impl<'p, P: Platform + ?Sized> Client<'p, P> {
         let mut skew_corrected = false;
         loop {
             let request = build_request(
-                &self.endpoint,
+                &endpoint,
                 &self.credentials,
                 &self.region,
-                operation,
+                target.clone(),
                 bytes.clone(),
                 self.signing_time(),
             )?;
@@ -255,7 +302,7 @@ mod tests {
             &endpoint(),
             &credentials(Some("TOKEN")),
             "us-east-1",
-            "GetItem",
+            Api::DynamoDb.target("GetItem"),
             b"{}".to_vec(),
             time,
         )
@@ -319,7 +366,7 @@ mod tests {
                 &endpoint(),
                 &creds,
                 region,
-                op,
+                Api::DynamoDb.target(op),
                 body.as_bytes().to_vec(),
                 time,
             )
@@ -468,6 +515,52 @@ mod tests {
             p.sent[1].1 < Duration::from_millis(400),
             "{:?}",
             p.sent[1].1
+        );
+    }
+
+    #[test]
+    fn streams_calls_go_to_the_streams_endpoint_with_their_target() {
+        let mut p = Scripted::new(vec![answer(200, &[], "{}"), answer(200, &[], "{}")]);
+        let streams = Endpoint {
+            https: true,
+            authority: "streams.dynamodb.us-east-1.amazonaws.com".into(),
+        };
+        let mut client = Client::new(
+            &mut p,
+            credentials(None),
+            "us-east-1".into(),
+            endpoint(),
+            RetryPolicy::default(),
+        )
+        .with_streams_endpoint(streams.clone());
+        let body = serde_json::json!({});
+        client.call_api(Api::Streams, "GetRecords", &body).unwrap();
+        client.call("GetItem", &body).unwrap();
+        let (to_streams, to_dynamodb) = (&p.sent[0].0, &p.sent[1].0);
+        let header = |r: &HttpRequest, n: &str| {
+            r.headers
+                .iter()
+                .find(|(h, _)| h == n)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(
+            (to_streams.https, to_streams.authority.as_str()),
+            (true, streams.authority.as_str())
+        );
+        assert_eq!(
+            header(to_streams, "x-amz-target").as_deref(),
+            Some("DynamoDBStreams_20120810.GetRecords")
+        );
+        // Streams signs as service dynamodb, as botocore does.
+        assert!(
+            header(to_streams, "authorization")
+                .unwrap()
+                .contains("/us-east-1/dynamodb/aws4_request")
+        );
+        assert_eq!(to_dynamodb.authority, "127.0.0.1:8000");
+        assert_eq!(
+            header(to_dynamodb, "x-amz-target").as_deref(),
+            Some("DynamoDB_20120810.GetItem")
         );
     }
 

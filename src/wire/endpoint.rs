@@ -22,8 +22,17 @@ impl Endpoint {
     }
 }
 
-/// The AWS endpoint of a region; China regions live in their own partition.
+/// The AWS DynamoDB endpoint of a region; China regions live in their own partition.
 pub fn default_endpoint(region: &str) -> Endpoint {
+    aws_endpoint("dynamodb", region)
+}
+
+/// The AWS DynamoDB Streams endpoint of a region.
+pub fn default_streams_endpoint(region: &str) -> Endpoint {
+    aws_endpoint("streams.dynamodb", region)
+}
+
+fn aws_endpoint(service: &str, region: &str) -> Endpoint {
     let suffix = if region.starts_with("cn-") {
         "amazonaws.com.cn"
     } else {
@@ -31,43 +40,48 @@ pub fn default_endpoint(region: &str) -> Endpoint {
     };
     Endpoint {
         https: true,
-        authority: format!("dynamodb.{region}.{suffix}"),
+        authority: format!("{service}.{region}.{suffix}"),
     }
 }
 
-/// Checks an endpoint URL: http or https, a host, no user info, no path, query or fragment.
+/// Checks `configuration.endpoint` (see [`parse_endpoint_at`]).
 pub fn parse_endpoint(url: &str) -> Result<Endpoint, ConnectorError> {
-    const FIELD: &str = "configuration.endpoint";
+    parse_endpoint_at(url, "configuration.endpoint")
+}
+
+/// Checks an endpoint URL found at `field`: http or https, a host, no user info, no path,
+/// query or fragment.
+pub fn parse_endpoint_at(url: &str, field: &str) -> Result<Endpoint, ConnectorError> {
     let uri: http::Uri = url
         .trim()
         .parse()
-        .map_err(|_| ConnectorError::config(FIELD, "is not a valid URL"))?;
+        .map_err(|_| ConnectorError::config(field, "is not a valid URL"))?;
     let https = match uri.scheme_str() {
         Some(s) if s.eq_ignore_ascii_case("https") => true,
         Some(s) if s.eq_ignore_ascii_case("http") => false,
-        Some(_) => return Err(ConnectorError::config(FIELD, "must use http or https")),
+        Some(_) => return Err(ConnectorError::config(field, "must use http or https")),
         None => {
             return Err(ConnectorError::config(
-                FIELD,
+                field,
                 "must be an absolute URL such as https://dynamodb.us-east-1.amazonaws.com",
             ));
         }
     };
     let authority = uri
         .authority()
-        .ok_or_else(|| ConnectorError::config(FIELD, "must name a host"))?;
+        .ok_or_else(|| ConnectorError::config(field, "must name a host"))?;
     if authority.as_str().contains('@') {
         return Err(ConnectorError::config(
-            FIELD,
+            field,
             "must not carry user information (credentials) in the URL",
         ));
     }
     if authority.host().is_empty() {
-        return Err(ConnectorError::config(FIELD, "must name a host"));
+        return Err(ConnectorError::config(field, "must name a host"));
     }
     if !matches!(uri.path(), "" | "/") || uri.query().is_some() || url.contains('#') {
         return Err(ConnectorError::config(
-            FIELD,
+            field,
             "must not have a path, query or fragment",
         ));
     }

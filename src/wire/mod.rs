@@ -11,8 +11,10 @@ pub mod signing;
 #[cfg(test)]
 pub(crate) mod testing;
 
-pub use client::{Client, read_response};
+pub use client::{Api, Client, read_response};
 pub use credentials::Credentials;
-pub use endpoint::{Endpoint, default_endpoint, parse_endpoint};
+pub use endpoint::{
+    Endpoint, default_endpoint, default_streams_endpoint, parse_endpoint, parse_endpoint_at,
+};
 pub use http::{HttpRequest, HttpResponse, Platform, SendError};
 pub use retry::RetryPolicy;
