@@ -33,6 +33,9 @@ pub mod list_tables;
 pub mod scan_table;
 pub mod update_table;
 
+// Both groups.
+pub mod execute_action;
+
 // Item operations.
 pub mod add_item;
 pub mod batch_get_items;
