@@ -20,6 +20,7 @@ pub mod registry;
 pub mod batch_rounds;
 pub mod billing;
 pub mod paging;
+pub mod stream_checkpoint;
 pub mod table_wait;
 pub mod transact_items;
 pub mod write_options;
@@ -30,6 +31,7 @@ pub mod delete_table;
 pub mod describe_table;
 pub mod describe_time_to_live;
 pub mod list_tables;
+pub mod read_stream;
 pub mod scan_table;
 pub mod update_table;
 

@@ -18,6 +18,7 @@ pub const OPERATIONS: &[Entry] = &[
     entry::<list_tables::ListTables>("listTables", Group::Table),
     entry::<update_table::UpdateTable>("updateTable", Group::Table),
     entry::<describe_time_to_live::DescribeTimeToLive>("describeTimeToLive", Group::Table),
+    entry::<read_stream::ReadStream>("readStream", Group::Table),
     entry::<add_item::AddItem>("addItem", Group::Item),
     entry::<delete_item::DeleteItem>("deleteItem", Group::Item),
     entry::<get_item::GetItem>("getItem", Group::Item),
