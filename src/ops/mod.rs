@@ -20,6 +20,7 @@ pub mod registry;
 pub mod batch_rounds;
 pub mod billing;
 pub mod paging;
+pub mod stream_calls;
 pub mod stream_checkpoint;
 pub mod table_wait;
 pub mod transact_items;

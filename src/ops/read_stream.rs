@@ -9,8 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Value, json};
 
 use super::paging::{DEFAULT_MAX_RESULT_BYTES, MAX_RESULT_BYTES};
+use super::stream_calls::{describe_shards, latest_stream, shard_iterator};
 use super::stream_checkpoint::{
-    Checkpoint, Position, Shard, is_stream_arn, next_shard, render_record, shards_of, stream_table,
+    Checkpoint, Position, Shard, is_stream_arn, next_shard, render_record, stream_table,
 };
 use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
@@ -23,8 +24,6 @@ pub const DEFAULT_MAX_RECORDS: u64 = 1000;
 const GET_RECORDS_LIMIT: u64 = 1000;
 /// Empty pages of a closed shard before this invocation leaves it for the next.
 const MAX_EMPTY_PAGES: u32 = 8;
-/// DescribeStream pages followed (100 shards each) before giving up on a listing.
-const MAX_DESCRIBE_PAGES: u32 = 1000;
 
 /// Where the first read of a stream starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -373,76 +372,6 @@ fn trim_horizon(
         "shardId": shard.id, "after": position.after, "resumedFrom": "TRIM_HORIZON",
     }));
     shard_iterator(context, arn, &shard.id, "TRIM_HORIZON", None)
-}
-
-fn shard_iterator(
-    context: &mut Context<'_>,
-    arn: &str,
-    shard_id: &str,
-    kind: &str,
-    sequence: Option<&str>,
-) -> Result<String, ConnectorError> {
-    let mut body = json!({"StreamArn": arn, "ShardId": shard_id, "ShardIteratorType": kind});
-    if let Some(sequence) = sequence {
-        body["SequenceNumber"] = json!(sequence);
-    }
-    let answer = context.call_streams("GetShardIterator", &body)?;
-    answer["ShardIterator"]
-        .as_str()
-        .map(str::to_string)
-        .ok_or_else(|| invalid_answer("GetShardIterator gave no ShardIterator"))
-}
-
-fn invalid_answer(message: &str) -> ConnectorError {
-    ConnectorError::Execution {
-        code: "InvalidResponse".into(),
-        message: message.into(),
-        http_status: 200,
-        request_id: None,
-        retryable: false,
-        attempts: 1,
-        details: None,
-    }
-}
-
-/// The table's latest stream, from DescribeTable.
-fn latest_stream(context: &mut Context<'_>, table: &str) -> Result<String, ConnectorError> {
-    let answer = context.call("DescribeTable", &json!({ "TableName": table }))?;
-    match answer["Table"]["LatestStreamArn"].as_str() {
-        Some(arn) => Ok(arn.to_string()),
-        None => Err(ConnectorError::Execution {
-            code: "StreamNotEnabled".into(),
-            message: format!(
-                "table {table} has no stream: enable one (StreamSpecification, e.g. with \
-                 executeAction UpdateTable) before reading changes"
-            ),
-            http_status: 200,
-            request_id: None,
-            retryable: false,
-            attempts: 1,
-            details: None,
-        }),
-    }
-}
-
-/// Every shard of the stream, following DescribeStream's pages.
-fn describe_shards(context: &mut Context<'_>, arn: &str) -> Result<Vec<Shard>, ConnectorError> {
-    let mut shards = Vec::new();
-    let mut start: Option<String> = None;
-    for _ in 0..MAX_DESCRIBE_PAGES {
-        let mut body = json!({ "StreamArn": arn });
-        if let Some(start) = &start {
-            body["ExclusiveStartShardId"] = json!(start);
-        }
-        let answer = context.call_streams("DescribeStream", &body)?;
-        let description = &answer["StreamDescription"];
-        shards.extend(shards_of(description));
-        match description["LastEvaluatedShardId"].as_str() {
-            Some(last) if start.as_deref() != Some(last) => start = Some(last.to_string()),
-            _ => return Ok(shards),
-        }
-    }
-    Err(invalid_answer("DescribeStream did not end its shard list"))
 }
 
 /// The checkpoint's positions of shards still listed; a shard that vanished before it was read
