@@ -428,6 +428,7 @@ async fn typed_wit_entry_point_runs_the_same_operations() {
             endpoint: Some(server.endpoint.clone()),
             max_attempts: Some(2),
             timeout_ms: Some(10_000),
+            streams_endpoint: None,
         },
         operation,
         options: wit::Options {
