@@ -235,11 +235,7 @@ impl ReadStream {
         shard: &Shard,
         reading: &mut Reading,
     ) -> Result<ShardEnd, ConnectorError> {
-        let position = reading
-            .positions
-            .get(&shard.id)
-            .cloned()
-            .unwrap_or_default();
+        let position = position_of(reading, shard);
         let mut iterator = match &position.iterator {
             Some(iterator) => iterator.clone(),
             None => acquire(context, arn, shard, &position, reading)?,
@@ -254,21 +250,13 @@ impl ReadStream {
                 // Iterators expire after 15 minutes; the checkpoint says where to go on.
                 Err(e) if !expired_once && is_code(&e, "ExpiredIteratorException") => {
                     expired_once = true;
-                    let position = reading
-                        .positions
-                        .get(&shard.id)
-                        .cloned()
-                        .unwrap_or_default();
+                    let position = position_of(reading, shard);
                     iterator = acquire(context, arn, shard, &position, reading)?;
                     continue;
                 }
                 Err(e) if !trimmed_once && is_code(&e, "TrimmedDataAccessException") => {
                     trimmed_once = true;
-                    let position = reading
-                        .positions
-                        .get(&shard.id)
-                        .cloned()
-                        .unwrap_or_default();
+                    let position = position_of(reading, shard);
                     iterator = trim_horizon(context, arn, shard, &position, reading)?;
                     continue;
                 }
@@ -298,6 +286,15 @@ impl ReadStream {
             iterator = next;
         }
     }
+}
+
+/// Where `shard` was left (nowhere yet: the default).
+fn position_of(reading: &Reading, shard: &Shard) -> Position {
+    reading
+        .positions
+        .get(&shard.id)
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// What one GetRecords page added.
