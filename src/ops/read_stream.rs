@@ -304,7 +304,7 @@ struct Found {
 }
 
 fn take_records(page: &mut Value, context: &Context<'_>, reading: &mut Reading) -> Found {
-    let Value::Array(records) = page["Records"].take() else {
+    let Some(Value::Array(records)) = page.get_mut("Records").map(Value::take) else {
         return Found {
             count: 0,
             last_sequence: None,
@@ -312,14 +312,12 @@ fn take_records(page: &mut Value, context: &Context<'_>, reading: &mut Reading) 
     };
     let count = records.len();
     let mut last_sequence = None;
-    for mut record in records {
+    for record in records {
         reading.held_bytes += value::held_size(&record) as u64;
         if let Some(sequence) = record["dynamodb"]["SequenceNumber"].as_str() {
             last_sequence = Some(sequence.to_string());
         }
-        reading
-            .records
-            .push(render_record(&mut record, context.output));
+        reading.records.push(render_record(record, context.output));
     }
     Found {
         count,
@@ -637,6 +635,27 @@ mod tests {
             json!({"new": {"after": null, "iterator": "latest-it-2"}, "old": {"done": true}})
         );
         assert_eq!(calls(&platform)[1].1["ShardIteratorType"], "LATEST");
+    }
+
+    #[test]
+    fn answers_of_the_wrong_shape_never_panic() {
+        let operation: ReadStream = read(input(json!({"streamArn": ARN})));
+        let mut platform = Scripted::new(vec![ok(json!([1, 2]))]);
+        let response = run(&operation, &mut platform).unwrap();
+        assert_eq!(response["records"], json!([]));
+        let mut platform = Scripted::new(vec![
+            ok(stream(json!([open_shard("s-1"), 7]))),
+            ok(json!({"ShardIterator": "it"})),
+            ok(json!({"Records": [5, {"dynamodb": []}], "NextShardIterator": "n"})),
+            ok(json!(5)),
+        ]);
+        let response = run(&operation, &mut platform).unwrap();
+        assert_eq!(response["records"].as_array().unwrap().len(), 2);
+        // The shard's last answer had no next iterator: read to its end.
+        assert_eq!(
+            response["checkpoint"]["shards"]["s-1"],
+            json!({"done": true})
+        );
     }
 
     #[test]

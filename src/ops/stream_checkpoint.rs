@@ -189,23 +189,30 @@ pub fn next_shard<'s>(
     })
 }
 
-/// A change record as the result gives it; keys and images in `output` format.
-pub fn render_record(record: &mut Value, output: OutputFormat) -> Value {
-    let (event_id, event_name) = (record["eventID"].take(), record["eventName"].take());
-    let change = &mut record["dynamodb"];
+/// A change record as the result gives it; keys and images in `output` format. Whatever the
+/// server sent, this never panics: what is missing or of the wrong shape is `null`.
+pub fn render_record(record: Value, output: OutputFormat) -> Value {
+    let Value::Object(mut record) = record else {
+        return Value::Null;
+    };
+    let mut change = match record.remove("dynamodb") {
+        Some(Value::Object(change)) => change,
+        _ => Map::new(),
+    };
+    let mut take = |key: &str| change.remove(key).unwrap_or(Value::Null);
     let image = |value: Value| match value {
         Value::Object(_) => render_item(value, output),
         _ => Value::Null,
     };
     json!({
-        "eventId": event_id,
-        "eventName": event_name,
-        "sequenceNumber": change["SequenceNumber"],
-        "approximateCreationDateTime": change["ApproximateCreationDateTime"],
-        "keys": image(change["Keys"].take()),
-        "newImage": image(change["NewImage"].take()),
-        "oldImage": image(change["OldImage"].take()),
-        "sizeBytes": change["SizeBytes"],
+        "eventId": record.remove("eventID"),
+        "eventName": record.remove("eventName"),
+        "sequenceNumber": take("SequenceNumber"),
+        "approximateCreationDateTime": take("ApproximateCreationDateTime"),
+        "keys": image(take("Keys")),
+        "newImage": image(take("NewImage")),
+        "oldImage": image(take("OldImage")),
+        "sizeBytes": take("SizeBytes"),
     })
 }
 
@@ -310,14 +317,14 @@ mod tests {
 
     #[test]
     fn records_are_rendered_in_the_output_format() {
-        let mut record = json!({"eventID": "e1", "eventName": "MODIFY", "dynamodb": {
+        let record = json!({"eventID": "e1", "eventName": "MODIFY", "dynamodb": {
             "SequenceNumber": "100", "ApproximateCreationDateTime": 1.7e9, "SizeBytes": 40,
             "Keys": {"id": {"N": "1"}}, "NewImage": {"id": {"N": "1"}, "n": {"S": "b"}},
             "OldImage": {"id": {"N": "1"}, "n": {"S": "a"}}}});
-        let plain = render_record(&mut record.clone(), OutputFormat::Plain);
+        let plain = render_record(record.clone(), OutputFormat::Plain);
         assert_eq!(plain["newImage"], json!({"id": 1, "n": "b"}));
         assert_eq!(plain["keys"], json!({"id": 1}));
-        let typed = render_record(&mut record, OutputFormat::Typed);
+        let typed = render_record(record, OutputFormat::Typed);
         assert_eq!(
             typed["oldImage"],
             json!({"id": {"N": "1"}, "n": {"S": "a"}})
@@ -330,11 +337,23 @@ mod tests {
             ),
             (&json!("e1"), &json!("MODIFY"), &json!("100"))
         );
-        let mut insert = json!({"eventID": "e2", "eventName": "INSERT", "dynamodb": {
+        let insert = json!({"eventID": "e2", "eventName": "INSERT", "dynamodb": {
             "SequenceNumber": "101", "Keys": {"id": {"N": "2"}}, "NewImage": {"id": {"N": "2"}}}});
         assert_eq!(
-            render_record(&mut insert, OutputFormat::Typed)["oldImage"],
+            render_record(insert, OutputFormat::Typed)["oldImage"],
             Value::Null
         );
+        // A server's nonsense renders as nulls, never a panic.
+        for nonsense in [
+            json!(5),
+            json!({"dynamodb": 5}),
+            json!({"dynamodb": {"Keys": [1]}}),
+        ] {
+            let rendered = render_record(nonsense, OutputFormat::Plain);
+            assert!(
+                rendered.is_null() || rendered["keys"].is_null(),
+                "{rendered}"
+            );
+        }
     }
 }
