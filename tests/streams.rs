@@ -101,15 +101,23 @@ async fn every_change_is_read_exactly_once_in_order_with_the_images_boto3_wrote(
 
     let mut records = Vec::new();
     let mut checkpoint = Value::Null;
-    let mut invocations = 0;
+    let (mut invocations, mut http_requests, mut fuel, mut memory) = (0, 0, 0, 0);
     let started = Instant::now();
     loop {
         let mut input = json!({"tableName": table, "maxRecords": 100});
         if !checkpoint.is_null() {
             input["checkpoint"] = checkpoint.clone();
         }
-        let result = ok(&server, table_op("readStream", input)).await;
+        let invocation = invoke(&request(&server, table_op("readStream", input))).await;
+        let text = invocation
+            .result
+            .unwrap_or_else(|e| panic!("readStream failed: {e}"));
+        assert!(!text.contains(&server.secret_key));
+        let result: Value = serde_json::from_str(&text).unwrap();
         invocations += 1;
+        http_requests += invocation.http_requests;
+        fuel += invocation.fuel_consumed;
+        memory = memory.max(invocation.memory_high_water);
         let response = &result["response"];
         let page = response["records"].as_array().unwrap();
         assert!(page.len() <= 100, "{} records", page.len());
@@ -132,6 +140,11 @@ async fn every_change_is_read_exactly_once_in_order_with_the_images_boto3_wrote(
         records.len(),
         elapsed.as_secs_f64() * 1000.0,
         elapsed.as_secs_f64() * 1000.0 * 1000.0 / records.len() as f64,
+    );
+    println!(
+        "readStream guest cost: {http_requests} HTTP requests, {} fuel per record, linear memory peak {} KiB",
+        fuel / records.len().max(1) as u64,
+        memory / 1024,
     );
     // Exactly once: 800 records, 800 distinct event ids and sequence numbers.
     assert_eq!(records.len(), 800);
