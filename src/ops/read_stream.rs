@@ -640,14 +640,21 @@ mod tests {
     #[test]
     fn answers_of_the_wrong_shape_never_panic() {
         let operation: ReadStream = read(input(json!({"streamArn": ARN})));
-        let mut platform = Scripted::new(vec![ok(json!([1, 2]))]);
+        // Not an object at all: the client refuses it (and retries) before any indexing.
+        let mut platform = Scripted::new(vec![ok(json!([1, 2])), ok(json!(5)), ok(json!(null))]);
+        assert!(matches!(
+            run(&operation, &mut platform),
+            Err(ConnectorError::Execution { code, attempts: 3, .. }) if code == "InvalidResponse"
+        ));
+        // Objects whose members are of the wrong shape.
+        let mut platform = Scripted::new(vec![ok(json!({"StreamDescription": [1]}))]);
         let response = run(&operation, &mut platform).unwrap();
         assert_eq!(response["records"], json!([]));
         let mut platform = Scripted::new(vec![
             ok(stream(json!([open_shard("s-1"), 7]))),
             ok(json!({"ShardIterator": "it"})),
             ok(json!({"Records": [5, {"dynamodb": []}], "NextShardIterator": "n"})),
-            ok(json!(5)),
+            ok(json!({"Records": "none", "NextShardIterator": 5})),
         ]);
         let response = run(&operation, &mut platform).unwrap();
         assert_eq!(response["records"].as_array().unwrap().len(), 2);

@@ -106,15 +106,21 @@ pub fn read_response(response: &HttpResponse) -> Result<Value, ConnectorError> {
             });
         }
     }
-    serde_json::from_slice(&response.body).map_err(|e| ConnectorError::Execution {
+    let invalid = |message: String| ConnectorError::Execution {
         code: "InvalidResponse".into(),
-        message: format!("DynamoDB's answer is not valid JSON: {e}"),
+        message,
         http_status: response.status,
-        request_id,
+        request_id: request_id.clone(),
         retryable: true,
         attempts: 1,
         details: None,
-    })
+    };
+    match serde_json::from_slice(&response.body) {
+        // Every answer of the JSON protocol is an object; the operations index into it.
+        Ok(Value::Object(answer)) => Ok(Value::Object(answer)),
+        Ok(_) => Err(invalid("DynamoDB's answer is not a JSON object".into())),
+        Err(e) => Err(invalid(format!("DynamoDB's answer is not valid JSON: {e}"))),
+    }
 }
 
 /// A DynamoDB client for one request's credentials and endpoint.
@@ -424,6 +430,19 @@ mod tests {
             body: b"{not json".to_vec(),
         };
         assert!(read_response(&corrupt).unwrap_err().is_retryable());
+        // JSON, but not an object: an operation indexing into it would panic.
+        for body in [&b"[1]"[..], b"5", b"null", b"\"text\""] {
+            let odd = HttpResponse {
+                status: 200,
+                headers: vec![],
+                body: body.to_vec(),
+            };
+            assert!(
+                matches!(read_response(&odd), Err(ConnectorError::Execution { ref code, .. }) if code == "InvalidResponse"),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
     }
 
     const THROTTLED: &str =
