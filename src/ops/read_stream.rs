@@ -641,7 +641,7 @@ mod tests {
     fn answers_of_the_wrong_shape_never_panic() {
         let operation: ReadStream = read(input(json!({"streamArn": ARN})));
         // Not an object at all: the client refuses it (and retries) before any indexing.
-        let mut platform = Scripted::new(vec![ok(json!([1, 2])), ok(json!(5)), ok(json!(null))]);
+        let mut platform = Scripted::new(vec![ok(json!([1, 2])), ok(json!(5)), ok(json!(true))]);
         assert!(matches!(
             run(&operation, &mut platform),
             Err(ConnectorError::Execution { code, attempts: 3, .. }) if code == "InvalidResponse"

@@ -115,9 +115,16 @@ pub fn read_response(response: &HttpResponse) -> Result<Value, ConnectorError> {
         attempts: 1,
         details: None,
     };
+    // An action without output may answer nothing: an empty body (botocore reads it as `{}`),
+    // or, from dynalite, `""`.
+    if response.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Default::default()));
+    }
     match serde_json::from_slice(&response.body) {
         // Every answer of the JSON protocol is an object; the operations index into it.
         Ok(Value::Object(answer)) => Ok(Value::Object(answer)),
+        Ok(Value::Null) => Ok(Value::Object(Default::default())),
+        Ok(Value::String(s)) if s.is_empty() => Ok(Value::Object(Default::default())),
         Ok(_) => Err(invalid("DynamoDB's answer is not a JSON object".into())),
         Err(e) => Err(invalid(format!("DynamoDB's answer is not valid JSON: {e}"))),
     }
@@ -430,8 +437,17 @@ mod tests {
             body: b"{not json".to_vec(),
         };
         assert!(read_response(&corrupt).unwrap_err().is_retryable());
+        // Nothing (an action without output) is an answer without members.
+        for body in [&b""[..], b" \n", b"null", b"\"\""] {
+            let empty = HttpResponse {
+                status: 200,
+                headers: vec![],
+                body: body.to_vec(),
+            };
+            assert_eq!(read_response(&empty).unwrap(), serde_json::json!({}));
+        }
         // JSON, but not an object: an operation indexing into it would panic.
-        for body in [&b"[1]"[..], b"5", b"null", b"\"text\""] {
+        for body in [&b"[1]"[..], b"5", b"true", b"\"text\""] {
             let odd = HttpResponse {
                 status: 200,
                 headers: vec![],
