@@ -51,7 +51,8 @@ pub fn execute<P: Platform>(request: &Request, platform: &mut P) -> Result<Value
         credentials,
         envelope.region.clone(),
         envelope.endpoint.clone(),
-    );
+    )
+    .with_streams_endpoint(envelope.streams_endpoint.clone());
     let mut context = Context {
         client,
         output: envelope.output,
@@ -247,6 +248,52 @@ mod tests {
     }
 
     #[test]
+    fn attribute_names_are_checked_against_dynamodb_limits() {
+        let long = "a".repeat(70_000);
+        let at_limit = "b".repeat(64 * 1024);
+        let item = |item: Value| {
+            request(
+                json!({"operationGroup": "itemOperation", "itemOperation": "addItem",
+                           "tableName": "orders", "item": item}),
+            )
+        };
+        let get = |key: Value| {
+            request(
+                json!({"operationGroup": "itemOperation", "itemOperation": "getItem",
+                           "tableName": "orders", "primaryKeyComponents": key}),
+            )
+        };
+        let scan_names = |name: &str| {
+            request(
+                json!({"operationGroup": "tableOperation", "tableOperation": "scanTable",
+                           "tableName": "orders", "expressionAttributeNames": {"#n": name}}),
+            )
+        };
+        assert_eq!(
+            error_field(&item(json!({"id": 1, long.clone(): 1}))),
+            "input.item"
+        );
+        assert_eq!(
+            error_field(&item(json!({"id": 1, "m": {long.clone(): 1}}))),
+            "input.item.m"
+        );
+        assert!(parse_request(&item(json!({"id": 1, at_limit.clone(): 1}))).is_ok());
+        assert_eq!(
+            error_field(&get(json!({"k".repeat(256): 1}))),
+            "input.primaryKeyComponents"
+        );
+        assert!(parse_request(&get(json!({"k".repeat(255): 1}))).is_ok());
+        assert_eq!(
+            error_field(&scan_names(&long)),
+            "input.expressionAttributeNames.#n"
+        );
+        assert!(parse_request(&scan_names(&at_limit)).is_ok());
+        // The error quotes the name's start, not 70,000 characters of it.
+        let err = parse_request(&item(json!({"id": 1, long.clone(): 1}))).unwrap_err();
+        assert!(err.to_string().len() < 400, "{}", err.to_string().len());
+    }
+
+    #[test]
     fn errors_never_echo_the_secret() {
         let mut req = request(json!({"operationGroup": "bogus"}));
         req["authentication"]["secretKey"] = json!("TOPSECRET\u{7}");
@@ -270,5 +317,37 @@ mod tests {
             default_endpoint("cn-north-1").url(),
             "https://dynamodb.cn-north-1.amazonaws.com.cn/"
         );
+    }
+
+    #[test]
+    fn streams_go_to_their_endpoint_or_the_configured_one() {
+        let input = json!({"operationGroup": "tableOperation", "tableOperation": "describeTable", "tableName": "orders"});
+        let streams_of = |configuration: Value| {
+            let mut req = request(input.clone());
+            req["configuration"] = configuration;
+            parse_request(&req).unwrap().envelope.streams_endpoint.url()
+        };
+        assert_eq!(
+            streams_of(json!({"region": "eu-west-1"})),
+            "https://streams.dynamodb.eu-west-1.amazonaws.com/"
+        );
+        assert_eq!(
+            streams_of(json!({"region": "cn-north-1"})),
+            "https://streams.dynamodb.cn-north-1.amazonaws.com.cn/"
+        );
+        assert_eq!(
+            streams_of(json!({"region": "us-east-1", "endpoint": "http://127.0.0.1:8000"})),
+            "http://127.0.0.1:8000/"
+        );
+        assert_eq!(
+            streams_of(
+                json!({"region": "us-east-1", "endpoint": "http://127.0.0.1:8000",
+                              "streamsEndpoint": "https://streams.example.com"})
+            ),
+            "https://streams.example.com/"
+        );
+        let mut bad = request(input.clone());
+        bad["configuration"]["streamsEndpoint"] = json!("ftp://x");
+        assert_eq!(error_field(&bad), "configuration.streamsEndpoint");
     }
 }

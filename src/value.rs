@@ -11,6 +11,8 @@ use serde_json::{Map, Number, Value};
 pub const MAX_DEPTH: usize = 32;
 /// DynamoDB's maximum number of significant digits in a number.
 pub const MAX_NUMBER_DIGITS: usize = 38;
+/// DynamoDB's limit on an attribute name (and a map member's name), in UTF-8 bytes: 64 KB.
+pub const MAX_ATTRIBUTE_NAME_BYTES: usize = 64 * 1024;
 
 /// A conversion failure: what is wrong, and where (a path such as `item.tags[2]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +54,7 @@ pub fn to_attribute_map(
             if name.is_empty() {
                 return Err(ValueError::new(&here, "attribute names must not be empty"));
             }
+            check_name_length(name, &here)?;
             let converted = match format {
                 ValueFormat::Plain => from_plain(value, &here, 1)?,
                 ValueFormat::Typed => check_typed(value, &here, 1)?,
@@ -59,6 +62,23 @@ pub fn to_attribute_map(
             Ok((name.clone(), converted))
         })
         .collect()
+}
+
+/// An attribute or map member name within DynamoDB's 64 KB. The path would repeat the name, so
+/// the error names where it is and only the name's start.
+fn check_name_length(name: &str, path: &str) -> Result<(), ValueError> {
+    if name.len() <= MAX_ATTRIBUTE_NAME_BYTES {
+        return Ok(());
+    }
+    let parent = path.strip_suffix(name).unwrap_or(path);
+    let start: String = name.chars().take(16).collect();
+    Err(ValueError::new(
+        parent.strip_suffix('.').unwrap_or(parent),
+        format!(
+            "the attribute name {start:?}… is {} bytes; DynamoDB allows at most 64 KB ({MAX_ATTRIBUTE_NAME_BYTES} bytes)",
+            name.len()
+        ),
+    ))
 }
 
 /// Plain JSON to an attribute value.
@@ -81,7 +101,11 @@ pub fn from_plain(value: &Value, path: &str, depth: usize) -> Result<Value, Valu
             check_depth(path, depth)?;
             let members = map
                 .iter()
-                .map(|(k, v)| Ok((k.clone(), from_plain(v, &format!("{path}.{k}"), depth + 1)?)))
+                .map(|(k, v)| {
+                    let here = format!("{path}.{k}");
+                    check_name_length(k, &here)?;
+                    Ok((k.clone(), from_plain(v, &here, depth + 1)?))
+                })
                 .collect::<Result<Map<_, _>, ValueError>>()?;
             tagged("M", Value::Object(members))
         }
@@ -140,10 +164,9 @@ pub fn check_typed(value: &Value, path: &str, depth: usize) -> Result<Value, Val
                 members
                     .iter()
                     .map(|(k, v)| {
-                        Ok((
-                            k.clone(),
-                            check_typed(v, &format!("{path}.{k}"), depth + 1)?,
-                        ))
+                        let here = format!("{path}.{k}");
+                        check_name_length(k, &here)?;
+                        Ok((k.clone(), check_typed(v, &here, depth + 1)?))
                     })
                     .collect::<Result<_, ValueError>>()?,
             )

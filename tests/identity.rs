@@ -472,6 +472,7 @@ async fn the_typed_entry_point_assumes_roles_too() {
     let request = |authentication, sts_endpoint: &str| wit::Request {
         authentication,
         configuration: wit::Configuration {
+            streams_endpoint: None,
             region: "us-east-1".into(),
             endpoint: Some(server.endpoint.clone()),
             sts_endpoint: Some(sts_endpoint.into()),

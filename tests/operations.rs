@@ -198,6 +198,19 @@ async fn lifecycle(server: Server) {
     let items = filtered["response"].as_array().expect("items");
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["id"], json!({"S": "b"}));
+    // Camunda's documented field, items: the same value as response, null when none match.
+    assert_eq!(filtered["items"], filtered["response"]);
+    let none = ok(
+        &server,
+        json!({
+            "operationGroup": "tableOperation", "tableOperation": "scanTable", "tableName": table,
+            "filterExpression": "#n > :min", "expressionAttributeNames": {"#n": "n"},
+            "expressionAttributeValues": {":min": 1000},
+        }),
+    )
+    .await;
+    assert_eq!(none["response"], Value::Null);
+    assert_eq!(none.get("items"), Some(&Value::Null));
     let projected = ok(
         &server,
         json!({"operationGroup": "tableOperation", "tableOperation": "scanTable", "tableName": table, "projectionExpression": "id"}),
@@ -429,6 +442,7 @@ async fn typed_wit_entry_point_runs_the_same_operations() {
             sts_endpoint: None,
             max_attempts: Some(2),
             timeout_ms: Some(10_000),
+            streams_endpoint: None,
         },
         operation,
         options: wit::Options {

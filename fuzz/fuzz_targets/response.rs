@@ -1,7 +1,10 @@
 //! The response reader: any status, checksum header and body give a value or an execution
-//! error, never a panic; items in a 200 body render as plain JSON without panicking.
+//! error, never a panic; items, stream shards and change records in a 200 body are read and
+//! rendered without panicking.
 #![no_main]
 
+use ddb_connector::input::OutputFormat;
+use ddb_connector::ops::stream_checkpoint;
 use ddb_connector::wire::{HttpResponse, read_response};
 use libfuzzer_sys::fuzz_target;
 
@@ -19,6 +22,12 @@ fuzz_target!(|data: &[u8]| {
         Ok(value) => {
             if let Some(item) = value.get("Item").and_then(|i| i.as_object()) {
                 let _ = ddb_connector::value::plain_map(item);
+            }
+            let _ = stream_checkpoint::shards_of(&value["StreamDescription"]);
+            if let Some(records) = value.get("Records").and_then(|r| r.as_array()) {
+                for record in records {
+                    let _ = stream_checkpoint::render_record(record.clone(), OutputFormat::Plain);
+                }
             }
         }
         Err(ddb_connector::ConnectorError::Execution { .. }) => {}

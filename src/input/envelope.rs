@@ -10,8 +10,8 @@ use super::fields::Fields;
 use crate::error::ConnectorError;
 use crate::value::ValueFormat;
 use crate::wire::{
-    Endpoint, RetryPolicy, default_endpoint, default_sts_endpoint, parse_endpoint,
-    parse_endpoint_of,
+    Endpoint, RetryPolicy, default_endpoint, default_streams_endpoint, default_sts_endpoint,
+    parse_endpoint, parse_endpoint_at,
 };
 
 /// Default bound on waiting for a table to become ACTIVE or to be gone.
@@ -39,6 +39,8 @@ pub struct Envelope {
     pub region: String,
     /// Where requests go.
     pub endpoint: Endpoint,
+    /// Where DynamoDB Streams requests go.
+    pub streams_endpoint: Endpoint,
     /// Where STS is, for the role types of authentication, when the request says
     /// (`configuration.stsEndpoint`); else [`Envelope::sts_endpoint`] gives the region's.
     pub sts_endpoint: Option<Endpoint>,
@@ -90,6 +92,7 @@ pub fn read_envelope(value: &Value) -> Result<(Envelope, Fields<'_>), ConnectorE
     config.reject_unknown(&[
         "region",
         "endpoint",
+        "streamsEndpoint",
         "stsEndpoint",
         "maxAttempts",
         "timeoutMs",
@@ -101,8 +104,9 @@ pub fn read_envelope(value: &Value) -> Result<(Envelope, Fields<'_>), ConnectorE
         Some(url) => parse_endpoint(&url)?,
         None => default_endpoint(&region),
     };
+    let streams_endpoint = read_streams_endpoint(config, &region, &endpoint)?;
     let sts_endpoint = match config.string("stsEndpoint")? {
-        Some(url) => Some(parse_endpoint_of("configuration.stsEndpoint", &url)?),
+        Some(url) => Some(parse_endpoint_at(&url, "configuration.stsEndpoint")?),
         None => None,
     };
     let (value_format, output, wait_timeout) = read_options(input)?;
@@ -110,6 +114,7 @@ pub fn read_envelope(value: &Value) -> Result<(Envelope, Fields<'_>), ConnectorE
         auth,
         region,
         endpoint,
+        streams_endpoint,
         sts_endpoint,
         value_format,
         output,
@@ -117,6 +122,20 @@ pub fn read_envelope(value: &Value) -> Result<(Envelope, Fields<'_>), ConnectorE
         retry,
     };
     Ok((envelope, input))
+}
+
+/// `streamsEndpoint`; else `endpoint` when one is given (local servers serve both APIs);
+/// else the region's Streams endpoint.
+fn read_streams_endpoint(
+    config: Fields,
+    region: &str,
+    endpoint: &Endpoint,
+) -> Result<Endpoint, ConnectorError> {
+    match config.string("streamsEndpoint")? {
+        Some(url) => parse_endpoint_at(&url, &config.field("streamsEndpoint")),
+        None if config.has("endpoint") => Ok(endpoint.clone()),
+        None => Ok(default_streams_endpoint(region)),
+    }
 }
 
 fn read_retry(config: Fields) -> Result<RetryPolicy, ConnectorError> {

@@ -7,7 +7,7 @@
 use serde_json::{Map, Value};
 
 use crate::error::ConnectorError;
-use crate::value::{self, ValueFormat};
+use crate::value::{self, MAX_ATTRIBUTE_NAME_BYTES, ValueFormat};
 
 /// One JSON object of the request and where it is.
 #[derive(Clone, Copy)]
@@ -243,6 +243,17 @@ impl<'a> Fields<'a> {
                     "must be a non-empty attribute name",
                 ));
             }
+            if name
+                .as_str()
+                .is_some_and(|n| n.len() > MAX_ATTRIBUTE_NAME_BYTES)
+            {
+                return Err(ConnectorError::config(
+                    field,
+                    format!(
+                        "is longer than DynamoDB's attribute name limit of 64 KB ({MAX_ATTRIBUTE_NAME_BYTES} bytes)"
+                    ),
+                ));
+            }
         }
         Ok(Some(names))
     }
@@ -277,6 +288,9 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// DynamoDB's limit on a key attribute's name, in UTF-8 bytes.
+pub const MAX_KEY_NAME_BYTES: usize = 255;
+
 /// DynamoDB's limit on the length of an expression.
 pub const MAX_EXPRESSION_BYTES: usize = 4096;
 
@@ -290,6 +304,16 @@ pub fn check_key(
         return Err(ConnectorError::config(
             path,
             "must hold the partition key and, for tables with one, the sort key",
+        ));
+    }
+    if let Some(name) = raw.keys().find(|name| name.len() > MAX_KEY_NAME_BYTES) {
+        let start: String = name.chars().take(16).collect();
+        return Err(ConnectorError::config(
+            path,
+            format!(
+                "the key attribute name {start:?}… is {} bytes; DynamoDB allows at most {MAX_KEY_NAME_BYTES}",
+                name.len()
+            ),
         ));
     }
     let key = attribute_map(raw, format, path)?;

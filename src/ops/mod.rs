@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use crate::error::ConnectorError;
 use crate::input::{Fields, OutputFormat};
 use crate::value::{ValueFormat, plain_map};
-use crate::wire::{Client, Platform};
+use crate::wire::{Api, Client, Platform};
 
 pub mod registry;
 
@@ -20,6 +20,8 @@ pub mod registry;
 pub mod batch_rounds;
 pub mod billing;
 pub mod paging;
+pub mod stream_calls;
+pub mod stream_checkpoint;
 pub mod table_wait;
 pub mod transact_items;
 pub mod write_options;
@@ -30,8 +32,12 @@ pub mod delete_table;
 pub mod describe_table;
 pub mod describe_time_to_live;
 pub mod list_tables;
+pub mod read_stream;
 pub mod scan_table;
 pub mod update_table;
+
+// Both groups.
+pub mod execute_action;
 
 // Item operations.
 pub mod add_item;
@@ -78,6 +84,11 @@ impl Context<'_> {
     /// Calls `operation` (such as `GetItem`) with `body`.
     pub fn call(&mut self, operation: &str, body: &Value) -> Result<Value, ConnectorError> {
         self.client.call(operation, body)
+    }
+
+    /// Calls DynamoDB Streams' `operation` (such as `GetRecords`) with `body`.
+    pub fn call_streams(&mut self, operation: &str, body: &Value) -> Result<Value, ConnectorError> {
+        self.client.call_api(Api::Streams, operation, body)
     }
 
     /// An item as the request's `outputFormat` wants it.

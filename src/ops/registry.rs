@@ -18,6 +18,7 @@ pub const OPERATIONS: &[Entry] = &[
     entry::<list_tables::ListTables>("listTables", Group::Table),
     entry::<update_table::UpdateTable>("updateTable", Group::Table),
     entry::<describe_time_to_live::DescribeTimeToLive>("describeTimeToLive", Group::Table),
+    entry::<read_stream::ReadStream>("readStream", Group::Table),
     entry::<add_item::AddItem>("addItem", Group::Item),
     entry::<delete_item::DeleteItem>("deleteItem", Group::Item),
     entry::<get_item::GetItem>("getItem", Group::Item),
@@ -28,6 +29,7 @@ pub const OPERATIONS: &[Entry] = &[
     entry::<transact_write_items::TransactWriteItems>("transactWriteItems", Group::Item),
     entry::<transact_get_items::TransactGetItems>("transactGetItems", Group::Item),
     entry::<execute_statement::ExecuteStatement>("executeStatement", Group::Item),
+    entry::<execute_action::ExecuteAction>("executeAction", Group::Both),
 ];
 
 /// `operationGroup`: table or item operations.
@@ -37,6 +39,8 @@ pub enum Group {
     Table,
     /// `itemOperation` (or the older `item`).
     Item,
+    /// Either group (executeAction).
+    Both,
 }
 
 /// One operation of the registry.
@@ -73,11 +77,12 @@ pub fn read_operation(
     let (group, name, key) = operation_name(input)?;
     let entry = OPERATIONS.iter().find(|e| e.name == name);
     if let (Some(group), Some(entry)) = (group, entry)
+        && !matches!(entry.group, Group::Both)
         && entry.group != group
     {
         let message = match entry.group {
             Group::Item => "is an item operation: use operationGroup \"itemOperation\"",
-            Group::Table => "is a table operation: use operationGroup \"tableOperation\"",
+            _ => "is a table operation: use operationGroup \"tableOperation\"",
         };
         return Err(input.error(key, format!("{name} {message}")));
     }

@@ -1,5 +1,6 @@
 //! scanTable: Scan, following pages within the caps. The response is Camunda's (the items, or
-//! `null` when there are none); the paging facts go beside it.
+//! `null` when there are none); `items`, the field Camunda's documentation gives, carries the
+//! same value beside it, and so do the paging facts.
 
 use serde_json::{Map, Value, json};
 
@@ -124,14 +125,43 @@ impl Operation for ScanTable {
         } else {
             context.items(pages.items)
         };
-        Ok(Outcome::new(response).with("paging", summary))
+        // Camunda's documentation names the result's `items`; its code returns `response`.
+        Ok(Outcome::new(response.clone())
+            .with("items", response)
+            .with("paging", summary))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::testing::read;
+    use crate::ops::testing::{context, read};
+    use crate::wire::testing::{Scripted, answer};
+
+    #[test]
+    fn items_carry_the_response_both_when_found_and_when_none() {
+        let scan: ScanTable = read(json!({
+            "operationGroup": "tableOperation", "tableOperation": "scanTable", "tableName": "orders"}));
+        let mut platform = Scripted::new(vec![
+            answer(
+                200,
+                &[],
+                r#"{"Items":[{"id":{"N":"1"}}],"Count":1,"ScannedCount":1}"#,
+            ),
+            answer(200, &[], r#"{"Items":[],"Count":0,"ScannedCount":0}"#),
+        ]);
+        let found = scan.run(&mut context(&mut platform)).unwrap();
+        let found = found.into_result("scanTable");
+        assert_eq!(found["response"], json!([{"id": {"N": "1"}}]));
+        assert_eq!(found["items"], found["response"]);
+        let none = scan.run(&mut context(&mut platform)).unwrap();
+        let none = none.into_result("scanTable");
+        assert_eq!(
+            (&none["response"], &none["items"]),
+            (&Value::Null, &Value::Null)
+        );
+        assert!(none.as_object().unwrap().contains_key("items"));
+    }
 
     #[test]
     fn scan_body_carries_every_option() {

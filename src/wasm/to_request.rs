@@ -76,6 +76,7 @@ pub fn to_json_request(request: wit::Request) -> Result<Value, ConnectorError> {
         "stsEndpoint": request.configuration.sts_endpoint,
         "maxAttempts": request.configuration.max_attempts,
         "timeoutMs": request.configuration.timeout_ms,
+        "streamsEndpoint": request.configuration.streams_endpoint,
     });
     let mut input = Input::default();
     let name = operation(&mut input, request.operation)?;
@@ -141,6 +142,8 @@ fn operation(input: &mut Input, operation: wit::Operation) -> Result<&'static st
         Op::TransactWriteItems(t) => transact_write_items(input, t),
         Op::TransactGetItems(items) => json_only(input, "transactItems", items, "transactGetItems"),
         Op::ExecuteStatement(e) => execute_statement(input, e),
+        Op::ReadStream(r) => read_stream(input, r),
+        Op::ExecuteAction(a) => execute_action(input, a),
     }
 }
 
@@ -332,4 +335,27 @@ fn execute_statement(
     input.put("nextToken", json!(e.next_token));
     input.put("limit", json!(e.limit));
     Ok("executeStatement")
+}
+
+fn read_stream(input: &mut Input, r: wit::ReadStream) -> Result<&'static str, ConnectorError> {
+    input.put("tableName", json!(r.table_name));
+    input.put("streamArn", json!(r.stream_arn));
+    input.put_json("checkpoint", r.checkpoint_json)?;
+    let position = r.starting_position.map(|p| match p {
+        wit::StartingPosition::TrimHorizon => "TRIM_HORIZON",
+        wit::StartingPosition::Latest => "LATEST",
+    });
+    input.put("startingPosition", json!(position));
+    input.put("maxRecords", json!(r.max_records));
+    input.put("maxResultBytes", json!(r.max_result_bytes));
+    Ok("readStream")
+}
+
+fn execute_action(
+    input: &mut Input,
+    a: wit::ExecuteAction,
+) -> Result<&'static str, ConnectorError> {
+    input.put("action", json!(a.action));
+    input.put_json("request", a.request_json)?;
+    Ok("executeAction")
 }

@@ -16,19 +16,41 @@ use crate::error::{self, ConnectorError};
 
 /// DynamoDB's JSON protocol version, in `X-Amz-Target`.
 pub const TARGET_PREFIX: &str = "DynamoDB_20120810.";
+/// DynamoDB Streams' JSON protocol version, in `X-Amz-Target`.
+pub const STREAMS_TARGET_PREFIX: &str = "DynamoDBStreams_20120810.";
+
+/// The API a call goes to. Both sign as service `dynamodb`; Streams has its own endpoint and
+/// target prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    /// DynamoDB (`DynamoDB_20120810.<Op>`).
+    DynamoDb,
+    /// DynamoDB Streams (`DynamoDBStreams_20120810.<Op>`).
+    Streams,
+}
+
+impl Api {
+    /// The `X-Amz-Target` of `operation`.
+    pub fn target(self, operation: &str) -> String {
+        match self {
+            Api::DynamoDb => format!("{TARGET_PREFIX}{operation}"),
+            Api::Streams => format!("{STREAMS_TARGET_PREFIX}{operation}"),
+        }
+    }
+}
 /// The JSON protocol's content type.
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.0";
 
-/// Builds and signs the HTTP request for `operation` (such as `GetItem`) with a JSON body.
+/// Builds and signs the HTTP request for `target` (such as `DynamoDB_20120810.GetItem`, see
+/// [`Api::target`]) with a JSON body.
 pub fn build_request(
     endpoint: &Endpoint,
     credentials: &Credentials,
     region: &str,
-    operation: &str,
+    target: String,
     body: Vec<u8>,
     time: SystemTime,
 ) -> Result<HttpRequest, ConnectorError> {
-    let target = format!("{TARGET_PREFIX}{operation}");
     let signed = signing::sign_request(
         &endpoint.authority,
         CONTENT_TYPE,
@@ -84,15 +106,28 @@ pub fn read_response(response: &HttpResponse) -> Result<Value, ConnectorError> {
             });
         }
     }
-    serde_json::from_slice(&response.body).map_err(|e| ConnectorError::Execution {
+    let invalid = |message: String| ConnectorError::Execution {
         code: "InvalidResponse".into(),
-        message: format!("DynamoDB's answer is not valid JSON: {e}"),
+        message,
         http_status: response.status,
-        request_id,
+        request_id: request_id.clone(),
         retryable: true,
         attempts: 1,
         details: None,
-    })
+    };
+    // An action without output may answer nothing: an empty body (botocore reads it as `{}`),
+    // or, from dynalite, `""`.
+    if response.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Default::default()));
+    }
+    match serde_json::from_slice(&response.body) {
+        // Every answer of the JSON protocol is an object; the operations index into it.
+        Ok(Value::Object(answer)) => Ok(Value::Object(answer)),
+        Ok(Value::Null) => Ok(Value::Object(Default::default())),
+        Ok(Value::String(s)) if s.is_empty() => Ok(Value::Object(Default::default())),
+        Ok(_) => Err(invalid("DynamoDB's answer is not a JSON object".into())),
+        Err(e) => Err(invalid(format!("DynamoDB's answer is not valid JSON: {e}"))),
+    }
 }
 
 /// Sends requests through the [`Platform`] with a [`RetryPolicy`]: jittered exponential
@@ -222,16 +257,18 @@ impl<'p, P: Platform + ?Sized> Transport<'p, P> {
     }
 }
 
-/// A DynamoDB client for one request's credentials and endpoint.
+/// A DynamoDB (and DynamoDB Streams) client for one request's credentials and endpoints.
 pub struct Client<'p, P: Platform + ?Sized> {
     transport: Transport<'p, P>,
     credentials: Credentials,
     region: String,
     endpoint: Endpoint,
+    streams_endpoint: Endpoint,
 }
 
 impl<'p, P: Platform + ?Sized> Client<'p, P> {
-    /// A client that sends through `platform`.
+    /// A client that sends through `platform`; Streams calls go to `endpoint` too until
+    /// [`Client::with_streams_endpoint`] says otherwise.
     pub fn new(
         platform: &'p mut P,
         credentials: Credentials,
@@ -258,8 +295,15 @@ impl<'p, P: Platform + ?Sized> Client<'p, P> {
             transport,
             credentials,
             region,
+            streams_endpoint: endpoint.clone(),
             endpoint,
         }
+    }
+
+    /// Sends DynamoDB Streams calls to `endpoint`.
+    pub fn with_streams_endpoint(mut self, endpoint: Endpoint) -> Self {
+        self.streams_endpoint = endpoint;
+        self
     }
 
     /// The platform, for waits between calls.
@@ -272,20 +316,35 @@ impl<'p, P: Platform + ?Sized> Client<'p, P> {
         self.transport.backoff(attempt);
     }
 
-    /// Calls `operation` with `body`, retried as [`Transport::exchange`] says.
+    /// Calls DynamoDB's `operation` with `body`, retried as [`Transport::exchange`] says.
     pub fn call(&mut self, operation: &str, body: &Value) -> Result<Value, ConnectorError> {
+        self.call_api(Api::DynamoDb, operation, body)
+    }
+
+    /// [`Client::call`] to `api`'s endpoint and target.
+    pub fn call_api(
+        &mut self,
+        api: Api,
+        operation: &str,
+        body: &Value,
+    ) -> Result<Value, ConnectorError> {
+        let endpoint = match api {
+            Api::DynamoDb => &self.endpoint,
+            Api::Streams => &self.streams_endpoint,
+        };
+        let target = api.target(operation);
         let bytes = serde_json::to_vec(body).map_err(|e| ConnectorError::Configuration {
             field: None,
             message: format!("the request body could not be written: {e}"),
         })?;
-        let (endpoint, credentials, region) = (&self.endpoint, &self.credentials, &self.region);
+        let (credentials, region) = (&self.credentials, &self.region);
         self.transport.exchange(
             |time| {
                 build_request(
                     endpoint,
                     credentials,
                     region,
-                    operation,
+                    target.clone(),
                     bytes.clone(),
                     time,
                 )
@@ -323,7 +382,7 @@ mod tests {
             &endpoint(),
             &credentials(Some("TOKEN")),
             "us-east-1",
-            "GetItem",
+            Api::DynamoDb.target("GetItem"),
             b"{}".to_vec(),
             time,
         )
@@ -387,7 +446,7 @@ mod tests {
                 &endpoint(),
                 &creds,
                 region,
-                op,
+                Api::DynamoDb.target(op),
                 body.as_bytes().to_vec(),
                 time,
             )
@@ -445,6 +504,28 @@ mod tests {
             body: b"{not json".to_vec(),
         };
         assert!(read_response(&corrupt).unwrap_err().is_retryable());
+        // Nothing (an action without output) is an answer without members.
+        for body in [&b""[..], b" \n", b"null", b"\"\""] {
+            let empty = HttpResponse {
+                status: 200,
+                headers: vec![],
+                body: body.to_vec(),
+            };
+            assert_eq!(read_response(&empty).unwrap(), serde_json::json!({}));
+        }
+        // JSON, but not an object: an operation indexing into it would panic.
+        for body in [&b"[1]"[..], b"5", b"true", b"\"text\""] {
+            let odd = HttpResponse {
+                status: 200,
+                headers: vec![],
+                body: body.to_vec(),
+            };
+            assert!(
+                matches!(read_response(&odd), Err(ConnectorError::Execution { ref code, .. }) if code == "InvalidResponse"),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
     }
 
     const THROTTLED: &str =
@@ -536,6 +617,52 @@ mod tests {
             p.sent[1].1 < Duration::from_millis(400),
             "{:?}",
             p.sent[1].1
+        );
+    }
+
+    #[test]
+    fn streams_calls_go_to_the_streams_endpoint_with_their_target() {
+        let mut p = Scripted::new(vec![answer(200, &[], "{}"), answer(200, &[], "{}")]);
+        let streams = Endpoint {
+            https: true,
+            authority: "streams.dynamodb.us-east-1.amazonaws.com".into(),
+        };
+        let mut client = Client::new(
+            &mut p,
+            credentials(None),
+            "us-east-1".into(),
+            endpoint(),
+            RetryPolicy::default(),
+        )
+        .with_streams_endpoint(streams.clone());
+        let body = serde_json::json!({});
+        client.call_api(Api::Streams, "GetRecords", &body).unwrap();
+        client.call("GetItem", &body).unwrap();
+        let (to_streams, to_dynamodb) = (&p.sent[0].0, &p.sent[1].0);
+        let header = |r: &HttpRequest, n: &str| {
+            r.headers
+                .iter()
+                .find(|(h, _)| h == n)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(
+            (to_streams.https, to_streams.authority.as_str()),
+            (true, streams.authority.as_str())
+        );
+        assert_eq!(
+            header(to_streams, "x-amz-target").as_deref(),
+            Some("DynamoDBStreams_20120810.GetRecords")
+        );
+        // Streams signs as service dynamodb, as botocore does.
+        assert!(
+            header(to_streams, "authorization")
+                .unwrap()
+                .contains("/us-east-1/dynamodb/aws4_request")
+        );
+        assert_eq!(to_dynamodb.authority, "127.0.0.1:8000");
+        assert_eq!(
+            header(to_dynamodb, "x-amz-target").as_deref(),
+            Some("DynamoDB_20120810.GetItem")
         );
     }
 

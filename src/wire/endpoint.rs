@@ -22,17 +22,22 @@ impl Endpoint {
     }
 }
 
-/// The AWS endpoint of a region; China regions live in their own partition.
+/// The AWS DynamoDB endpoint of a region; China regions live in their own partition.
 pub fn default_endpoint(region: &str) -> Endpoint {
-    regional_endpoint("dynamodb", region)
+    aws_endpoint("dynamodb", region)
+}
+
+/// The AWS DynamoDB Streams endpoint of a region.
+pub fn default_streams_endpoint(region: &str) -> Endpoint {
+    aws_endpoint("streams.dynamodb", region)
 }
 
 /// The regional STS endpoint (the SDKs' default since the global one was retired).
 pub fn default_sts_endpoint(region: &str) -> Endpoint {
-    regional_endpoint("sts", region)
+    aws_endpoint("sts", region)
 }
 
-fn regional_endpoint(service: &str, region: &str) -> Endpoint {
+fn aws_endpoint(service: &str, region: &str) -> Endpoint {
     let suffix = if region.starts_with("cn-") {
         "amazonaws.com.cn"
     } else {
@@ -44,14 +49,14 @@ fn regional_endpoint(service: &str, region: &str) -> Endpoint {
     }
 }
 
-/// Checks the endpoint URL of `configuration.endpoint`.
+/// Checks `configuration.endpoint` (see [`parse_endpoint_at`]).
 pub fn parse_endpoint(url: &str) -> Result<Endpoint, ConnectorError> {
-    parse_endpoint_of("configuration.endpoint", url)
+    parse_endpoint_at(url, "configuration.endpoint")
 }
 
-/// Checks an endpoint URL given in `field`: http or https, a host, no user info, no path, query
-/// or fragment.
-pub fn parse_endpoint_of(field: &str, url: &str) -> Result<Endpoint, ConnectorError> {
+/// Checks an endpoint URL found at `field`: http or https, a host, no user info, no path,
+/// query or fragment.
+pub fn parse_endpoint_at(url: &str, field: &str) -> Result<Endpoint, ConnectorError> {
     let uri: http::Uri = url
         .trim()
         .parse()

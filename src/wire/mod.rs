@@ -13,10 +13,11 @@ pub mod sts;
 #[cfg(test)]
 pub(crate) mod testing;
 
-pub use client::{Client, Transport, read_response};
+pub use client::{Api, Client, Transport, read_response};
 pub use credentials::Credentials;
 pub use endpoint::{
-    Endpoint, default_endpoint, default_sts_endpoint, parse_endpoint, parse_endpoint_of,
+    Endpoint, default_endpoint, default_streams_endpoint, default_sts_endpoint, parse_endpoint,
+    parse_endpoint_at,
 };
 pub use http::{HttpRequest, HttpResponse, Platform, SendError};
 pub use retry::RetryPolicy;

@@ -283,6 +283,48 @@ case("update-table-ttl-enabled-alone", table_op("updateTable", tableName="orders
 case("update-table-bad-billing", table_op("updateTable", tableName="orders", billingModeStr="FREE"), "input.billingModeStr")
 case("describe-ttl-unknown-field", table_op("describeTimeToLive", tableName="orders", timeToLiveAttribute="expires"), "input.timeToLiveAttribute")
 
+# readStream, executeAction, configuration.streamsEndpoint, attribute name limits (issue 14).
+ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000"
+CHECKPOINT = {"version": 1, "streamArn": ARN, "shards": {}}
+stream = table_op("readStream", tableName="orders")
+case("stream-no-table-or-arn", table_op("readStream"), "input.tableName")
+case("stream-table-and-arn", with_(stream, "input.streamArn", ARN), "input.streamArn")
+case("stream-bad-arn", table_op("readStream", streamArn="arn:aws:s3:::bucket"), "input.streamArn")
+case("stream-arn-number", table_op("readStream", streamArn=5), "input.streamArn")
+case("stream-bad-table", with_(stream, "input.tableName", "a b"), "input.tableName")
+case("stream-bad-position", with_(stream, "input.startingPosition", "AT_TIMESTAMP"), "input.startingPosition")
+case("stream-position-with-checkpoint", with_(with_(stream, "input.checkpoint", CHECKPOINT), "input.startingPosition", "LATEST"), "input.startingPosition")
+case("stream-checkpoint-not-json", with_(stream, "input.checkpoint", "{oops"), "input.checkpoint")
+case("stream-checkpoint-list", with_(stream, "input.checkpoint", [CHECKPOINT]), "input.checkpoint")
+case("stream-checkpoint-version", with_(stream, "input.checkpoint", {**CHECKPOINT, "version": 9}), "input.checkpoint")
+case("stream-checkpoint-other-table", with_(stream, "input.checkpoint", {**CHECKPOINT, "streamArn": ARN.replace("orders", "payments")}), "input.checkpoint")
+case("stream-checkpoint-bad-sequence", with_(stream, "input.checkpoint", {**CHECKPOINT, "shards": {"s-1": {"after": "12; DROP"}}}), "input.checkpoint")
+case("stream-checkpoint-huge-iterator", with_(stream, "input.checkpoint", {**CHECKPOINT, "shards": {"s-1": {"iterator": "i" * 5000}}}), "input.checkpoint")
+case("stream-checkpoint-unknown-member", with_(stream, "input.checkpoint", {**CHECKPOINT, "position": 1}), "input.checkpoint")
+case("stream-max-records-zero", with_(stream, "input.maxRecords", 0), "input.maxRecords")
+case("stream-max-records-text", with_(stream, "input.maxRecords", "all"), "input.maxRecords")
+case("stream-max-records-huge", with_(stream, "input.maxRecords", 10**7), "input.maxRecords")
+case("stream-max-bytes-tiny", with_(stream, "input.maxResultBytes", 10), "input.maxResultBytes")
+case("stream-unknown-field", with_(stream, "input.shardId", "s-1"), "input.shardId")
+case("stream-in-item-group", item_op("readStream"), "input.itemOperation")
+action = table_op("executeAction", action="DescribeLimits")
+case("action-missing", table_op("executeAction"), "input.action")
+case("action-unknown", with_(action, "input.action", "DropAllTables"), "input.action")
+case("action-wrong-case", with_(action, "input.action", "describelimits"), "input.action")
+case("action-number", with_(action, "input.action", 7), "input.action")
+case("action-other-service", with_(action, "input.action", "ListBuckets"), "input.action")
+case("action-request-list", with_(action, "input.request", [1]), "input.request")
+case("action-request-not-json", with_(action, "input.request", "{oops"), "input.request")
+case("action-request-number", with_(action, "input.request", 5), "input.request")
+case("action-unknown-field", with_(action, "input.body", {}), "input.body")
+case("action-item-group-unknown", bare_item_op("executeAction", action="Truncate"), "input.action")
+for j, endpoint in enumerate(["ftp://127.0.0.1:1", "http://user:pw@127.0.0.1:1", "http://127.0.0.1:1/streams", "", 5]):
+    case(f"config-bad-streams-endpoint-{j}", with_(good_put, "configuration.streamsEndpoint", endpoint), "configuration.streamsEndpoint")
+case("item-attribute-name-70000", item_op("addItem", item={"id": 1, "n" * 70000: 1}), "input.item")
+case("item-nested-name-70000", item_op("addItem", item={"id": 1, "m": {"n" * 70000: 1}}), "input.item.m")
+case("key-name-256", item_op("getItem", primaryKeyComponents={"k" * 256: 1}), "input.primaryKeyComponents")
+case("scan-name-placeholder-70000", with_(scan, "input.expressionAttributeNames", {"#n": "n" * 70000}), "input.expressionAttributeNames.#n")
+
 for old in os.listdir(HERE):
     if old.endswith(".json"):
         os.remove(os.path.join(HERE, old))

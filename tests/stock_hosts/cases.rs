@@ -90,6 +90,8 @@ fn typed(server: &Server, ours: wit::Operation, jco: Value) -> TypedCase {
                 session_token: None,
             }),
             configuration: wit::Configuration {
+                streams_endpoint: None,
+                sts_endpoint: None,
                 region: "us-east-1".into(),
                 endpoint: Some(server.endpoint.clone()),
                 max_attempts: None,
