@@ -5,8 +5,10 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::history::Run;
 use crate::measure::Latency;
 use crate::peers::{CallReport, Op};
+use crate::plot_data::{LatencyRow, PlotData, ThroughputRow};
 use crate::{Scan, Startup};
 
 /// The peer every ratio is taken of.
@@ -107,6 +109,49 @@ impl Report {
             .iter()
             .find(|(p, o, ..)| p == peer && *o == op)
             .map(|(_, _, l, _)| l.p50)
+    }
+
+    /// The numbers the plots show; `run` says which run.
+    pub fn plot_data(&self, run: &str) -> PlotData {
+        let us = |d: Duration| d.as_secs_f64() * 1e6;
+        PlotData {
+            run: run.into(),
+            latency: (self.latency.iter())
+                .map(|(peer, op, l, _)| LatencyRow {
+                    peer: peer.clone(),
+                    op: op.name().into(),
+                    p50_us: us(l.p50),
+                    p99_us: us(l.p99),
+                    cpu_us: us(l.cpu),
+                })
+                .collect(),
+            throughput: (self.throughput.iter())
+                .map(|(peer, rates)| ThroughputRow {
+                    peer: peer.clone(),
+                    rates: rates.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// This run's row of the fuel history: the pooled host's fuel per call and the size of
+    /// this component; `None` if the run lacks them.
+    pub fn history_row(&self, date: &str, commit: &str) -> Option<Run> {
+        let fuel = |op: Op| {
+            (self.latency.iter())
+                .find(|(p, o, ..)| p == OURS && *o == op)
+                .and_then(|(.., call)| call.fuel)
+        };
+        let bytes = (self.startup.iter())
+            .find(|(name, _)| name == "this component")
+            .map(|(_, s)| s.wasm_bytes)?;
+        Some(Run {
+            date: date.into(),
+            commit: commit.into(),
+            fuel_get: fuel(Op::GetItem)?,
+            fuel_put: fuel(Op::PutItem)?,
+            component_bytes: bytes,
+        })
     }
 
     /// The Markdown report.
