@@ -449,8 +449,8 @@ fn run(args: &Args) -> Result<(), String> {
     record_and_plot(args, &report)
 }
 
-/// Saves the run's plot numbers (`OUT/report.json`), appends a full run to the fuel history
-/// (a `--quick` run does not), and draws the plots into `OUT` and `--plots-dir`.
+/// Appends a full run to the fuel history (a `--quick` run does not), then draws the plots and
+/// saves their numbers (`report.json`) into `OUT` and `--plots-dir`.
 fn record_and_plot(args: &Args, report: &Report) -> Result<(), String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let (date, commit) = (history::today(), history::commit(&root));
@@ -459,8 +459,6 @@ fn record_and_plot(args: &Args, report: &Report) -> Result<(), String> {
         false => format!("run of {date} on commit {commit}"),
     };
     let data = report.plot_data(&run);
-    let json = serde_json::to_string_pretty(&data.to_json()).map_err(|e| e.to_string())?;
-    std::fs::write(args.out.join("report.json"), json + "\n").map_err(|e| e.to_string())?;
     if !args.quick {
         let row = report
             .history_row(&date, &commit)
@@ -481,11 +479,17 @@ fn plots_only(args: &Args) -> Result<(), String> {
     draw(args, &data)
 }
 
+/// The plots of `data` and the history, with `data` as `report.json` beside them, into `OUT`
+/// and `--plots-dir`.
 fn draw(args: &Args, data: &plot_data::PlotData) -> Result<(), String> {
     let runs = history::read(&args.history)?;
     let mut dirs = vec![args.out.as_path()];
     dirs.extend(args.plots_dir.as_deref());
     plots::write_all(data, &runs, &dirs)?;
+    let json = serde_json::to_string_pretty(&data.to_json()).map_err(|e| e.to_string())? + "\n";
+    for dir in &dirs {
+        std::fs::write(dir.join("report.json"), &json).map_err(|e| e.to_string())?;
+    }
     for dir in dirs {
         eprintln!("plots: {}/{{{}}}", dir.display(), plots::FILES.join(","));
     }

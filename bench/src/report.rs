@@ -259,3 +259,68 @@ impl Report {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn latency(p50_us: u64) -> Latency {
+        let d = Duration::from_micros(p50_us);
+        Latency {
+            calls: 30,
+            p50: d,
+            p99: d * 2,
+            cpu: d,
+        }
+    }
+
+    fn startup() -> Startup {
+        Startup {
+            wasm_bytes: 528_181,
+            cwasm_bytes: 1,
+            compile: Duration::ZERO,
+            engine_new: Duration::ZERO,
+            cold_start: Duration::ZERO,
+            instantiate: [Duration::ZERO; 2],
+            initial_memory: 0,
+        }
+    }
+
+    #[test]
+    fn the_history_row_is_the_pooled_hosts_fuel_and_this_components_size() {
+        let mut report = Report::new(false);
+        let fuel = |fuel| CallReport {
+            fuel: Some(fuel),
+            memory_high_water: None,
+        };
+        report.latency(
+            "this component, unpooled host",
+            Op::GetItem,
+            latency(400),
+            fuel(1),
+        );
+        report.latency(OURS, Op::GetItem, latency(300), fuel(431_210));
+        assert_eq!(
+            report.history_row("2026-11-25", "2361bef"),
+            None,
+            "no PutItem yet"
+        );
+        report.latency(OURS, Op::PutItem, latency(320), fuel(547_814));
+        assert_eq!(
+            report.history_row("2026-11-25", "2361bef"),
+            None,
+            "no size yet"
+        );
+        report.startup("this component", startup());
+        let row = report.history_row("2026-11-25", "2361bef").unwrap();
+        assert_eq!(
+            row.to_line(),
+            "2026-11-25,2361bef,431210,547814,528181",
+            "the unpooled host's fuel is not ours"
+        );
+        let data = report.plot_data("a run");
+        assert_eq!(data.latency.len(), 3);
+        assert_eq!(data.latency[1].p50_us, 300.0);
+        assert_eq!(data.latency[1].p99_us, 600.0);
+    }
+}
