@@ -10,11 +10,11 @@ use std::path::Path;
 
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::history::Run;
 use crate::plot_data::{CONCURRENCY, Groups, PlotData};
-use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Series colours: dark and light pairs (GetItem blues, PutItem oranges), then a third.
 const COLORS: [RGBColor; 4] = [
