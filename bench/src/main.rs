@@ -29,6 +29,7 @@ mod measure;
 mod peers;
 mod plot_data;
 mod plots;
+mod record;
 mod report;
 
 use std::path::{Path, PathBuf};
@@ -113,6 +114,23 @@ struct Args {
     from: Option<PathBuf>,
 }
 
+impl Args {
+    /// Where the plots, their numbers and the history go.
+    fn outputs(&self) -> record::Outputs {
+        record::Outputs {
+            quick: self.quick,
+            out: self.out.clone(),
+            plots_dir: self.plots_dir.clone(),
+            history: self.history.clone(),
+        }
+    }
+}
+
+/// The repository's root.
+fn root_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
 fn parse_args() -> Result<Args, String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut args = Args {
@@ -168,7 +186,7 @@ fn main() -> std::process::ExitCode {
         Some("run") => parse_args().and_then(|args| run(&args)),
         Some("core") => core_only(),
         Some("loop") => parse_args().and_then(|args| call_loop(&args)),
-        Some("plots") => parse_args().and_then(|args| plots_only(&args)),
+        Some("plots") => parse_args().and_then(|args| record::plots_only(&args.outputs(), args.from)),
         _ => Err("usage: ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR] [--history CSV] [--plots-dir DIR] | ddb-bench plots [--from JSON] [--history CSV] [--out DIR] [--plots-dir DIR] | ddb-bench serve [TLS-DIR] | ddb-bench core [CALLS] | ddb-bench loop [--component PATH] [--put] [SECONDS]".into()),
     };
     match result {
@@ -446,54 +464,7 @@ fn run(args: &Args) -> Result<(), String> {
     let text = report.render();
     println!("{text}");
     std::fs::write(args.out.join("report.md"), &text).map_err(|e| e.to_string())?;
-    record_and_plot(args, &report)
-}
-
-/// Appends a full run to the fuel history (a `--quick` run does not), then draws the plots and
-/// saves their numbers (`report.json`) into `OUT` and `--plots-dir`.
-fn record_and_plot(args: &Args, report: &Report) -> Result<(), String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let (date, commit) = (history::today(), history::commit(&root));
-    let run = match args.quick {
-        true => format!("smoke run (--quick) of {date} on commit {commit}"),
-        false => format!("run of {date} on commit {commit}"),
-    };
-    let data = report.plot_data(&run);
-    if !args.quick {
-        let row = report
-            .history_row(&date, &commit)
-            .ok_or("the run has no fuel numbers of the pooled host")?;
-        history::append(&args.history, &row)?;
-        eprintln!("appended to {}: {}", args.history.display(), row.to_line());
-    }
-    draw(args, &data)
-}
-
-/// `ddb-bench plots`: the plots of a saved run (`--from`, default `OUT/report.json`).
-fn plots_only(args: &Args) -> Result<(), String> {
-    let from = args.from.clone().unwrap_or(args.out.join("report.json"));
-    let text = std::fs::read_to_string(&from).map_err(|e| format!("{}: {e}", from.display()))?;
-    let json = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", from.display()))?;
-    let data =
-        plot_data::PlotData::from_json(&json).map_err(|e| format!("{}: {e}", from.display()))?;
-    draw(args, &data)
-}
-
-/// The plots of `data` and the history, with `data` as `report.json` beside them, into `OUT`
-/// and `--plots-dir`.
-fn draw(args: &Args, data: &plot_data::PlotData) -> Result<(), String> {
-    let runs = history::read(&args.history)?;
-    let mut dirs = vec![args.out.as_path()];
-    dirs.extend(args.plots_dir.as_deref());
-    plots::write_all(data, &runs, &dirs)?;
-    let json = serde_json::to_string_pretty(&data.to_json()).map_err(|e| e.to_string())? + "\n";
-    for dir in &dirs {
-        std::fs::write(dir.join("report.json"), &json).map_err(|e| e.to_string())?;
-    }
-    for dir in dirs {
-        eprintln!("plots: {}/{{{}}}", dir.display(), plots::FILES.join(","));
-    }
-    Ok(())
+    record::record_and_plot(&args.outputs(), &report, &history::commit(&root_dir()))
 }
 
 /// Startup numbers of one component.

@@ -261,7 +261,7 @@ impl Report {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn latency(p50_us: u64) -> Latency {
@@ -274,7 +274,7 @@ mod tests {
         }
     }
 
-    fn startup() -> Startup {
+    pub(crate) fn startup() -> Startup {
         Startup {
             wasm_bytes: 528_181,
             cwasm_bytes: 1,
