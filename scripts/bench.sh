@@ -5,6 +5,8 @@
 # and stops moto. The report is printed and written to target/bench/report.md.
 #   scripts/bench.sh           the full run (a few minutes once built)
 #   scripts/bench.sh --quick   a smoke run of every path (what scripts/test.sh runs)
+# Further arguments go to `ddb-bench run`, e.g. `--plots-dir bench/plots` to refresh the plots
+# BENCHMARKS.md embeds (they are always written to target/bench/ too).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -15,6 +17,7 @@ if [ "${1:-}" = "--quick" ]; then
     QUICK=(--quick)
     # The smoke reuses the test build (dev profile, optimised dependencies).
     PROFILE=dev
+    shift
 fi
 
 install_wasm_target
@@ -36,4 +39,4 @@ log "running the benchmark"
     --component "$DDB_CONNECTOR_COMPONENT" \
     --sdk-component "$SDK_COMPONENT" \
     --python "$VENV/bin/python" \
-    --moto
+    --moto "$@"

@@ -5,6 +5,7 @@
 //! ddb-bench serve
 //! ddb-bench core [CALLS]
 //! ddb-bench loop [--component PATH] [--put] [SECONDS]
+//! ddb-bench plots [--from JSON] [--history CSV] [--out DIR] [--plots-dir DIR]
 //! ```
 //! `run` starts the canned-response server (`serve`, a child process, so its CPU is not counted
 //! as the client's) and measures, against it: this component in the pooled and in the unpooled
@@ -15,11 +16,20 @@
 //! `scripts/bench.sh` builds everything and runs it. `loop` makes pooled-host GetItem (or, with
 //! `--put`, PutItem) calls of the component, one at a time, for SECONDS (default 10): a steady load
 //! to profile with `perf record`.
+//!
+//! Every `run` also saves the numbers of its plots (`DIR/report.json`) and draws SVG plots into
+//! `DIR` (and `--plots-dir`): latency, CPU and throughput per peer, and fuel per call over the
+//! history in `bench/history.csv`, to which a full run (not `--quick`) appends its own row.
+//! `plots` draws them again from a saved `report.json`, e.g. to refresh `bench/plots/`.
 
 mod canned_server;
 mod core;
+mod history;
 mod measure;
 mod peers;
+mod plot_data;
+mod plots;
+mod record;
 mod report;
 
 use std::path::{Path, PathBuf};
@@ -96,6 +106,29 @@ struct Args {
     seconds: Duration,
     /// What `loop` calls.
     op: Op,
+    /// The fuel history a full `run` appends to and the fuel plot reads.
+    history: PathBuf,
+    /// A second directory for the plots (the committed copies, `bench/plots`).
+    plots_dir: Option<PathBuf>,
+    /// The saved run `plots` draws (default `OUT/report.json`).
+    from: Option<PathBuf>,
+}
+
+impl Args {
+    /// Where the plots, their numbers and the history go.
+    fn outputs(&self) -> record::Outputs {
+        record::Outputs {
+            quick: self.quick,
+            out: self.out.clone(),
+            plots_dir: self.plots_dir.clone(),
+            history: self.history.clone(),
+        }
+    }
+}
+
+/// The repository's root.
+fn root_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -110,6 +143,9 @@ fn parse_args() -> Result<Args, String> {
         out: root.join("target/bench"),
         seconds: Duration::from_secs(10),
         op: Op::GetItem,
+        history: Path::new(env!("CARGO_MANIFEST_DIR")).join("history.csv"),
+        plots_dir: None,
+        from: None,
     };
     let mut given = std::env::args().skip(2);
     while let Some(arg) = given.next() {
@@ -130,6 +166,9 @@ fn parse_args() -> Result<Args, String> {
             "--moto" => args.moto = true,
             "--put" => args.op = Op::PutItem,
             "--out" => args.out = value("--out")?,
+            "--history" => args.history = value("--history")?,
+            "--plots-dir" => args.plots_dir = Some(value("--plots-dir")?),
+            "--from" => args.from = Some(value("--from")?),
             other => match other.parse::<f64>() {
                 Ok(seconds) if seconds > 0.0 && seconds < 86_400.0 => {
                     args.seconds = Duration::from_secs_f64(seconds)
@@ -147,7 +186,8 @@ fn main() -> std::process::ExitCode {
         Some("run") => parse_args().and_then(|args| run(&args)),
         Some("core") => core_only(),
         Some("loop") => parse_args().and_then(|args| call_loop(&args)),
-        _ => Err("usage: ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR] | ddb-bench serve [TLS-DIR] | ddb-bench core [CALLS] | ddb-bench loop [--component PATH] [--put] [SECONDS]".into()),
+        Some("plots") => parse_args().and_then(|args| record::plots_only(&args.outputs(), args.from)),
+        _ => Err("usage: ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR] [--history CSV] [--plots-dir DIR] | ddb-bench plots [--from JSON] [--history CSV] [--out DIR] [--plots-dir DIR] | ddb-bench serve [TLS-DIR] | ddb-bench core [CALLS] | ddb-bench loop [--component PATH] [--put] [SECONDS]".into()),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -424,7 +464,7 @@ fn run(args: &Args) -> Result<(), String> {
     let text = report.render();
     println!("{text}");
     std::fs::write(args.out.join("report.md"), &text).map_err(|e| e.to_string())?;
-    Ok(())
+    record::record_and_plot(&args.outputs(), &report, &history::commit(&root_dir()))
 }
 
 /// Startup numbers of one component.

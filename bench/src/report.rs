@@ -5,8 +5,10 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::history::Run;
 use crate::measure::Latency;
 use crate::peers::{CallReport, Op};
+use crate::plot_data::{LatencyRow, PlotData, ThroughputRow};
 use crate::{Scan, Startup};
 
 /// The peer every ratio is taken of.
@@ -107,6 +109,49 @@ impl Report {
             .iter()
             .find(|(p, o, ..)| p == peer && *o == op)
             .map(|(_, _, l, _)| l.p50)
+    }
+
+    /// The numbers the plots show; `run` says which run.
+    pub fn plot_data(&self, run: &str) -> PlotData {
+        let us = |d: Duration| d.as_secs_f64() * 1e6;
+        PlotData {
+            run: run.into(),
+            latency: (self.latency.iter())
+                .map(|(peer, op, l, _)| LatencyRow {
+                    peer: peer.clone(),
+                    op: op.name().into(),
+                    p50_us: us(l.p50),
+                    p99_us: us(l.p99),
+                    cpu_us: us(l.cpu),
+                })
+                .collect(),
+            throughput: (self.throughput.iter())
+                .map(|(peer, rates)| ThroughputRow {
+                    peer: peer.clone(),
+                    rates: rates.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// This run's row of the fuel history: the pooled host's fuel per call and the size of
+    /// this component; `None` if the run lacks them.
+    pub fn history_row(&self, date: &str, commit: &str) -> Option<Run> {
+        let fuel = |op: Op| {
+            (self.latency.iter())
+                .find(|(p, o, ..)| p == OURS && *o == op)
+                .and_then(|(.., call)| call.fuel)
+        };
+        let bytes = (self.startup.iter())
+            .find(|(name, _)| name == "this component")
+            .map(|(_, s)| s.wasm_bytes)?;
+        Some(Run {
+            date: date.into(),
+            commit: commit.into(),
+            fuel_get: fuel(Op::GetItem)?,
+            fuel_put: fuel(Op::PutItem)?,
+            component_bytes: bytes,
+        })
     }
 
     /// The Markdown report.
@@ -212,5 +257,70 @@ impl Report {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    fn latency(p50_us: u64) -> Latency {
+        let d = Duration::from_micros(p50_us);
+        Latency {
+            calls: 30,
+            p50: d,
+            p99: d * 2,
+            cpu: d,
+        }
+    }
+
+    pub(crate) fn startup() -> Startup {
+        Startup {
+            wasm_bytes: 528_181,
+            cwasm_bytes: 1,
+            compile: Duration::ZERO,
+            engine_new: Duration::ZERO,
+            cold_start: Duration::ZERO,
+            instantiate: [Duration::ZERO; 2],
+            initial_memory: 0,
+        }
+    }
+
+    #[test]
+    fn the_history_row_is_the_pooled_hosts_fuel_and_this_components_size() {
+        let mut report = Report::new(false);
+        let fuel = |fuel| CallReport {
+            fuel: Some(fuel),
+            memory_high_water: None,
+        };
+        report.latency(
+            "this component, unpooled host",
+            Op::GetItem,
+            latency(400),
+            fuel(1),
+        );
+        report.latency(OURS, Op::GetItem, latency(300), fuel(431_210));
+        assert_eq!(
+            report.history_row("2026-11-25", "2361bef"),
+            None,
+            "no PutItem yet"
+        );
+        report.latency(OURS, Op::PutItem, latency(320), fuel(547_814));
+        assert_eq!(
+            report.history_row("2026-11-25", "2361bef"),
+            None,
+            "no size yet"
+        );
+        report.startup("this component", startup());
+        let row = report.history_row("2026-11-25", "2361bef").unwrap();
+        assert_eq!(
+            row.to_line(),
+            "2026-11-25,2361bef,431210,547814,528181",
+            "the unpooled host's fuel is not ours"
+        );
+        let data = report.plot_data("a run");
+        assert_eq!(data.latency.len(), 3);
+        assert_eq!(data.latency[1].p50_us, 300.0);
+        assert_eq!(data.latency[1].p99_us, 600.0);
     }
 }
