@@ -152,7 +152,8 @@ fn get_all(context: &mut Context<'_>, tables: &[BatchGetTable]) -> Result<Value,
         let mut unprocessed = Vec::new();
         if let Value::Object(left) = answer["UnprocessedKeys"].take() {
             for (table, mut spec) in left {
-                if let Value::Array(keys) = spec["Keys"].take() {
+                // `get_mut`, not indexing: a spec that is not an object must not panic.
+                if let Some(Value::Array(keys)) = spec.get_mut("Keys").map(Value::take) {
                     unprocessed.extend(keys.into_iter().map(|k| (table.clone(), k)));
                 }
             }

@@ -32,7 +32,8 @@ impl Operation for TransactGetItems {
         let found = match answer["Responses"].take() {
             Value::Array(responses) => responses
                 .into_iter()
-                .map(|mut r| r["Item"].take())
+                // Indexed by `get_mut`: a response that is not an object must not panic.
+                .map(|mut r| r.get_mut("Item").map(Value::take).unwrap_or_default())
                 .collect(),
             _ => Vec::new(),
         };
