@@ -94,7 +94,8 @@ async fn node_through_jco_answers_as_our_host_does() {
 #[tokio::test]
 async fn node_through_jco_answers_typed_requests_as_our_host_does() {
     let (theirs_table, ours_table) = (unique_table("stock-jcot"), unique_table("stock-ourt"));
-    let requests: Vec<Value> = cases::typed_requests(&moto(), &theirs_table)
+    let dead = dead_endpoint();
+    let requests: Vec<Value> = cases::typed_requests(&moto(), &theirs_table, &dead)
         .into_iter()
         .map(|case| json!({"entry": "typed", "request": case.jco}))
         .collect();
@@ -103,7 +104,7 @@ async fn node_through_jco_answers_typed_requests_as_our_host_does() {
         .map(|answer| runners::comparable(answer, &theirs_table))
         .collect();
     let mut ours = Vec::new();
-    for case in cases::typed_requests(&moto(), &ours_table) {
+    for case in cases::typed_requests(&moto(), &ours_table, &dead) {
         let invocation = host()
             .execute(case.ours, &Tenant::default())
             .await
@@ -126,6 +127,19 @@ async fn node_through_jco_answers_typed_requests_as_our_host_does() {
         "{}",
         ours[2]
     );
-    assert!(ours[5]["err"]["configuration"].is_object(), "{}", ours[5]);
-    assert!(ours[6]["err"]["execution"].is_object(), "{}", ours[6]);
+    assert_eq!(
+        ours[3]["ok"]["response"]["items"][0]["n"],
+        json!({"N": "5"}),
+        "{}",
+        ours[3]
+    );
+    assert_eq!(
+        ours[5]["ok"]["response"]["items"].as_array().map(Vec::len),
+        Some(2),
+        "{}",
+        ours[5]
+    );
+    assert!(ours[8]["err"]["configuration"].is_object(), "{}", ours[8]);
+    assert!(ours[9]["err"]["execution"].is_object(), "{}", ours[9]);
+    assert!(ours[11]["err"]["connection"].is_object(), "{}", ours[11]);
 }

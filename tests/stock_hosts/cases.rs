@@ -123,11 +123,82 @@ fn no_write_options() -> wit::WriteOptions {
     }
 }
 
-/// Typed `execute` requests, in order, against `table`.
-pub fn typed_requests(server: &Server, table: &str) -> Vec<TypedCase> {
+/// Typed `execute` requests, in order, against `table`; the last one to `dead` (a connection
+/// error).
+pub fn typed_requests(server: &Server, table: &str, dead: &str) -> Vec<TypedCase> {
     let mut cases = typed_table_and_item_requests(server, table);
+    cases.extend(typed_query_transact_and_partiql_requests(server, table));
     cases.extend(typed_batch_scan_and_error_requests(server, table));
+    let mut unreachable = typed(
+        server,
+        wit::Operation::DescribeTable(table.to_string()),
+        json!({"tag": "describe-table", "val": table}),
+    );
+    unreachable.ours.configuration.endpoint = Some(dead.to_string());
+    unreachable.ours.configuration.max_attempts = Some(1);
+    unreachable.jco["configuration"]["endpoint"] = json!(dead);
+    unreachable.jco["configuration"]["maxAttempts"] = json!(1);
+    cases.push(unreachable);
     cases
+}
+
+/// query, transactWriteItems, executeStatement.
+fn typed_query_transact_and_partiql_requests(server: &Server, table: &str) -> Vec<TypedCase> {
+    let t = table.to_string();
+    let values = json!({":g": "t"}).to_string();
+    let transact = json!([{"put": {"tableName": t, "item": {"grp": "t", "seq": 3}}}]).to_string();
+    let statement = format!("SELECT * FROM \"{t}\" WHERE grp = ?");
+    let parameters = json!(["t"]).to_string();
+    vec![
+        typed(
+            server,
+            wit::Operation::Query(wit::Query {
+                table_name: t.clone(),
+                index_name: None,
+                key_condition_expression: "grp = :g".into(),
+                filter_expression: None,
+                projection_expression: None,
+                expression_attribute_names_json: None,
+                expression_attribute_values_json: Some(values.clone()),
+                scan_index_forward: None,
+                consistent_read: None,
+                select: None,
+                paging: no_paging(),
+            }),
+            json!({"tag": "query", "val": {"tableName": t, "keyConditionExpression": "grp = :g",
+                "expressionAttributeValuesJson": values, "paging": {}}}),
+        ),
+        typed(
+            server,
+            wit::Operation::TransactWriteItems(wit::TransactWriteItems {
+                transact_items_json: transact.clone(),
+                client_request_token: Some("stock-hosts-typed-1".into()),
+            }),
+            json!({"tag": "transact-write-items", "val": {"transactItemsJson": transact,
+                "clientRequestToken": "stock-hosts-typed-1"}}),
+        ),
+        typed(
+            server,
+            wit::Operation::ExecuteStatement(wit::ExecuteStatement {
+                statement: statement.clone(),
+                parameters_json: Some(parameters.clone()),
+                consistent_read: None,
+                next_token: None,
+                limit: None,
+            }),
+            json!({"tag": "execute-statement", "val": {"statement": statement, "parametersJson": parameters}}),
+        ),
+    ]
+}
+
+fn no_paging() -> wit::Paging {
+    wit::Paging {
+        limit: None,
+        exclusive_start_key_json: None,
+        max_items: None,
+        max_pages: None,
+        max_result_bytes: None,
+    }
 }
 
 /// createTable, addItem, getItem.
