@@ -11,24 +11,6 @@ use common::*;
 use ddb_connector_host::ConnectorError;
 use serde_json::{Map, Value, json};
 
-fn item_op(op: &str, extra: Value) -> Value {
-    let mut input = json!({"operationGroup": "itemOperation", "itemOperation": op});
-    input
-        .as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().unwrap().clone());
-    input
-}
-
-fn table_op(op: &str, extra: Value) -> Value {
-    let mut input = json!({"operationGroup": "tableOperation", "tableOperation": op});
-    input
-        .as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().unwrap().clone());
-    input
-}
-
 async fn create(server: &Server, table: &str, sort_key: bool) {
     let mut input = json!({"tableName": table, "partitionKey": "grp", "partitionKeyType": "S", "billingModeStr": "PAY_PER_REQUEST"});
     if sort_key {

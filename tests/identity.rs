@@ -17,7 +17,7 @@ mod common;
 use std::sync::OnceLock;
 
 use common::fault_server::{Fault, FaultServer};
-use common::{Server, boto_items, host, moto, unique_table};
+use common::{Server, boto_items, host, item_op, moto, support_script, table_op, unique_table};
 use ddb_connector_host::{ConnectorError, EgressPolicy, Invocation, Tenant, wit};
 use serde_json::{Value, json};
 
@@ -30,22 +30,7 @@ struct Roles {
 }
 
 fn moto_roles(args: &[&str]) -> Value {
-    let server = moto();
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/moto_roles.py");
-    let output = std::process::Command::new("python3")
-        .arg(script)
-        .arg(&server.endpoint)
-        .args(args)
-        .env("BOTO_ACCESS_KEY", &server.access_key)
-        .env("BOTO_SECRET_KEY", &server.secret_key)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        output.status.success(),
-        "moto_roles.py {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("moto_roles.py prints JSON")
+    support_script("moto_roles.py", &moto(), args)
 }
 
 fn roles() -> &'static Roles {
@@ -120,24 +105,17 @@ fn execution(result: Result<Value, ConnectorError>) -> (String, Option<Value>) {
 }
 
 fn table_input(table: &str, operation: &str, extra: Value) -> Value {
-    let mut input = json!({"operationGroup": "tableOperation", "tableOperation": operation, "tableName": table});
-    input
-        .as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().unwrap().clone());
+    let mut input = table_op(operation, extra);
+    input["tableName"] = json!(table);
     input
 }
 
 /// An item operation's input; `table` empty for those that name their tables themselves.
 fn item_input(table: &str, operation: &str, extra: Value) -> Value {
-    let mut input = json!({"operationGroup": "itemOperation", "itemOperation": operation});
+    let mut input = item_op(operation, extra);
     if !table.is_empty() {
         input["tableName"] = json!(table);
     }
-    input
-        .as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().unwrap().clone());
     input
 }
 

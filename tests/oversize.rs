@@ -19,15 +19,6 @@ fn nowhere(input: Value) -> String {
     .to_string()
 }
 
-fn item(op: &str, fields: Value) -> Value {
-    let mut input = json!({"operationGroup": "itemOperation", "itemOperation": op});
-    input
-        .as_object_mut()
-        .unwrap()
-        .extend(fields.as_object().unwrap().clone());
-    input
-}
-
 /// The costliest shapes, each with about `elements` JSON elements.
 fn shapes(elements: usize) -> Vec<(&'static str, Value)> {
     let n = elements / 3;
@@ -45,14 +36,14 @@ fn shapes(elements: usize) -> Vec<(&'static str, Value)> {
     vec![
         (
             "batchGetItems, many small keys",
-            item(
+            common::item_op(
                 "batchGetItems",
                 json!({"requestItems": {"orders": {"keys": keys}}}),
             ),
         ),
         (
             "addItem, a wide map",
-            item("addItem", json!({"tableName": "orders", "item": wide})),
+            common::item_op("addItem", json!({"tableName": "orders", "item": wide})),
         ),
         (
             "scanTable, many expressionAttributeValues",
@@ -60,14 +51,14 @@ fn shapes(elements: usize) -> Vec<(&'static str, Value)> {
         ),
         (
             "batchWriteItems, many small writes",
-            item(
+            common::item_op(
                 "batchWriteItems",
                 json!({"requestItems": {"orders": writes}}),
             ),
         ),
         (
             "addItem, nested empty lists",
-            item(
+            common::item_op(
                 "addItem",
                 json!({"tableName": "orders", "item": {"k": "x", "l": lists}}),
             ),
@@ -85,21 +76,21 @@ fn long_shapes(bytes: usize) -> Vec<(&'static str, Value)> {
     vec![
         (
             "addItem, long strings in a typed set",
-            item(
+            common::item_op(
                 "addItem",
                 json!({"tableName": "orders", "valueFormat": "typed", "item": {"k": {"S": "x"}, "s": {"SS": set}}}),
             ),
         ),
         (
             "batchWriteItems, 25 items of 400 KB binary",
-            item(
+            common::item_op(
                 "batchWriteItems",
                 json!({"valueFormat": "typed", "requestItems": {"orders": writes}}),
             ),
         ),
         (
             "addItem, one long string",
-            item(
+            common::item_op(
                 "addItem",
                 json!({"tableName": "orders", "item": {"k": "x", "s": "y".repeat(bytes)}}),
             ),

@@ -15,7 +15,7 @@ use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 
-use common::{moto, request, unique_table};
+use common::{item_op, moto, request, table_op, unique_table};
 use serde_json::{Value, json};
 
 /// `wasmtime serve` on a free loopback port, stopped when dropped.
@@ -105,24 +105,6 @@ fn dechunked(mut body: &str) -> String {
     out
 }
 
-fn table_input(op: &str, extra: Value) -> Value {
-    let mut input = json!({"operationGroup": "tableOperation", "tableOperation": op});
-    input
-        .as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().unwrap().clone());
-    input
-}
-
-fn item_input(op: &str, extra: Value) -> Value {
-    let mut input = json!({"operationGroup": "itemOperation", "itemOperation": op});
-    input
-        .as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().unwrap().clone());
-    input
-}
-
 #[tokio::test]
 async fn our_host_still_runs_the_component_that_also_serves() {
     let exports = common::host().component_exports();
@@ -146,7 +128,7 @@ fn post_runs_requests_through_to_moto_and_back() {
     let served = Served::start();
     let server = moto();
     let table = unique_table("served");
-    let create = table_input(
+    let create = table_op(
         "createTable",
         json!({"tableName": table, "partitionKey": "id",
         "partitionKeyType": "S", "billingModeStr": "PAY_PER_REQUEST"}),
@@ -159,9 +141,9 @@ fn post_runs_requests_through_to_moto_and_back() {
     );
 
     let item = json!({"id": "a", "n": 12345678901234567890123456789012345678u128});
-    let add = item_input("addItem", json!({"tableName": table, "item": item}));
+    let add = item_op("addItem", json!({"tableName": table, "item": item}));
     assert_eq!(served.post(&request(&server, add).to_string()).0, 200);
-    let get = item_input(
+    let get = item_op(
         "getItem",
         json!({"tableName": table, "primaryKeyComponents": {"id": "a"}}),
     );
@@ -172,7 +154,7 @@ fn post_runs_requests_through_to_moto_and_back() {
         "12345678901234567890123456789012345678"
     );
 
-    let delete = table_input("deleteTable", json!({"tableName": table}));
+    let delete = table_op("deleteTable", json!({"tableName": table}));
     let (status, deleted) = served.post(&request(&server, delete).to_string());
     assert_eq!(
         (status, &deleted["action"]),
@@ -187,7 +169,7 @@ fn post_runs_requests_through_to_moto_and_back() {
 fn connector_errors_answer_their_status_and_never_a_secret() {
     let served = Served::start();
     let server = moto();
-    let describe = table_input(
+    let describe = table_op(
         "describeTable",
         json!({"tableName": "served-no-such-table"}),
     );

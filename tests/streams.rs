@@ -13,15 +13,6 @@ use common::*;
 use ddb_connector_host::{ConnectorError, Tenant, wit};
 use serde_json::{Value, json};
 
-fn table_op(op: &str, extra: Value) -> Value {
-    let mut input = json!({"operationGroup": "tableOperation", "tableOperation": op});
-    input
-        .as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().unwrap().clone());
-    input
-}
-
 fn action(name: &str, body: Value) -> Value {
     table_op("executeAction", json!({"action": name, "request": body}))
 }
@@ -44,30 +35,13 @@ async fn create_with_stream(server: &Server, table: &str) {
 
 /// What boto3 wrote, change by change (tests/support/boto_stream_writes.py).
 fn boto_writes(server: &Server, table: &str, counts: [u32; 3]) -> Vec<Value> {
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/support/boto_stream_writes.py"
-    );
     let [inserts, updates, deletes] = counts.map(|n| n.to_string());
-    let output = std::process::Command::new("python3")
-        .args([
-            script,
-            &server.endpoint,
-            table,
-            &inserts,
-            &updates,
-            &deletes,
-        ])
-        .env("BOTO_ACCESS_KEY", &server.access_key)
-        .env("BOTO_SECRET_KEY", &server.secret_key)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        output.status.success(),
-        "boto3 writes failed: {}",
-        String::from_utf8_lossy(&output.stderr)
+    let written = support_script(
+        "boto_stream_writes.py",
+        server,
+        &[table, &inserts, &updates, &deletes],
     );
-    serde_json::from_slice(&output.stdout).expect("the writer prints JSON")
+    serde_json::from_value(written).expect("the writer prints a list")
 }
 
 /// A change without what only the stream knows (ids, sequence numbers, times), sets sorted.

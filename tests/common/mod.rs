@@ -106,6 +106,45 @@ pub fn request(server: &Server, input: Value) -> Value {
     })
 }
 
+/// A table operation's `input`: `op` and its `fields`.
+pub fn table_op(op: &str, fields: Value) -> Value {
+    operation_input("tableOperation", op, fields)
+}
+
+/// An item operation's `input`: `op` and its `fields`.
+pub fn item_op(op: &str, fields: Value) -> Value {
+    operation_input("itemOperation", op, fields)
+}
+
+fn operation_input(group: &str, op: &str, fields: Value) -> Value {
+    let mut input = json!({"operationGroup": group, group: op});
+    let fields = fields
+        .as_object()
+        .expect("an operation's fields are an object");
+    input.as_object_mut().unwrap().extend(fields.clone());
+    input
+}
+
+/// Runs `tests/support/<script>` with `args` against `server` (its endpoint first, its keys in
+/// `BOTO_ACCESS_KEY` / `BOTO_SECRET_KEY`) and reads the JSON it prints.
+pub fn support_script(script: &str, server: &Server, args: &[&str]) -> Value {
+    let path = format!("{}/tests/support/{script}", env!("CARGO_MANIFEST_DIR"));
+    let output = std::process::Command::new("python3")
+        .arg(&path)
+        .arg(&server.endpoint)
+        .args(args)
+        .env("BOTO_ACCESS_KEY", &server.access_key)
+        .env("BOTO_SECRET_KEY", &server.secret_key)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "{script} {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{script} prints JSON: {e}"))
+}
+
 /// Runs a whole request through the host.
 pub async fn invoke(request: &Value) -> Invocation<String> {
     host()
