@@ -7,7 +7,7 @@ use crate::input::authentication::check_web_identity_token;
 use crate::input::{Auth, Envelope, read_envelope};
 use crate::ops::registry::read_operation;
 use crate::ops::{Context, Operation};
-use crate::wire::sts::{AssumeRoleWithWebIdentity, Sts};
+use crate::wire::sts::AssumeRoleWithWebIdentity;
 use crate::wire::{Client, Credentials, Platform, Transport};
 
 /// A checked request: who signs, where it goes, what it does.
@@ -68,12 +68,6 @@ fn credentials_for(
     envelope: &Envelope,
     transport: &mut Transport<'_, dyn Platform + '_>,
 ) -> Result<Credentials, ConnectorError> {
-    // The region's STS endpoint is made only for the role types.
-    let sts_endpoint = || envelope.sts_endpoint();
-    let sts = |endpoint| Sts {
-        endpoint,
-        region: &envelope.region,
-    };
     match &envelope.auth {
         Auth::Static(credentials) => Ok(credentials.clone()),
         Auth::DefaultChain => environment_keys("defaultCredentialsChain", transport),
@@ -82,7 +76,7 @@ fn credentials_for(
                 Some(keys) => keys.clone(),
                 None => environment_keys("assumeRole", transport)?,
             };
-            sts(&sts_endpoint()).assume_role(transport, &caller, call)
+            envelope.sts().assume_role(transport, &caller, call)
         }
         Auth::WebIdentity { session, token } => {
             let token = match token {
@@ -93,7 +87,9 @@ fn credentials_for(
                 session: session.clone(),
                 token,
             };
-            sts(&sts_endpoint()).assume_role_with_web_identity(transport, &call)
+            envelope
+                .sts()
+                .assume_role_with_web_identity(transport, &call)
         }
     }
 }

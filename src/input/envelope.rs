@@ -9,6 +9,7 @@ use super::authentication::{Auth, read_auth};
 use super::fields::Fields;
 use crate::error::ConnectorError;
 use crate::value::ValueFormat;
+use crate::wire::sts::Sts;
 use crate::wire::{
     Endpoint, RetryPolicy, default_endpoint, default_streams_endpoint, default_sts_endpoint,
     parse_endpoint, parse_endpoint_at,
@@ -42,7 +43,7 @@ pub struct Envelope {
     /// Where DynamoDB Streams requests go.
     pub streams_endpoint: Endpoint,
     /// Where STS is, for the role types of authentication, when the request says
-    /// (`configuration.stsEndpoint`); else [`Envelope::sts_endpoint`] gives the region's.
+    /// (`configuration.stsEndpoint`); else [`Envelope::sts`] uses the region's.
     pub sts_endpoint: Option<Endpoint>,
     /// How values in the operation's input are written.
     pub value_format: ValueFormat,
@@ -65,11 +66,17 @@ pub enum OutputFormat {
 }
 
 impl Envelope {
-    /// Where STS calls go: `configuration.stsEndpoint`, else the region's STS.
-    pub fn sts_endpoint(&self) -> Endpoint {
-        self.sts_endpoint
+    /// STS for the role types: at `configuration.stsEndpoint`, else the region's, signed for
+    /// the request's region.
+    pub fn sts(&self) -> Sts<'_> {
+        let endpoint = self
+            .sts_endpoint
             .clone()
-            .unwrap_or_else(|| default_sts_endpoint(&self.region))
+            .unwrap_or_else(|| default_sts_endpoint(&self.region));
+        Sts {
+            endpoint,
+            region: &self.region,
+        }
     }
 }
 
@@ -105,10 +112,10 @@ pub fn read_envelope(value: &Value) -> Result<(Envelope, Fields<'_>), ConnectorE
         None => default_endpoint(&region),
     };
     let streams_endpoint = read_streams_endpoint(config, &region, &endpoint)?;
-    let sts_endpoint = match config.string("stsEndpoint")? {
-        Some(url) => Some(parse_endpoint_at(&url, "configuration.stsEndpoint")?),
-        None => None,
-    };
+    let sts_endpoint = config
+        .string("stsEndpoint")?
+        .map(|url| parse_endpoint_at(&url, &config.field("stsEndpoint")))
+        .transpose()?;
     let (value_format, output, wait_timeout) = read_options(input)?;
     let envelope = Envelope {
         auth,

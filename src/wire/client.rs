@@ -63,11 +63,7 @@ pub fn build_request(
     let mut headers = Vec::with_capacity(6);
     headers.push(("content-type".to_string(), CONTENT_TYPE.to_string()));
     headers.push(("x-amz-target".to_string(), target));
-    headers.push(("x-amz-date".to_string(), signed.amz_date));
-    if let Some(token) = signed.security_token {
-        headers.push(("x-amz-security-token".to_string(), token));
-    }
-    headers.push(("authorization".to_string(), signed.authorization));
+    signed.append_to(&mut headers);
     // A known length, so the body is not sent chunked (unsigned, as the AWS SDKs do).
     headers.push(("content-length".to_string(), body.len().to_string()));
     Ok(HttpRequest {

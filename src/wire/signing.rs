@@ -31,6 +31,18 @@ pub struct SignedHeaders {
     pub security_token: Option<String>,
 }
 
+impl SignedHeaders {
+    /// Appends `x-amz-date`, `x-amz-security-token` (with temporary credentials) and
+    /// `authorization`, in that order, to `headers`.
+    pub fn append_to(self, headers: &mut Vec<(String, String)>) {
+        headers.push(("x-amz-date".to_string(), self.amz_date));
+        if let Some(token) = self.security_token {
+            headers.push(("x-amz-security-token".to_string(), token));
+        }
+        headers.push(("authorization".to_string(), self.authorization));
+    }
+}
+
 /// A `POST /` to sign: the service's signing name, the authority (`host[:port]`, as the Host
 /// header carries it), the content type, the `x-amz-target` of JSON protocols (none for query
 /// protocols such as STS's) and the body.

@@ -9,7 +9,7 @@ use super::client::Transport;
 use super::credentials::Credentials;
 use super::endpoint::Endpoint;
 use super::http::{HttpRequest, HttpResponse, Platform};
-use super::signing::{self, SignableCall};
+use super::signing::{self, SignableCall, SignedHeaders};
 use crate::error::{self, ConnectorError};
 use crate::xml;
 
@@ -62,10 +62,10 @@ impl std::fmt::Debug for AssumeRoleWithWebIdentity {
 }
 
 /// Where STS is, and the region its signature names.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Sts<'a> {
     /// STS's endpoint.
-    pub endpoint: &'a Endpoint,
+    pub endpoint: Endpoint,
     /// The signing region.
     pub region: &'a str,
 }
@@ -101,7 +101,7 @@ impl Sts<'_> {
         let extra = [("WebIdentityToken", call.token.as_str())];
         let body = form_body("AssumeRoleWithWebIdentity", &call.session, &extra);
         transport.exchange(
-            |_| Ok(self.request(body.clone(), Vec::new())),
+            |_| Ok(self.request(body.clone(), None)),
             |response| read_credentials(response, "AssumeRoleWithWebIdentity"),
         )
     }
@@ -120,16 +120,15 @@ impl Sts<'_> {
             body,
         };
         let signed = signing::sign(&call, caller, self.region, time)?;
-        let mut headers = vec![("x-amz-date".to_string(), signed.amz_date)];
-        if let Some(token) = signed.security_token {
-            headers.push(("x-amz-security-token".to_string(), token));
-        }
-        headers.push(("authorization".to_string(), signed.authorization));
-        Ok(self.request(body.to_vec(), headers))
+        Ok(self.request(body.to_vec(), Some(signed)))
     }
 
-    fn request(&self, body: Vec<u8>, mut headers: Vec<(String, String)>) -> HttpRequest {
-        headers.insert(0, ("content-type".to_string(), CONTENT_TYPE.to_string()));
+    /// `POST /` of `body`, with the headers of `signed` when the call is signed.
+    fn request(&self, body: Vec<u8>, signed: Option<SignedHeaders>) -> HttpRequest {
+        let mut headers = vec![("content-type".to_string(), CONTENT_TYPE.to_string())];
+        if let Some(signed) = signed {
+            signed.append_to(&mut headers);
+        }
         headers.push(("content-length".to_string(), body.len().to_string()));
         HttpRequest {
             https: self.endpoint.https,

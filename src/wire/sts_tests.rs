@@ -51,7 +51,7 @@ fn header<'a>(request: &'a HttpRequest, name: &str) -> Option<&'a str> {
 fn assume(platform: &mut Scripted, call: &AssumeRole) -> Result<Credentials, ConnectorError> {
     let endpoint = endpoint();
     let sts = Sts {
-        endpoint: &endpoint,
+        endpoint,
         region: "eu-west-1",
     };
     let mut transport = Transport::new(platform, RetryPolicy::default());
@@ -104,7 +104,7 @@ fn web_identity_is_unsigned_and_carries_the_token() {
     let mut platform = Scripted::new(vec![answer(200, &[], &answer_text)]);
     let endpoint = endpoint();
     let sts = Sts {
-        endpoint: &endpoint,
+        endpoint,
         region: "eu-west-1",
     };
     let call = AssumeRoleWithWebIdentity {
