@@ -246,10 +246,10 @@ async fn latest_sees_only_later_changes_through_the_typed_entry_point_too() {
     );
 }
 
-async fn no_stream(server: Server) {
-    let table = unique_table("nostream");
+/// A table keyed by `id` (N), on demand, without a stream.
+async fn create_without_stream(server: &Server, table: &str) {
     ok(
-        &server,
+        server,
         table_op(
             "createTable",
             json!({"tableName": table, "partitionKey": "id", "partitionKeyType": "N",
@@ -257,6 +257,11 @@ async fn no_stream(server: Server) {
         ),
     )
     .await;
+}
+
+async fn no_stream(server: Server) {
+    let table = unique_table("nostream");
+    create_without_stream(&server, &table).await;
     let result = run(&server, table_op("readStream", json!({"tableName": table}))).await;
     let ConnectorError::Execution { message, .. } = expect_execution(result, "StreamNotEnabled")
     else {
@@ -421,15 +426,7 @@ async fn table_arn(server: &Server, table: &str) -> String {
 /// TagResource, ListTagsOfResource and DescribeTimeToLive: moto and dynalite.
 async fn actions_on(server: Server) {
     let table = unique_table("actions");
-    ok(
-        &server,
-        table_op(
-            "createTable",
-            json!({"tableName": table, "partitionKey": "id", "partitionKeyType": "N",
-                   "billingModeStr": "PAY_PER_REQUEST"}),
-        ),
-    )
-    .await;
+    create_without_stream(&server, &table).await;
     let arn = table_arn(&server, &table).await;
     let tags = json!([{"Key": "team", "Value": "payments"}, {"Key": "cost-centre", "Value": "42"}]);
     let tagged = ok(

@@ -7,35 +7,14 @@ answered (ReturnValues), not what the connector reads.
 Usage: boto_stream_writes.py ENDPOINT TABLE INSERTS UPDATES DELETES
 (credentials in BOTO_ACCESS_KEY / BOTO_SECRET_KEY; the table's key is `id`, a number)
 """
-import base64
 import json
-import os
 import sys
 
-import boto3
+from boto_common import encode, session
 
 endpoint, table = sys.argv[1:3]
 inserts, updates, deletes = (int(n) for n in sys.argv[3:6])
-client = boto3.client(
-    "dynamodb",
-    endpoint_url=endpoint,
-    region_name="us-east-1",
-    aws_access_key_id=os.environ["BOTO_ACCESS_KEY"],
-    aws_secret_access_key=os.environ["BOTO_SECRET_KEY"],
-)
-
-
-def encode(value):
-    (tag, inner), = value.items()
-    if tag == "B":
-        return {"B": base64.b64encode(inner).decode()}
-    if tag == "BS":
-        return {"BS": [base64.b64encode(b).decode() for b in inner]}
-    if tag == "M":
-        return {"M": {k: encode(v) for k, v in inner.items()}}
-    if tag == "L":
-        return {"L": [encode(v) for v in inner]}
-    return {tag: inner}
+client = session().client("dynamodb", endpoint_url=endpoint)
 
 
 def encoded(item):

@@ -9,19 +9,14 @@ Usage:
 Credentials of the calling user in BOTO_ACCESS_KEY / BOTO_SECRET_KEY.
 """
 import json
-import os
 import sys
 
-import boto3
+from boto_common import session
 
 endpoint, command = sys.argv[1:3]
-session = boto3.session.Session(
-    region_name="us-east-1",
-    aws_access_key_id=os.environ["BOTO_ACCESS_KEY"],
-    aws_secret_access_key=os.environ["BOTO_SECRET_KEY"],
-)
-iam = session.client("iam", endpoint_url=endpoint)
-sts = session.client("sts", endpoint_url=endpoint)
+boto = session()
+iam = boto.client("iam", endpoint_url=endpoint)
+sts = boto.client("sts", endpoint_url=endpoint)
 
 
 def trust(principal, condition):
