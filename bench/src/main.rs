@@ -4,7 +4,7 @@
 //! ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR]
 //! ddb-bench serve
 //! ddb-bench core [CALLS]
-//! ddb-bench loop [--component PATH] [--put] [SECONDS]
+//! ddb-bench loop [--component PATH] [--put | --instantiate | --cold-start] [--connector-imports-only] [SECONDS]
 //! ddb-bench plots [--from JSON] [--history CSV] [--out DIR] [--plots-dir DIR]
 //! ```
 //! `run` starts the canned-response server (`serve`, a child process, so its CPU is not counted
@@ -15,7 +15,9 @@
 //! The report goes to stdout and to `DIR/report.md`; `--quick` is a smoke run of every path.
 //! `scripts/bench.sh` builds everything and runs it. `loop` makes pooled-host GetItem (or, with
 //! `--put`, PutItem) calls of the component, one at a time, for SECONDS (default 10): a steady load
-//! to profile with `perf record`.
+//! to profile with `perf record` (`DDB_BENCH_PERFMAP=1` names the guest's functions); with
+//! `--instantiate` fresh instances alone, with `--cold-start` cold starts; `--connector-imports-only`
+//! links only what the connector imports instead of all of WASI.
 //!
 //! Every `run` also saves the numbers of its plots (`DIR/report.json`) and draws SVG plots into
 //! `DIR` (and `--plots-dir`): latency, CPU and throughput per peer, and fuel per call over the
@@ -106,6 +108,10 @@ struct Args {
     seconds: Duration,
     /// What `loop` calls.
     op: Op,
+    /// What `loop` repeats: whole calls, instantiations alone, or cold starts.
+    loop_mode: LoopMode,
+    /// `loop` links all of WASI, as `run` does for every peer (off: the connector's imports only).
+    link_all: bool,
     /// The fuel history a full `run` appends to and the fuel plot reads.
     history: PathBuf,
     /// A second directory for the plots (the committed copies, `bench/plots`).
@@ -143,6 +149,8 @@ fn parse_args() -> Result<Args, String> {
         out: root.join("target/bench"),
         seconds: Duration::from_secs(10),
         op: Op::GetItem,
+        loop_mode: LoopMode::Calls,
+        link_all: true,
         history: Path::new(env!("CARGO_MANIFEST_DIR")).join("history.csv"),
         plots_dir: None,
         from: None,
@@ -165,6 +173,9 @@ fn parse_args() -> Result<Args, String> {
             "--python" => args.python = Some(value("--python")?),
             "--moto" => args.moto = true,
             "--put" => args.op = Op::PutItem,
+            "--instantiate" => args.loop_mode = LoopMode::Instantiate,
+            "--cold-start" => args.loop_mode = LoopMode::ColdStart,
+            "--connector-imports-only" => args.link_all = false,
             "--out" => args.out = value("--out")?,
             "--history" => args.history = value("--history")?,
             "--plots-dir" => args.plots_dir = Some(value("--plots-dir")?),
@@ -187,7 +198,7 @@ fn main() -> std::process::ExitCode {
         Some("core") => core_only(),
         Some("loop") => parse_args().and_then(|args| call_loop(&args)),
         Some("plots") => parse_args().and_then(|args| record::plots_only(&args.outputs(), args.from)),
-        _ => Err("usage: ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR] [--history CSV] [--plots-dir DIR] | ddb-bench plots [--from JSON] [--history CSV] [--out DIR] [--plots-dir DIR] | ddb-bench serve [TLS-DIR] | ddb-bench core [CALLS] | ddb-bench loop [--component PATH] [--put] [SECONDS]".into()),
+        _ => Err("usage: ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR] [--history CSV] [--plots-dir DIR] | ddb-bench plots [--from JSON] [--history CSV] [--out DIR] [--plots-dir DIR] | ddb-bench serve [TLS-DIR] | ddb-bench core [CALLS] | ddb-bench loop [--component PATH] [--put | --instantiate | --cold-start] [--connector-imports-only] [SECONDS]".into()),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -215,34 +226,122 @@ fn core_only() -> Result<(), String> {
     Ok(())
 }
 
-/// `ddb-bench loop`: calls through the pooled host, one at a time, for `args.seconds`.
+/// What `ddb-bench loop` repeats.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum LoopMode {
+    /// Whole calls against the canned server.
+    Calls,
+    /// Fresh store and instance, no call.
+    Instantiate,
+    /// From the precompiled artifact to a first instance, through a new engine.
+    ColdStart,
+}
+
+/// The pooled host `loop` drives. `DDB_BENCH_PERFMAP=1` has wasmtime write a perf map of the
+/// compiled guest (`/tmp/perf-PID.map`), so `perf report` names the guest's functions.
+fn loop_host(args: &Args) -> Result<ConnectorHost, String> {
+    let config = HostConfig {
+        link_all_of_wasi: args.link_all,
+        ..loopback(HostConfig::default())
+    };
+    let mut engine_config = config.engine_config();
+    if std::env::var_os("DDB_BENCH_PERFMAP").is_some() {
+        engine_config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+    }
+    let err = |e: wasmtime::Error| format!("loading {}: {e:#}", args.component.display());
+    let engine = wasmtime::Engine::new(&engine_config).map_err(err)?;
+    let component =
+        wasmtime::component::Component::from_file(&engine, &args.component).map_err(err)?;
+    ConnectorHost::from_component(engine, component, config).map_err(err)
+}
+
+/// `ddb-bench loop`: calls (or instantiations, or cold starts) through the pooled host, one at
+/// a time, for `args.seconds`; for profiling and for judging one change by its fuel.
 fn call_loop(args: &Args) -> Result<(), String> {
     let server = Server::start()?;
     let target = Target::canned(format!("http://127.0.0.1:{}", server.1));
-    let host = ConnectorHost::from_file(&args.component, loopback(HostConfig::default()))
-        .map_err(|e| format!("loading {}: {e:#}", args.component.display()))?;
-    let peer = Peer::component(Arc::new(host), &target);
+    let host = Arc::new(loop_host(args)?);
+    let peer = Peer::component(host.clone(), &target);
+    let cold = match args.loop_mode {
+        LoopMode::ColdStart => Some(ColdStart::prepare(&host, &args.component)?),
+        _ => None,
+    };
     let runtime = current_thread()?;
+    let tenant = Tenant::default();
     let cpu_before = measure::cpu_time();
     let (calls, fuel, elapsed) = runtime.block_on(async {
         let started = Instant::now();
         let (mut calls, mut fuel) = (0u64, 0u64);
         while started.elapsed() < args.seconds {
-            fuel += peer.call(args.op).await?.fuel.unwrap_or(0);
+            match (args.loop_mode, &cold) {
+                (LoopMode::Calls, _) => fuel += peer.call(args.op).await?.fuel.unwrap_or(0),
+                (LoopMode::ColdStart, Some(cold)) => cold.once(args.link_all).await?,
+                _ => {
+                    host.instantiate_only(&tenant)
+                        .await
+                        .map_err(|e| format!("{e:#}"))?;
+                }
+            }
             calls += 1;
         }
         Ok::<_, String>((calls, fuel, started.elapsed()))
     })?;
     let per_call = |d: Duration| d.as_secs_f64() * 1e6 / calls.max(1) as f64;
+    let what = match args.loop_mode {
+        LoopMode::Calls => args.op.name(),
+        LoopMode::Instantiate => "instantiation",
+        LoopMode::ColdStart => "cold start",
+    };
     println!(
-        "{calls} {} calls in {:.1} s: {:.1} µs/call, CPU {:.1} µs/call, fuel {}/call",
-        args.op.name(),
+        "{calls} × {what} in {:.1} s: {:.1} µs each, CPU {:.1} µs each, fuel {} each",
         elapsed.as_secs_f64(),
         per_call(elapsed),
         per_call(measure::cpu_time() - cpu_before),
         fuel / calls.max(1)
     );
     Ok(())
+}
+
+/// A cold start as `run` measures it: a new engine, the `.cwasm` loaded, linked, instantiated.
+struct ColdStart {
+    artifact: PathBuf,
+}
+
+impl ColdStart {
+    fn prepare(host: &ConnectorHost, component: &Path) -> Result<Self, String> {
+        let wasm = std::fs::read(component).map_err(|e| e.to_string())?;
+        let cwasm = host
+            .engine()
+            .precompile_component(&wasm)
+            .map_err(|e| format!("{e:#}"))?;
+        let artifact = std::env::temp_dir().join(format!("ddb-bench-{}.cwasm", std::process::id()));
+        std::fs::write(&artifact, cwasm).map_err(|e| e.to_string())?;
+        Ok(Self { artifact })
+    }
+
+    async fn once(&self, link_all: bool) -> Result<(), String> {
+        let err = |e: wasmtime::Error| format!("{e:#}");
+        let config = HostConfig {
+            link_all_of_wasi: link_all,
+            ..loopback(HostConfig::default())
+        };
+        let engine = wasmtime::Engine::new(&config.engine_config()).map_err(err)?;
+        // SAFETY: written by `prepare` with an engine of the same configuration.
+        let component =
+            unsafe { wasmtime::component::Component::deserialize_file(&engine, &self.artifact) }
+                .map_err(err)?;
+        let host = ConnectorHost::from_component(engine, component, config).map_err(err)?;
+        host.instantiate_only(&Tenant::default())
+            .await
+            .map_err(err)?;
+        Ok(())
+    }
+}
+
+impl Drop for ColdStart {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.artifact);
+    }
 }
 
 /// The canned server: prints its port, serves until killed; over TLS with the certificate in
