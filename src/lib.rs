@@ -33,13 +33,15 @@ pub use wire::Platform;
 // Where tests/sigv4_matrix.rs finds the signer.
 pub use wire::signing;
 
-/// Runs one request given as JSON text; returns `{"action": ..., "status": "OK", "response": ...}`.
+/// Runs one request given as JSON text; returns the JSON text of its result,
+/// `{"action": ..., "status": "OK", "response": ...}`, written straight from the outcome (never
+/// a second tree of it).
 pub fn execute_json<P: Platform>(
     request: &str,
     platform: &mut P,
-) -> Result<serde_json::Value, ConnectorError> {
+) -> Result<String, ConnectorError> {
     request_size::reset_budget();
     request_size::check(request, "request")?;
     let request = parse_request_json(request)?;
-    execute(&request, platform)
+    Ok(execute(&request, platform)?.to_json_text())
 }

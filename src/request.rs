@@ -6,7 +6,7 @@ use crate::error::ConnectorError;
 use crate::input::authentication::check_web_identity_token;
 use crate::input::{Auth, Envelope, read_envelope};
 use crate::ops::registry::read_operation;
-use crate::ops::{Context, Operation};
+use crate::ops::{Completed, Context, Operation};
 use crate::wire::sts::AssumeRoleWithWebIdentity;
 use crate::wire::{Client, Credentials, Platform, Transport};
 
@@ -41,8 +41,12 @@ pub fn parse_request(value: &Value) -> Result<Request, ConnectorError> {
     })
 }
 
-/// Runs a checked request to the end; returns `{"action": ..., "status": "OK", "response": ...}`.
-pub fn execute<P: Platform>(request: &Request, platform: &mut P) -> Result<Value, ConnectorError> {
+/// Runs a checked request to the end; returns its result, `{"action": ..., "status": "OK",
+/// "response": ...}` once written ([`Completed::to_json_text`]).
+pub fn execute<P: Platform>(
+    request: &Request,
+    platform: &mut P,
+) -> Result<Completed, ConnectorError> {
     let envelope = &request.envelope;
     let mut transport = Transport::new(platform as &mut dyn Platform, envelope.retry);
     let credentials = credentials_for(envelope, &mut transport)?;
@@ -59,7 +63,7 @@ pub fn execute<P: Platform>(request: &Request, platform: &mut P) -> Result<Value
         wait_timeout: envelope.wait_timeout,
     };
     let outcome = request.operation.run(&mut context)?;
-    Ok(outcome.into_result(request.name))
+    Ok(outcome.completed(request.name))
 }
 
 /// The credentials that sign the invocation's DynamoDB calls: given, from the sandbox's

@@ -51,9 +51,13 @@ pub struct Answer {
 
 impl Answer {
     fn json(status: u16, body: &Value) -> Self {
+        Self::text(status, body.to_string())
+    }
+
+    fn text(status: u16, body: String) -> Self {
         Self {
             status,
-            body: body.to_string(),
+            body,
             headers: Vec::new(),
         }
     }
@@ -101,7 +105,7 @@ pub fn execute<P: Platform>(body: &[u8], platform: &mut P) -> Answer {
         )),
     };
     match outcome {
-        Ok(result) => Answer::json(200, &result),
+        Ok(result) => Answer::text(200, result),
         Err(error) => Answer::json(error_status(&error), &error.to_json()),
     }
 }

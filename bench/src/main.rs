@@ -4,7 +4,7 @@
 //! ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR]
 //! ddb-bench serve
 //! ddb-bench core [CALLS]
-//! ddb-bench loop [--component PATH] [--put | --instantiate | --cold-start] [--connector-imports-only] [SECONDS]
+//! ddb-bench loop [--component PATH] [--put | --instantiate | --cold-start | --scan] [--connector-imports-only] [SECONDS]
 //! ddb-bench plots [--from JSON] [--history CSV] [--out DIR] [--plots-dir DIR]
 //! ```
 //! `run` starts the canned-response server (`serve`, a child process, so its CPU is not counted
@@ -16,8 +16,10 @@
 //! `scripts/bench.sh` builds everything and runs it. `loop` makes pooled-host GetItem (or, with
 //! `--put`, PutItem) calls of the component, one at a time, for SECONDS (default 10): a steady load
 //! to profile with `perf record` (`DDB_BENCH_PERFMAP=1` names the guest's functions); with
-//! `--instantiate` fresh instances alone, with `--cold-start` cold starts; `--connector-imports-only`
-//! links only what the connector imports instead of all of WASI.
+//! `--instantiate` fresh instances alone, with `--cold-start` cold starts, with `--scan` scans of
+//! the canned table of 100,000 items resumed until done (its largest linear memory of one
+//! invocation); `--connector-imports-only` links only what the connector imports instead of all
+//! of WASI.
 //!
 //! Every `run` also saves the numbers of its plots (`DIR/report.json`) and draws SVG plots into
 //! `DIR` (and `--plots-dir`): latency, CPU and throughput per peer, and fuel per call over the
@@ -33,6 +35,7 @@ mod plot_data;
 mod plots;
 mod record;
 mod report;
+mod scan;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -47,6 +50,7 @@ use tokio::runtime::Runtime;
 use measure::{Latency, latency, percentile, throughput};
 use peers::{Op, Peer, Target};
 use report::Report;
+use scan::{Scan, scan_all, scan_loop};
 
 /// `config` with egress to loopback only (the canned server and moto run there), and all of
 /// WASI linked: the SDK peer imports wasi:filesystem, which the connector does not. (Linking
@@ -175,6 +179,7 @@ fn parse_args() -> Result<Args, String> {
             "--put" => args.op = Op::PutItem,
             "--instantiate" => args.loop_mode = LoopMode::Instantiate,
             "--cold-start" => args.loop_mode = LoopMode::ColdStart,
+            "--scan" => args.loop_mode = LoopMode::Scan,
             "--connector-imports-only" => args.link_all = false,
             "--out" => args.out = value("--out")?,
             "--history" => args.history = value("--history")?,
@@ -198,7 +203,7 @@ fn main() -> std::process::ExitCode {
         Some("core") => core_only(),
         Some("loop") => parse_args().and_then(|args| call_loop(&args)),
         Some("plots") => parse_args().and_then(|args| record::plots_only(&args.outputs(), args.from)),
-        _ => Err("usage: ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR] [--history CSV] [--plots-dir DIR] | ddb-bench plots [--from JSON] [--history CSV] [--out DIR] [--plots-dir DIR] | ddb-bench serve [TLS-DIR] | ddb-bench core [CALLS] | ddb-bench loop [--component PATH] [--put | --instantiate | --cold-start] [--connector-imports-only] [SECONDS]".into()),
+        _ => Err("usage: ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR] [--history CSV] [--plots-dir DIR] | ddb-bench plots [--from JSON] [--history CSV] [--out DIR] [--plots-dir DIR] | ddb-bench serve [TLS-DIR] | ddb-bench core [CALLS] | ddb-bench loop [--component PATH] [--put | --instantiate | --cold-start | --scan] [--connector-imports-only] [SECONDS]".into()),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -235,6 +240,8 @@ enum LoopMode {
     Instantiate,
     /// From the precompiled artifact to a first instance, through a new engine.
     ColdStart,
+    /// Whole scans of the canned table, each resumed invocation after invocation.
+    Scan,
 }
 
 /// The pooled host `loop` drives. `DDB_BENCH_PERFMAP=1` has wasmtime write a perf map of the
@@ -261,6 +268,9 @@ fn call_loop(args: &Args) -> Result<(), String> {
     let server = Server::start()?;
     let target = Target::canned(format!("http://127.0.0.1:{}", server.1));
     let host = Arc::new(loop_host(args)?);
+    if args.loop_mode == LoopMode::Scan {
+        return scan_loop(args, &host, &target);
+    }
     let peer = Peer::component(host.clone(), &target);
     let cold = match args.loop_mode {
         LoopMode::ColdStart => Some(ColdStart::prepare(&host, &args.component)?),
@@ -291,6 +301,7 @@ fn call_loop(args: &Args) -> Result<(), String> {
         LoopMode::Calls => args.op.name(),
         LoopMode::Instantiate => "instantiation",
         LoopMode::ColdStart => "cold start",
+        LoopMode::Scan => unreachable!("scan_loop reports its own"),
     };
     println!(
         "{calls} × {what} in {:.1} s: {:.1} µs each, CPU {:.1} µs each, fuel {} each",
@@ -644,63 +655,6 @@ fn startup(path: &Path, pooled: &ConnectorHost, plan: Plan, out: &Path) -> Resul
         instantiate,
         initial_memory,
     })
-}
-
-/// A whole-table scan in bounded memory.
-#[derive(Debug)]
-pub struct Scan {
-    /// Items the table holds.
-    pub table_items: u64,
-    /// Items the scan returned, over all invocations.
-    pub items: u64,
-    /// Invocations it took (each stops at the connector's `maxResultBytes`, 4 MiB).
-    pub invocations: u32,
-    /// The largest linear memory of any of them.
-    pub memory_high_water: usize,
-    /// All of it.
-    pub elapsed: Duration,
-}
-
-async fn scan_all(host: &ConnectorHost, target: &Target, table_items: u64) -> Result<Scan, String> {
-    let started = Instant::now();
-    let mut scan = Scan {
-        table_items,
-        items: 0,
-        invocations: 0,
-        memory_high_water: 0,
-        elapsed: Duration::ZERO,
-    };
-    let mut start_key = Value::Null;
-    loop {
-        let mut input = json!({"operationGroup": "tableOperation", "tableOperation": "scanTable",
-                               "tableName": format!("scan-{table_items}")});
-        if !start_key.is_null() {
-            input["exclusiveStartKey"] = start_key.clone();
-        }
-        let invocation = host
-            .execute_json(&target.request(input), &Tenant::default())
-            .await
-            .map_err(|e| format!("{e:#}"))?;
-        let answer: Value = serde_json::from_str(&invocation.result.map_err(|e| e.to_string())?)
-            .map_err(|e| e.to_string())?;
-        scan.invocations += 1;
-        scan.memory_high_water = scan.memory_high_water.max(invocation.memory_high_water);
-        scan.items += answer["response"]
-            .as_array()
-            .map_or(0, |items| items.len() as u64);
-        if answer["paging"]["hasMore"] != json!(true) {
-            break;
-        }
-        start_key = answer["paging"]["lastEvaluatedKey"].clone();
-    }
-    scan.elapsed = started.elapsed();
-    if scan.items != table_items {
-        return Err(format!(
-            "the scan returned {} items of {table_items}",
-            scan.items
-        ));
-    }
-    Ok(scan)
 }
 
 /// Runs `bench/boto3_bench.py`; its JSON answer.

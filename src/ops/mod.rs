@@ -9,11 +9,14 @@ use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
+pub use outcome::{Beside, Completed, Outcome};
+
 use crate::error::ConnectorError;
 use crate::input::{Fields, OutputFormat};
 use crate::value::{ValueFormat, plain_map};
 use crate::wire::{Api, Client, Platform};
 
+pub mod outcome;
 pub mod registry;
 
 // Engines shared by several operations.
@@ -107,45 +110,6 @@ pub fn render_item(item: Value, output: OutputFormat) -> Value {
     match (output, item) {
         (OutputFormat::Plain, Value::Object(map)) => Value::Object(plain_map(&map)),
         (_, item) => item,
-    }
-}
-
-/// What an operation answers: the `response`, and what goes beside it in the result.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Outcome {
-    /// The result's `response`.
-    pub response: Value,
-    /// The result's `action`, when it is not the operation's name.
-    pub action: Option<String>,
-    /// Further members of the result (`paging`, `oldItem`).
-    pub beside: Map<String, Value>,
-}
-
-impl Outcome {
-    /// A result whose `response` is `response`.
-    pub fn new(response: Value) -> Self {
-        Self {
-            response,
-            action: None,
-            beside: Map::new(),
-        }
-    }
-
-    /// Adds `key` beside the response.
-    pub fn with(mut self, key: &str, value: Value) -> Self {
-        self.beside.insert(key.into(), value);
-        self
-    }
-
-    /// The result `{"action": ..., "status": "OK", "response": ..., ...}`.
-    pub fn into_result(self, name: &str) -> Value {
-        let mut full = Map::new();
-        let action = self.action.unwrap_or_else(|| name.to_string());
-        full.insert("action".into(), Value::String(action));
-        full.insert("status".into(), Value::String("OK".into()));
-        full.insert("response".into(), self.response);
-        full.extend(self.beside);
-        Value::Object(full)
     }
 }
 

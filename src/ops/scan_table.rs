@@ -1,6 +1,6 @@
 //! scanTable: Scan, following pages within the caps. The response is Camunda's (the items, or
 //! `null` when there are none); `items`, the field Camunda's documentation gives, carries the
-//! same value beside it, and so do the paging facts.
+//! same value beside it (written from the one tree, not a copy), and so do the paging facts.
 
 use serde_json::{Map, Value, json};
 
@@ -126,8 +126,9 @@ impl Operation for ScanTable {
             context.items(pages.items)
         };
         // Camunda's documentation names the result's `items`; its code returns `response`.
-        Ok(Outcome::new(response.clone())
-            .with("items", response)
+        // Both are written from one tree: a copy would double the guest's largest memory.
+        Ok(Outcome::new(response)
+            .with_response_as("items")
             .with("paging", summary))
     }
 }
@@ -135,6 +136,7 @@ impl Operation for ScanTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ops::Beside;
     use crate::ops::testing::{context, read};
     use crate::wire::testing::{Scripted, answer};
 
@@ -161,6 +163,30 @@ mod tests {
             (&Value::Null, &Value::Null)
         );
         assert!(none.as_object().unwrap().contains_key("items"));
+    }
+
+    #[test]
+    fn the_text_repeats_the_items_that_the_outcome_holds_once() {
+        let scan: ScanTable = read(json!({
+            "operationGroup": "tableOperation", "tableOperation": "scanTable", "tableName": "orders"}));
+        let page = r#"{"Items":[{"id":{"N":"1"}},{"id":{"N":"2"}}],"Count":2,"ScannedCount":2}"#;
+        let mut platform = Scripted::new(vec![answer(200, &[], page)]);
+        let outcome = scan.run(&mut context(&mut platform)).unwrap();
+        // The only tree of the items is the response; `items` names it.
+        assert_eq!(
+            outcome.response,
+            json!([{"id": {"N": "1"}}, {"id": {"N": "2"}}])
+        );
+        assert_eq!(outcome.beside[0], ("items".to_string(), Beside::Response));
+        assert_eq!(outcome.beside.len(), 2);
+        assert_eq!(outcome.beside[1].0, "paging");
+        let text = outcome.completed("scanTable").to_json_text();
+        let result: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(result["items"], result["response"]);
+        let members: Vec<&String> = result.as_object().unwrap().keys().collect();
+        assert_eq!(members, ["action", "status", "response", "items", "paging"]);
+        let items = r#"[{"id":{"N":"1"}},{"id":{"N":"2"}}]"#;
+        assert!(text.contains(&format!(r#""response":{items},"items":{items},"paging":"#)));
     }
 
     #[test]

@@ -40,17 +40,16 @@ impl Guest for Component {
         crate::request_size::reset_budget();
         let json_request = to_request::to_json_request(request).map_err(to_wit_error)?;
         let request = crate::parse_request(&json_request).map_err(to_wit_error)?;
-        let mut result = crate::execute(&request, &mut WasiPlatform).map_err(to_wit_error)?;
+        let result = crate::execute(&request, &mut WasiPlatform).map_err(to_wit_error)?;
+        // Only the response is written: the members beside it are not part of this answer.
         Ok(wit::Response {
-            action: result["action"].as_str().unwrap_or_default().to_string(),
+            action: result.action,
             status: "OK".to_string(),
-            response_json: result["response"].take().to_string(),
+            response_json: result.outcome.response.to_string(),
         })
     }
 
     fn execute_json(request: String) -> Result<String, wit::ConnectorError> {
-        crate::execute_json(&request, &mut WasiPlatform)
-            .map(|result| result.to_string())
-            .map_err(to_wit_error)
+        crate::execute_json(&request, &mut WasiPlatform).map_err(to_wit_error)
     }
 }
