@@ -15,6 +15,7 @@
 mod compiled_cache;
 pub mod connection_pool;
 pub mod egress;
+mod exports;
 mod failure;
 pub mod sandbox;
 pub mod tls;
@@ -24,7 +25,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use tokio::sync::Semaphore;
-use wasmtime::component::{Component, Linker};
+use wasmtime::component::{Component, Instance, Linker};
 use wasmtime::error::Context as _;
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
@@ -53,9 +54,10 @@ mod bindings {
     });
 }
 
+use bindings::DynamodbConnectorPre;
 /// The connector's WIT types, as the host sees them (for the typed `execute`).
 pub use bindings::connectors::dynamodb::types as wit;
-use bindings::{DynamodbConnector, DynamodbConnectorPre};
+use exports::ConnectorExports;
 
 /// Default cap on one invocation's linear memory: room for the largest request
 /// ([`DEFAULT_MAX_REQUEST_BYTES`]) in its costliest shape (README, "Request size").
@@ -66,6 +68,8 @@ pub const DEFAULT_FUEL: u64 = 5_000_000_000;
 pub const DEFAULT_MAX_RESPONSE_BODY: usize = 16 << 20;
 /// Default cap on the in-memory size of one wasi:http fields (headers) resource.
 pub const DEFAULT_MAX_FIELDS_SIZE: usize = 64 << 10;
+/// Bytes of a freed slot's table and async stack that are zeroed rather than decommitted.
+const KEEP_RESIDENT: usize = 64 << 10;
 /// Default number of invocations that run at once; more wait for a slot.
 pub const DEFAULT_MAX_CONCURRENT_INVOCATIONS: u32 = 256;
 /// Default cap on one request, in bytes of its JSON (or of the typed record's text): the
@@ -162,7 +166,12 @@ impl HostConfig {
                 .total_memories(slots * 2)
                 .total_tables(slots * 4)
                 .total_stacks(slots)
-                .max_memory_size(self.memory_limit);
+                .max_memory_size(self.memory_limit)
+                // A freed slot's table and async stack are zeroed in place instead of handed
+                // back to the kernel (`madvise`) and faulted in again: cheaper for the few KiB
+                // an invocation touches (BENCHMARKS.md). Linear memory is still decommitted.
+                .table_keep_resident(KEEP_RESIDENT)
+                .async_stack_keep_resident(KEEP_RESIDENT);
             config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling));
         }
         config
@@ -198,6 +207,7 @@ pub struct Invocation<T> {
 pub struct ConnectorHost {
     engine: Engine,
     pre: DynamodbConnectorPre<InvocationState>,
+    exports: ConnectorExports,
     config: HostConfig,
     slots: Semaphore,
     pool: Arc<ConnectionPool>,
@@ -227,6 +237,7 @@ impl ConnectorHost {
         let mut linker = Linker::<InvocationState>::new(&engine);
         sandbox::link(&mut linker, config.link_all_of_wasi)?;
         let pre = DynamodbConnectorPre::new(linker.instantiate_pre(&component)?)?;
+        let exports = ConnectorExports::new(pre.instance_pre())?;
         let tls = config.tls.client_config().map_err(wasmtime::Error::msg)?;
         // Unpooled: the same sender, keeping no connection.
         let pool_config = config.connection_pool.clone().unwrap_or(PoolConfig {
@@ -236,6 +247,7 @@ impl ConnectorHost {
         Ok(Self {
             engine,
             pre,
+            exports,
             slots: Semaphore::new(config.max_concurrent_invocations as usize),
             pool: ConnectionPool::new(pool_config, tls),
             config,
@@ -284,11 +296,9 @@ impl ConnectorHost {
         if let Some(refused) = self.oversize(request.len()) {
             return Ok(refused);
         }
-        self.invoke(tenant, async |connector, store| {
-            let answer = connector
-                .connectors_dynamodb_connector()
-                .call_execute_json(store, request)
-                .await?;
+        self.invoke(tenant, async |instance, store| {
+            let execute_json = self.exports.execute_json(&mut *store, instance)?;
+            let (answer,) = execute_json.call_async(store, (request,)).await?;
             Ok(answer.map_err(from_wit_error))
         })
         .await
@@ -303,11 +313,9 @@ impl ConnectorHost {
         if let Some(refused) = self.oversize(typed_size(&request)) {
             return Ok(refused);
         }
-        self.invoke(tenant, async |connector, store| {
-            let answer = connector
-                .connectors_dynamodb_connector()
-                .call_execute(store, &request)
-                .await?;
+        self.invoke(tenant, async |instance, store| {
+            let execute = self.exports.execute(&mut *store, instance)?;
+            let (answer,) = execute.call_async(store, (&request,)).await?;
             Ok(answer.map_err(from_wit_error))
         })
         .await
@@ -318,7 +326,10 @@ impl ConnectorHost {
     pub async fn instantiate_only(&self, tenant: &Tenant) -> wasmtime::Result<usize> {
         let _slot = self.slots.acquire().await?;
         let (mut store, _, _) = self.new_store(tenant)?;
-        self.pre.instantiate_async(&mut store).await?;
+        self.pre
+            .instance_pre()
+            .instantiate_async(&mut store)
+            .await?;
         Ok(store.data().limits.memory_high_water)
     }
 
@@ -365,15 +376,20 @@ impl ConnectorHost {
         &self,
         tenant: &Tenant,
         call: impl AsyncFnOnce(
-            &DynamodbConnector,
+            &Instance,
             &mut Store<InvocationState>,
         ) -> wasmtime::Result<Result<T, ConnectorError>>,
     ) -> wasmtime::Result<Invocation<T>> {
         let _slot = self.slots.acquire().await?;
         let (mut store, stderr, counters) = self.new_store(tenant)?;
         let outcome = async {
-            let connector = self.pre.instantiate_async(&mut store).await?;
-            call(&connector, &mut store).await
+            // The exports were type-checked once, at load ([`exports`]).
+            let instance = self
+                .pre
+                .instance_pre()
+                .instantiate_async(&mut store)
+                .await?;
+            call(&instance, &mut store).await
         }
         .await;
         let result = outcome.map_err(|e| {
