@@ -4,7 +4,7 @@
 //! ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR]
 //! ddb-bench serve
 //! ddb-bench core [CALLS]
-//! ddb-bench loop [--component PATH] [--put | --instantiate | --cold-start | --scan] [--connector-imports-only] [SECONDS]
+//! ddb-bench loop [--component PATH] [--put | --instantiate | --cold-start | --scan] [--link-all-of-wasi] [SECONDS]
 //! ddb-bench plots [--from JSON] [--history CSV] [--out DIR] [--plots-dir DIR]
 //! ```
 //! `run` starts the canned-response server (`serve`, a child process, so its CPU is not counted
@@ -18,8 +18,8 @@
 //! to profile with `perf record` (`DDB_BENCH_PERFMAP=1` names the guest's functions); with
 //! `--instantiate` fresh instances alone, with `--cold-start` cold starts, with `--scan` scans of
 //! the canned table of 100,000 items resumed until done (its largest linear memory of one
-//! invocation); `--connector-imports-only` links only what the connector imports instead of all
-//! of WASI.
+//! invocation); `--link-all-of-wasi` links all of WASI, as for the SDK peer, instead of only
+//! what the connector imports (the host's default, and how `run` measures the connector).
 //!
 //! Every `run` also saves the numbers of its plots (`DIR/report.json`) and draws SVG plots into
 //! `DIR` (and `--plots-dir`): latency, CPU and throughput per peer, and fuel per call over the
@@ -29,37 +29,40 @@
 mod canned_server;
 mod core;
 mod history;
+mod loops;
 mod measure;
+mod moto;
 mod peers;
 mod plot_data;
 mod plots;
 mod record;
 mod report;
 mod scan;
+mod startup;
+mod sweeps;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use ddb_connector_host::{ConnectorHost, EgressPolicy, HostConfig, Tenant};
+use ddb_connector_host::{ConnectorHost, EgressPolicy, HostConfig};
 
-use serde_json::{Value, json};
 use tokio::runtime::Runtime;
 
-use measure::{Latency, latency, percentile, throughput};
-use peers::{Op, Peer, Target};
+use loops::{LoopMode, call_loop};
+use moto::{boto3, moto_run};
+use peers::{Op, Target};
 use report::Report;
-use scan::{Scan, scan_all, scan_loop};
+use scan::{Scan, scan_all};
+use startup::{Startup, startup};
+use sweeps::{PeerMaker, component, latencies, native_sdk, throughputs};
 
-/// `config` with egress to loopback only (the canned server and moto run there), and all of
-/// WASI linked: the SDK peer imports wasi:filesystem, which the connector does not. (Linking
-/// more costs an invocation nothing: the pre-instantiation resolves only what is imported.)
+/// `config` with egress to loopback only (the canned server and moto run there).
 fn loopback(config: HostConfig) -> HostConfig {
     HostConfig {
         egress: EgressPolicy::rules(["http://127.0.0.1:*", "https://127.0.0.1:*"])
             .expect("valid rules"),
-        link_all_of_wasi: true,
         ..config
     }
 }
@@ -114,7 +117,8 @@ struct Args {
     op: Op,
     /// What `loop` repeats: whole calls, instantiations alone, or cold starts.
     loop_mode: LoopMode,
-    /// `loop` links all of WASI, as `run` does for every peer (off: the connector's imports only).
+    /// `loop` links all of WASI, as the SDK peer needs (off: the connector's imports only, as
+    /// the host's default).
     link_all: bool,
     /// The fuel history a full `run` appends to and the fuel plot reads.
     history: PathBuf,
@@ -154,7 +158,7 @@ fn parse_args() -> Result<Args, String> {
         seconds: Duration::from_secs(10),
         op: Op::GetItem,
         loop_mode: LoopMode::Calls,
-        link_all: true,
+        link_all: false,
         history: Path::new(env!("CARGO_MANIFEST_DIR")).join("history.csv"),
         plots_dir: None,
         from: None,
@@ -180,7 +184,7 @@ fn parse_args() -> Result<Args, String> {
             "--instantiate" => args.loop_mode = LoopMode::Instantiate,
             "--cold-start" => args.loop_mode = LoopMode::ColdStart,
             "--scan" => args.loop_mode = LoopMode::Scan,
-            "--connector-imports-only" => args.link_all = false,
+            "--link-all-of-wasi" => args.link_all = true,
             "--out" => args.out = value("--out")?,
             "--history" => args.history = value("--history")?,
             "--plots-dir" => args.plots_dir = Some(value("--plots-dir")?),
@@ -203,7 +207,7 @@ fn main() -> std::process::ExitCode {
         Some("core") => core_only(),
         Some("loop") => parse_args().and_then(|args| call_loop(&args)),
         Some("plots") => parse_args().and_then(|args| record::plots_only(&args.outputs(), args.from)),
-        _ => Err("usage: ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR] [--history CSV] [--plots-dir DIR] | ddb-bench plots [--from JSON] [--history CSV] [--out DIR] [--plots-dir DIR] | ddb-bench serve [TLS-DIR] | ddb-bench core [CALLS] | ddb-bench loop [--component PATH] [--put | --instantiate | --cold-start | --scan] [--connector-imports-only] [SECONDS]".into()),
+        _ => Err("usage: ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR] [--history CSV] [--plots-dir DIR] | ddb-bench plots [--from JSON] [--history CSV] [--out DIR] [--plots-dir DIR] | ddb-bench serve [TLS-DIR] | ddb-bench core [CALLS] | ddb-bench loop [--component PATH] [--put | --instantiate | --cold-start | --scan] [--link-all-of-wasi] [SECONDS]".into()),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -229,130 +233,6 @@ fn core_only() -> Result<(), String> {
         );
     }
     Ok(())
-}
-
-/// What `ddb-bench loop` repeats.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum LoopMode {
-    /// Whole calls against the canned server.
-    Calls,
-    /// Fresh store and instance, no call.
-    Instantiate,
-    /// From the precompiled artifact to a first instance, through a new engine.
-    ColdStart,
-    /// Whole scans of the canned table, each resumed invocation after invocation.
-    Scan,
-}
-
-/// The pooled host `loop` drives. `DDB_BENCH_PERFMAP=1` has wasmtime write a perf map of the
-/// compiled guest (`/tmp/perf-PID.map`), so `perf report` names the guest's functions.
-fn loop_host(args: &Args) -> Result<ConnectorHost, String> {
-    let config = HostConfig {
-        link_all_of_wasi: args.link_all,
-        ..loopback(HostConfig::default())
-    };
-    let mut engine_config = config.engine_config();
-    if std::env::var_os("DDB_BENCH_PERFMAP").is_some() {
-        engine_config.profiler(wasmtime::ProfilingStrategy::PerfMap);
-    }
-    let err = |e: wasmtime::Error| format!("loading {}: {e:#}", args.component.display());
-    let engine = wasmtime::Engine::new(&engine_config).map_err(err)?;
-    let component =
-        wasmtime::component::Component::from_file(&engine, &args.component).map_err(err)?;
-    ConnectorHost::from_component(engine, component, config).map_err(err)
-}
-
-/// `ddb-bench loop`: calls (or instantiations, or cold starts) through the pooled host, one at
-/// a time, for `args.seconds`; for profiling and for judging one change by its fuel.
-fn call_loop(args: &Args) -> Result<(), String> {
-    let server = Server::start()?;
-    let target = Target::canned(format!("http://127.0.0.1:{}", server.1));
-    let host = Arc::new(loop_host(args)?);
-    if args.loop_mode == LoopMode::Scan {
-        return scan_loop(args, &host, &target);
-    }
-    let peer = Peer::component(host.clone(), &target);
-    let cold = match args.loop_mode {
-        LoopMode::ColdStart => Some(ColdStart::prepare(&host, &args.component)?),
-        _ => None,
-    };
-    let runtime = current_thread()?;
-    let tenant = Tenant::default();
-    let cpu_before = measure::cpu_time();
-    let (calls, fuel, elapsed) = runtime.block_on(async {
-        let started = Instant::now();
-        let (mut calls, mut fuel) = (0u64, 0u64);
-        while started.elapsed() < args.seconds {
-            match (args.loop_mode, &cold) {
-                (LoopMode::Calls, _) => fuel += peer.call(args.op).await?.fuel.unwrap_or(0),
-                (LoopMode::ColdStart, Some(cold)) => cold.once(args.link_all).await?,
-                _ => {
-                    host.instantiate_only(&tenant)
-                        .await
-                        .map_err(|e| format!("{e:#}"))?;
-                }
-            }
-            calls += 1;
-        }
-        Ok::<_, String>((calls, fuel, started.elapsed()))
-    })?;
-    let per_call = |d: Duration| d.as_secs_f64() * 1e6 / calls.max(1) as f64;
-    let what = match args.loop_mode {
-        LoopMode::Calls => args.op.name(),
-        LoopMode::Instantiate => "instantiation",
-        LoopMode::ColdStart => "cold start",
-        LoopMode::Scan => unreachable!("scan_loop reports its own"),
-    };
-    println!(
-        "{calls} × {what} in {:.1} s: {:.1} µs each, CPU {:.1} µs each, fuel {} each",
-        elapsed.as_secs_f64(),
-        per_call(elapsed),
-        per_call(measure::cpu_time() - cpu_before),
-        fuel / calls.max(1)
-    );
-    Ok(())
-}
-
-/// A cold start as `run` measures it: a new engine, the `.cwasm` loaded, linked, instantiated.
-struct ColdStart {
-    artifact: PathBuf,
-}
-
-impl ColdStart {
-    fn prepare(host: &ConnectorHost, component: &Path) -> Result<Self, String> {
-        let wasm = std::fs::read(component).map_err(|e| e.to_string())?;
-        let cwasm = host
-            .engine()
-            .precompile_component(&wasm)
-            .map_err(|e| format!("{e:#}"))?;
-        let artifact = std::env::temp_dir().join(format!("ddb-bench-{}.cwasm", std::process::id()));
-        std::fs::write(&artifact, cwasm).map_err(|e| e.to_string())?;
-        Ok(Self { artifact })
-    }
-
-    async fn once(&self, link_all: bool) -> Result<(), String> {
-        let err = |e: wasmtime::Error| format!("{e:#}");
-        let config = HostConfig {
-            link_all_of_wasi: link_all,
-            ..loopback(HostConfig::default())
-        };
-        let engine = wasmtime::Engine::new(&config.engine_config()).map_err(err)?;
-        // SAFETY: written by `prepare` with an engine of the same configuration.
-        let component =
-            unsafe { wasmtime::component::Component::deserialize_file(&engine, &self.artifact) }
-                .map_err(err)?;
-        let host = ConnectorHost::from_component(engine, component, config).map_err(err)?;
-        host.instantiate_only(&Tenant::default())
-            .await
-            .map_err(err)?;
-        Ok(())
-    }
-}
-
-impl Drop for ColdStart {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.artifact);
-    }
 }
 
 /// The canned server: prints its port, serves until killed; over TLS with the certificate in
@@ -429,8 +309,50 @@ fn two_workers() -> Result<Runtime, String> {
         .map_err(|e| e.to_string())
 }
 
-/// The peers made inside a runtime (SDK clients hold connections spawned on it).
-type PeerMaker<'a> = Box<dyn Fn() -> Result<Arc<Peer>, String> + 'a>;
+/// Sizes, compile, cold start and instantiation of each component; then a scan through the
+/// whole canned table, resumed invocation after invocation.
+fn startups_and_scan(
+    args: &Args,
+    ours_pooled: &Arc<ConnectorHost>,
+    sdk_wasm: Option<&Arc<ConnectorHost>>,
+    canned: &Target,
+    report: &mut Report,
+) -> Result<(), String> {
+    let same: fn(HostConfig) -> HostConfig = |config| config;
+    let mut components = vec![("this component", &args.component, ours_pooled, same)];
+    if let (Some(path), Some(host)) = (&args.sdk_component, sdk_wasm) {
+        components.push(("aws-sdk-dynamodb on wasip2", path, host, sdk_host_config));
+    }
+    for (name, path, pooled, host_config) in components {
+        let startup = startup(path, pooled, host_config, args.plan, &args.out)?;
+        eprintln!("{name}: {startup:?}");
+        report.startup(name, startup);
+    }
+    let scan = current_thread()?.block_on(scan_all(ours_pooled, canned, args.plan.scan_items))?;
+    eprintln!("scan: {scan:?}");
+    report.scan(scan);
+    Ok(())
+}
+
+/// The SDK peer's host: it also links all of WASI, as the SDK on wasip2 imports
+/// wasi:filesystem, which the connector does not.
+fn sdk_host_config(config: HostConfig) -> HostConfig {
+    HostConfig {
+        link_all_of_wasi: true,
+        ..config
+    }
+}
+
+/// The component at `path` in a loopback host, compiled through the cache in `out`.
+fn load_cached(path: &Path, config: HostConfig, out: &Path) -> Result<Arc<ConnectorHost>, String> {
+    let config = HostConfig {
+        compiled_cache: Some(out.join("compiled")),
+        ..loopback(config)
+    };
+    ConnectorHost::from_file(path, config)
+        .map(Arc::new)
+        .map_err(|e| format!("loading {}: {e:#}", path.display()))
+}
 
 fn run(args: &Args) -> Result<(), String> {
     let plan = args.plan;
@@ -439,18 +361,7 @@ fn run(args: &Args) -> Result<(), String> {
     let server = Server::start()?;
     let canned = Target::canned(format!("http://127.0.0.1:{}", server.1));
 
-    let cache = Some(args.out.join("compiled"));
-    let load = |path: &Path, config: HostConfig| -> Result<Arc<ConnectorHost>, String> {
-        ConnectorHost::from_file(
-            path,
-            HostConfig {
-                compiled_cache: cache.clone(),
-                ..loopback(config)
-            },
-        )
-        .map(Arc::new)
-        .map_err(|e| format!("loading {}: {e:#}", path.display()))
-    };
+    let load = |path: &Path, config| load_cached(path, config, &args.out);
     let ours_pooled = load(&args.component, HostConfig::default())?;
     let ours_unpooled = load(&args.component, HostConfig::unpooled())?;
     // The production path: https, against the same canned server behind TLS.
@@ -465,106 +376,45 @@ fn run(args: &Args) -> Result<(), String> {
         load(&args.component, config)?
     };
     let sdk_wasm = match &args.sdk_component {
-        Some(path) => Some(load(path, HostConfig::default())?),
+        Some(path) => Some(load(path, sdk_host_config(HostConfig::default()))?),
         None => None,
     };
 
     let mut peers: Vec<(&str, PeerMaker)> = vec![
-        ("this component, pooled host", {
-            let host = ours_pooled.clone();
-            let target = canned.clone();
-            Box::new(move || Ok(Arc::new(Peer::component(host.clone(), &target))))
-        }),
-        ("this component, unpooled host", {
-            let host = ours_unpooled.clone();
-            let target = canned.clone();
-            Box::new(move || Ok(Arc::new(Peer::component(host.clone(), &target))))
-        }),
-        ("aws-sdk-dynamodb, native", {
-            let target = canned.clone();
-            Box::new(move || Ok(Arc::new(Peer::native_sdk(&target, None))))
-        }),
-        ("this component, pooled host, https", {
-            let host = ours_tls.clone();
-            let target = canned_tls.clone();
-            Box::new(move || Ok(Arc::new(Peer::component(host.clone(), &target))))
-        }),
-        ("aws-sdk-dynamodb, native, https", {
-            let target = canned_tls.clone();
-            let ca_pem = ca_pem.clone();
-            Box::new(move || Ok(Arc::new(Peer::native_sdk(&target, Some(&ca_pem)))))
-        }),
+        (
+            "this component, pooled host",
+            component(&ours_pooled, &canned),
+        ),
+        (
+            "this component, unpooled host",
+            component(&ours_unpooled, &canned),
+        ),
+        ("aws-sdk-dynamodb, native", native_sdk(&canned, None)),
+        (
+            "this component, pooled host, https",
+            component(&ours_tls, &canned_tls),
+        ),
+        (
+            "aws-sdk-dynamodb, native, https",
+            native_sdk(&canned_tls, Some(ca_pem)),
+        ),
     ];
     if let Some(host) = &sdk_wasm {
-        let host = host.clone();
-        let target = canned.clone();
         peers.push((
             "aws-sdk-dynamodb on wasip2, pooled host",
-            Box::new(move || Ok(Arc::new(Peer::component(host.clone(), &target)))),
+            component(host, &canned),
         ));
     }
 
-    // Per-call latency, one call at a time, on a current-thread runtime.
-    for (name, make) in &peers {
-        let runtime = current_thread()?;
-        for op in Op::ALL {
-            let measured = runtime.block_on(async {
-                let peer = make()?;
-                let first = peer.call(op).await?;
-                let latency = latency(plan.warmup, plan.calls, || {
-                    let peer = peer.clone();
-                    async move { peer.call(op).await.map(|_| ()) }
-                })
-                .await?;
-                Ok::<_, String>((latency, first))
-            });
-            let (latency, first) = measured.map_err(|e| format!("{name} {}: {e}", op.name()))?;
-            eprintln!("{name} {}: {latency:?}", op.name());
-            report.latency(name, op, latency, first);
-        }
-    }
-
-    // Throughput at each concurrency, on two worker threads.
-    for (name, make) in &peers {
-        let runtime = two_workers()?;
-        let mut rates = Vec::new();
-        for concurrency in CONCURRENCY {
-            let rate = runtime
-                .block_on(async {
-                    let peer = make()?;
-                    throughput(concurrency, plan.throughput_for, move || {
-                        let peer = peer.clone();
-                        async move { peer.call(Op::GetItem).await.map(|_| ()) }
-                    })
-                    .await
-                })
-                .map_err(|e| format!("{name} throughput at {concurrency}: {e}"))?;
-            eprintln!("{name} GetItem at concurrency {concurrency}: {rate:.0}/s");
-            rates.push(rate);
-        }
-        report.throughput(name, rates);
-    }
+    latencies(&peers, plan, &mut report)?;
+    throughputs(&peers, plan, &mut report)?;
 
     if let Some(python) = &args.python {
         let boto3 = boto3(python, &canned, plan, false)?;
         report.boto3(&boto3, false)?;
     }
 
-    // Sizes, compile, cold start and instantiation.
-    let mut components = vec![("this component", &args.component, &ours_pooled)];
-    if let (Some(path), Some(host)) = (&args.sdk_component, &sdk_wasm) {
-        components.push(("aws-sdk-dynamodb on wasip2", path, host));
-    }
-    for (name, path, pooled) in components {
-        let startup = startup(path, pooled, plan, &args.out)?;
-        eprintln!("{name}: {startup:?}");
-        report.startup(name, startup);
-    }
-
-    // A scan through the whole table, resumed invocation after invocation.
-    let scan = current_thread()?.block_on(scan_all(&ours_pooled, &canned, plan.scan_items))?;
-    eprintln!("scan: {scan:?}");
-    report.scan(scan);
+    startups_and_scan(args, &ours_pooled, sdk_wasm.as_ref(), &canned, &mut report)?;
     drop(server);
 
     if args.moto {
@@ -575,171 +425,4 @@ fn run(args: &Args) -> Result<(), String> {
     println!("{text}");
     std::fs::write(args.out.join("report.md"), &text).map_err(|e| e.to_string())?;
     record::record_and_plot(&args.outputs(), &report, &history::commit(&root_dir()))
-}
-
-/// Startup numbers of one component.
-#[derive(Debug)]
-pub struct Startup {
-    /// Bytes of the `.wasm`.
-    pub wasm_bytes: u64,
-    /// Bytes of its precompiled artifact.
-    pub cwasm_bytes: usize,
-    /// Compiling it (Cranelift, this machine).
-    pub compile: Duration,
-    /// A pooled engine's creation (once per process).
-    pub engine_new: Duration,
-    /// From the precompiled artifact to a first instance: load, link, instantiate (median).
-    pub cold_start: Duration,
-    /// Fresh store + instantiate from the pre-instantiated component (median): pooled, unpooled.
-    pub instantiate: [Duration; 2],
-    /// Linear memory right after instantiation.
-    pub initial_memory: usize,
-}
-
-fn startup(path: &Path, pooled: &ConnectorHost, plan: Plan, out: &Path) -> Result<Startup, String> {
-    let err = |e: wasmtime::Error| format!("{e:#}");
-    let wasm = std::fs::read(path).map_err(|e| e.to_string())?;
-    let runtime = current_thread()?;
-    let started = Instant::now();
-    let cwasm = pooled.engine().precompile_component(&wasm).map_err(err)?;
-    let compile = started.elapsed();
-    let artifact = out.join(format!(
-        "{}.cwasm",
-        path.file_stem().unwrap_or_default().to_string_lossy()
-    ));
-    std::fs::write(&artifact, &cwasm).map_err(|e| e.to_string())?;
-
-    let tenant = Tenant::default();
-    let mut engine_new = Vec::new();
-    let mut cold = Vec::new();
-    for _ in 0..plan.cold_starts {
-        let config = loopback(HostConfig::default());
-        let started = Instant::now();
-        let engine = wasmtime::Engine::new(&config.engine_config()).map_err(err)?;
-        engine_new.push(started.elapsed());
-        let started = Instant::now();
-        // SAFETY: written just above by an engine of the same configuration.
-        let component =
-            unsafe { wasmtime::component::Component::deserialize_file(&engine, &artifact) }
-                .map_err(err)?;
-        let host = ConnectorHost::from_component(engine, component, config).map_err(err)?;
-        runtime
-            .block_on(host.instantiate_only(&tenant))
-            .map_err(err)?;
-        cold.push(started.elapsed());
-    }
-    engine_new.sort();
-    cold.sort();
-
-    let unpooled = ConnectorHost::from_file(path, loopback(HostConfig::unpooled())).map_err(err)?;
-    let mut instantiate = [Duration::ZERO; 2];
-    let mut initial_memory = 0;
-    for (slot, host) in [pooled, &unpooled].into_iter().enumerate() {
-        let mut samples = Vec::with_capacity(plan.instantiations);
-        for _ in 0..plan.instantiations {
-            let started = Instant::now();
-            initial_memory = runtime
-                .block_on(host.instantiate_only(&tenant))
-                .map_err(err)?;
-            samples.push(started.elapsed());
-        }
-        samples.sort();
-        instantiate[slot] = percentile(&samples, 0.5);
-    }
-    Ok(Startup {
-        wasm_bytes: wasm.len() as u64,
-        cwasm_bytes: cwasm.len(),
-        compile,
-        engine_new: percentile(&engine_new, 0.5),
-        cold_start: percentile(&cold, 0.5),
-        instantiate,
-        initial_memory,
-    })
-}
-
-/// Runs `bench/boto3_bench.py`; its JSON answer.
-fn boto3(python: &Path, target: &Target, plan: Plan, against_moto: bool) -> Result<Value, String> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("boto3_bench.py");
-    let calls = if against_moto {
-        plan.moto_calls
-    } else {
-        plan.calls
-    };
-    let mut command = Command::new(python);
-    command
-        .arg(script)
-        .args(["--endpoint", &target.endpoint, "--table", &target.table])
-        .args(["--warmup", &plan.warmup.min(calls).to_string()])
-        .args(["--calls", &calls.to_string()])
-        .args(["--duration", &plan.throughput_for.as_secs_f64().to_string()])
-        .env("AWS_ACCESS_KEY_ID", &target.access_key)
-        .env("AWS_SECRET_ACCESS_KEY", &target.secret_key);
-    if against_moto {
-        command.arg("--no-throughput");
-    }
-    let output = command
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| format!("running boto3: {e}"))?;
-    if !output.status.success() {
-        return Err(format!("boto3 benchmark failed: {}", output.status));
-    }
-    serde_json::from_slice(&output.stdout).map_err(|e| format!("boto3 benchmark output: {e}"))
-}
-
-/// The same calls against moto: server-bound, for orientation only.
-fn moto_run(
-    args: &Args,
-    ours: &Arc<ConnectorHost>,
-    sdk_wasm: Option<&Arc<ConnectorHost>>,
-    report: &mut Report,
-) -> Result<(), String> {
-    let env = |name: &str| std::env::var(name).map_err(|_| format!("--moto needs {name}"));
-    let target = Target {
-        endpoint: env("DDB_TEST_MOTO_ENDPOINT")?,
-        access_key: env("DDB_TEST_MOTO_ACCESS_KEY")?,
-        secret_key: env("DDB_TEST_MOTO_SECRET_KEY")?,
-        table: format!("bench-{}", std::process::id()),
-    };
-    let runtime = current_thread()?;
-    let create = target.request(json!({
-        "operationGroup": "tableOperation", "tableOperation": "createTable", "tableName": target.table,
-        "partitionKey": "id", "partitionKeyType": "S", "billingModeStr": "PAY_PER_REQUEST"}));
-    runtime
-        .block_on(ours.execute_json(&create, &Tenant::default()))
-        .map_err(|e| format!("{e:#}"))?
-        .result
-        .map_err(|e| format!("creating the moto table: {e}"))?;
-    let mut peers: Vec<(&str, Peer)> = vec![
-        (
-            "this component, pooled host",
-            Peer::component(ours.clone(), &target),
-        ),
-        ("aws-sdk-dynamodb, native", Peer::native_sdk(&target, None)),
-    ];
-    if let Some(host) = sdk_wasm {
-        peers.push((
-            "aws-sdk-dynamodb on wasip2, pooled host",
-            Peer::component(host.clone(), &target),
-        ));
-    }
-    let plan = args.plan;
-    let warmup = plan.warmup.min(plan.moto_calls);
-    for (name, peer) in &peers {
-        // PutItem first: GetItem then finds the item.
-        for op in [Op::PutItem, Op::GetItem] {
-            let measured: Latency = runtime
-                .block_on(latency(warmup, plan.moto_calls, || async move {
-                    peer.call(op).await.map(|_| ())
-                }))
-                .map_err(|e| format!("{name} {} on moto: {e}", op.name()))?;
-            eprintln!("moto: {name} {}: {measured:?}", op.name());
-            report.moto_latency(name, op, measured);
-        }
-    }
-    if let Some(python) = &args.python {
-        let boto3 = boto3(python, &target, plan, true)?;
-        report.boto3(&boto3, true)?;
-    }
-    Ok(())
 }

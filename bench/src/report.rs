@@ -225,6 +225,16 @@ impl Report {
                 kib(s.initial_memory),
             );
         }
+        for (name, s) in &self.startup {
+            let p = s.cold_parts;
+            let _ = writeln!(
+                out,
+                "\n{name}'s cold start (medians of each part): loading the .cwasm {} µs, building the host (linker, pre-instantiation, TLS settings) {} µs, the first instance {} µs.",
+                us(p.load),
+                us(p.host),
+                us(p.instance),
+            );
+        }
 
         if let Some(scan) = &self.scan {
             let _ = write!(
@@ -281,6 +291,7 @@ pub(crate) mod tests {
             compile: Duration::ZERO,
             engine_new: Duration::ZERO,
             cold_start: Duration::ZERO,
+            cold_parts: Default::default(),
             instantiate: [Duration::ZERO; 2],
             initial_memory: 0,
         }

@@ -1,0 +1,117 @@
+//! `ddb-bench loop`: one kind of work repeated through the pooled host, to profile it with
+//! `perf record` or to judge one change by its fuel.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ddb_connector_host::{ConnectorHost, HostConfig, Tenant};
+
+use crate::peers::{Peer, Target};
+use crate::scan::scan_loop;
+use crate::startup::{ColdParts, ColdStart};
+use crate::{Args, Server, current_thread, loopback, measure};
+
+/// What `ddb-bench loop` repeats.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LoopMode {
+    /// Whole calls against the canned server.
+    Calls,
+    /// Fresh store and instance, no call.
+    Instantiate,
+    /// From the precompiled artifact to a first instance, through a new engine.
+    ColdStart,
+    /// Whole scans of the canned table, each resumed invocation after invocation.
+    Scan,
+}
+
+/// The host settings of `loop`: all of WASI linked unless `args.link_all` is off.
+fn loop_config(args: &Args) -> HostConfig {
+    HostConfig {
+        link_all_of_wasi: args.link_all,
+        ..loopback(HostConfig::default())
+    }
+}
+
+/// The pooled host `loop` drives. `DDB_BENCH_PERFMAP=1` has wasmtime write a perf map of the
+/// compiled guest (`/tmp/perf-PID.map`), so `perf report` names the guest's functions.
+fn loop_host(args: &Args) -> Result<ConnectorHost, String> {
+    let config = loop_config(args);
+    let mut engine_config = config.engine_config();
+    if std::env::var_os("DDB_BENCH_PERFMAP").is_some() {
+        engine_config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+    }
+    let err = |e: wasmtime::Error| format!("loading {}: {e:#}", args.component.display());
+    let engine = wasmtime::Engine::new(&engine_config).map_err(err)?;
+    let component =
+        wasmtime::component::Component::from_file(&engine, &args.component).map_err(err)?;
+    ConnectorHost::from_component(engine, component, config).map_err(err)
+}
+
+/// Runs `loop` for `args.seconds`: calls, instantiations, cold starts or scans.
+pub fn call_loop(args: &Args) -> Result<(), String> {
+    let server = Server::start()?;
+    let target = Target::canned(format!("http://127.0.0.1:{}", server.1));
+    let host = Arc::new(loop_host(args)?);
+    if args.loop_mode == LoopMode::Scan {
+        return scan_loop(args, &host, &target);
+    }
+    let peer = Peer::component(host.clone(), &target);
+    let cold = match args.loop_mode {
+        LoopMode::ColdStart => {
+            let wasm = std::fs::read(&args.component).map_err(|e| e.to_string())?;
+            let artifact =
+                std::env::temp_dir().join(format!("ddb-bench-{}.cwasm", std::process::id()));
+            Some(ColdStart::prepare(&host, &wasm, artifact)?)
+        }
+        _ => None,
+    };
+    let runtime = current_thread()?;
+    let tenant = Tenant::default();
+    let cpu_before = measure::cpu_time();
+    let mut parts = ColdParts::default();
+    let (calls, fuel, elapsed) = runtime.block_on(async {
+        let started = Instant::now();
+        let (mut calls, mut fuel) = (0u64, 0u64);
+        while started.elapsed() < args.seconds {
+            match (args.loop_mode, &cold) {
+                (LoopMode::Calls, _) => fuel += peer.call(args.op).await?.fuel.unwrap_or(0),
+                (LoopMode::ColdStart, Some(cold)) => {
+                    let (_, once) = cold.once(loop_config(args)).await?;
+                    parts.load += once.load;
+                    parts.host += once.host;
+                    parts.instance += once.instance;
+                }
+                _ => {
+                    host.instantiate_only(&tenant)
+                        .await
+                        .map_err(|e| format!("{e:#}"))?;
+                }
+            }
+            calls += 1;
+        }
+        Ok::<_, String>((calls, fuel, started.elapsed()))
+    })?;
+    let per_call = |d: Duration| d.as_secs_f64() * 1e6 / calls.max(1) as f64;
+    let what = match args.loop_mode {
+        LoopMode::Calls => args.op.name(),
+        LoopMode::Instantiate => "instantiation",
+        LoopMode::ColdStart => "cold start",
+        LoopMode::Scan => unreachable!("scan_loop reports its own"),
+    };
+    println!(
+        "{calls} × {what} in {:.1} s: {:.1} µs each, CPU {:.1} µs each, fuel {} each",
+        elapsed.as_secs_f64(),
+        per_call(elapsed),
+        per_call(measure::cpu_time() - cpu_before),
+        fuel / calls.max(1)
+    );
+    if cold.is_some() {
+        println!(
+            "  of which (mean µs): load {:.1}, host {:.1}, first instance {:.1}; the rest is the engine",
+            per_call(parts.load),
+            per_call(parts.host),
+            per_call(parts.instance)
+        );
+    }
+    Ok(())
+}
