@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ddb_connector_host::{ConnectorHost, HostConfig, Tenant};
+use ddb_connector_host::{ConnectorHost, HostConfig, SystemResolver, Tenant};
 
 use crate::peers::{Peer, Target};
 use crate::scan::scan_loop;
@@ -26,10 +26,14 @@ pub enum LoopMode {
 
 /// The host settings of `loop`: all of WASI linked unless `args.link_all` is off.
 fn loop_config(args: &Args) -> HostConfig {
-    HostConfig {
+    let mut config = HostConfig {
         link_all_of_wasi: args.link_all,
         ..loopback(HostConfig::default())
+    };
+    if args.no_dns_cache {
+        config.resolver = Arc::new(SystemResolver);
     }
+    config
 }
 
 /// The pooled host `loop` drives. `DDB_BENCH_PERFMAP=1` has wasmtime write a perf map of the
@@ -50,7 +54,12 @@ fn loop_host(args: &Args) -> Result<ConnectorHost, String> {
 /// Runs `loop` for `args.seconds`: calls, instantiations, cold starts or scans.
 pub fn call_loop(args: &Args) -> Result<(), String> {
     let server = Server::start()?;
-    let target = Target::canned(format!("http://127.0.0.1:{}", server.1));
+    let host_name = if args.by_name {
+        "localhost"
+    } else {
+        "127.0.0.1"
+    };
+    let target = Target::canned(format!("http://{host_name}:{}", server.1));
     let host = Arc::new(loop_host(args)?);
     if args.loop_mode == LoopMode::Scan {
         return scan_loop(args, &host, &target);

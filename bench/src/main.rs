@@ -4,7 +4,7 @@
 //! ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR]
 //! ddb-bench serve
 //! ddb-bench core [CALLS]
-//! ddb-bench loop [--component PATH] [--put | --instantiate | --cold-start | --scan] [--link-all-of-wasi] [SECONDS]
+//! ddb-bench loop [--component PATH] [--put | --instantiate | --cold-start | --scan] [--link-all-of-wasi] [--by-name [--no-dns-cache]] [SECONDS]
 //! ddb-bench plots [--from JSON] [--history CSV] [--out DIR] [--plots-dir DIR]
 //! ```
 //! `run` starts the canned-response server (`serve`, a child process, so its CPU is not counted
@@ -19,7 +19,9 @@
 //! `--instantiate` fresh instances alone, with `--cold-start` cold starts, with `--scan` scans of
 //! the canned table of 100,000 items resumed until done (its largest linear memory of one
 //! invocation); `--link-all-of-wasi` links all of WASI, as for the SDK peer, instead of only
-//! what the connector imports (the host's default, and how `run` measures the connector).
+//! what the connector imports (the host's default, and how `run` measures the connector);
+//! `--by-name` calls the server as `localhost` (a name lookup per call, but for the host's DNS
+//! cache, which `--no-dns-cache` turns off).
 //!
 //! Every `run` also saves the numbers of its plots (`DIR/report.json`) and draws SVG plots into
 //! `DIR` (and `--plots-dir`): latency, CPU and throughput per peer, and fuel per call over the
@@ -61,8 +63,12 @@ use sweeps::{PeerMaker, component, latencies, native_sdk, throughputs};
 /// `config` with egress to loopback only (the canned server and moto run there).
 fn loopback(config: HostConfig) -> HostConfig {
     HostConfig {
-        egress: EgressPolicy::rules(["http://127.0.0.1:*", "https://127.0.0.1:*"])
-            .expect("valid rules"),
+        egress: EgressPolicy::rules([
+            "http://127.0.0.1:*",
+            "https://127.0.0.1:*",
+            "http://localhost:*",
+        ])
+        .expect("valid rules"),
         ..config
     }
 }
@@ -117,6 +123,10 @@ struct Args {
     op: Op,
     /// What `loop` repeats: whole calls, instantiations alone, or cold starts.
     loop_mode: LoopMode,
+    /// `loop` calls the canned server by the name `localhost` instead of its address.
+    by_name: bool,
+    /// `loop`'s host looks every name up (no DNS cache).
+    no_dns_cache: bool,
     /// `loop` links all of WASI, as the SDK peer needs (off: the connector's imports only, as
     /// the host's default).
     link_all: bool,
@@ -159,6 +169,8 @@ fn parse_args() -> Result<Args, String> {
         op: Op::GetItem,
         loop_mode: LoopMode::Calls,
         link_all: false,
+        by_name: false,
+        no_dns_cache: false,
         history: Path::new(env!("CARGO_MANIFEST_DIR")).join("history.csv"),
         plots_dir: None,
         from: None,
@@ -185,6 +197,8 @@ fn parse_args() -> Result<Args, String> {
             "--cold-start" => args.loop_mode = LoopMode::ColdStart,
             "--scan" => args.loop_mode = LoopMode::Scan,
             "--link-all-of-wasi" => args.link_all = true,
+            "--by-name" => args.by_name = true,
+            "--no-dns-cache" => args.no_dns_cache = true,
             "--out" => args.out = value("--out")?,
             "--history" => args.history = value("--history")?,
             "--plots-dir" => args.plots_dir = Some(value("--plots-dir")?),
@@ -207,7 +221,7 @@ fn main() -> std::process::ExitCode {
         Some("core") => core_only(),
         Some("loop") => parse_args().and_then(|args| call_loop(&args)),
         Some("plots") => parse_args().and_then(|args| record::plots_only(&args.outputs(), args.from)),
-        _ => Err("usage: ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR] [--history CSV] [--plots-dir DIR] | ddb-bench plots [--from JSON] [--history CSV] [--out DIR] [--plots-dir DIR] | ddb-bench serve [TLS-DIR] | ddb-bench core [CALLS] | ddb-bench loop [--component PATH] [--put | --instantiate | --cold-start | --scan] [--link-all-of-wasi] [SECONDS]".into()),
+        _ => Err("usage: ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR] [--history CSV] [--plots-dir DIR] | ddb-bench plots [--from JSON] [--history CSV] [--out DIR] [--plots-dir DIR] | ddb-bench serve [TLS-DIR] | ddb-bench core [CALLS] | ddb-bench loop [--component PATH] [--put | --instantiate | --cold-start | --scan] [--link-all-of-wasi] [--by-name [--no-dns-cache]] [SECONDS]".into()),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

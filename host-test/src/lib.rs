@@ -32,7 +32,7 @@ use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 
 pub use connection_pool::{ConnectionPool, PoolConfig};
 pub use ddb_connector::ConnectorError;
-pub use egress::{EgressPolicy, Resolve, SystemResolver};
+pub use egress::{CachingResolver, EgressPolicy, Resolve, SystemResolver};
 pub use failure::HostFailure;
 pub use tls::TlsTrust;
 
@@ -105,7 +105,8 @@ pub struct HostConfig {
     pub egress: EgressPolicy,
     /// The CAs trusted for https beyond the public web roots.
     pub tls: TlsTrust,
-    /// How host names are resolved (injectable for tests).
+    /// How host names are resolved (injectable for tests). By default the system's, each answer
+    /// reused for [`egress::DNS_CACHE_TTL`] by all invocations ([`CachingResolver`]).
     pub resolver: Arc<dyn Resolve>,
     /// Cap on one request's size; a larger one is a configuration error, and nothing runs.
     pub max_request_bytes: usize,
@@ -128,7 +129,7 @@ impl Default for HostConfig {
             compiled_cache: None,
             egress: EgressPolicy::aws_default(),
             tls: TlsTrust::default(),
-            resolver: Arc::new(SystemResolver),
+            resolver: Arc::new(CachingResolver::new(SystemResolver, egress::DNS_CACHE_TTL)),
             max_request_bytes: DEFAULT_MAX_REQUEST_BYTES,
             link_all_of_wasi: false,
         }

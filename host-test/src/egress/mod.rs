@@ -9,7 +9,9 @@
 //!    A tenant's own rules can only narrow this: a request must match both.
 //!    Refused: `HttpRequestDenied`.
 //! 2. **Addresses.** The host is resolved once, and the connection goes to one of the addresses
-//!    checked here (no second lookup, so DNS rebinding cannot switch it). When the match came
+//!    checked here (no second lookup, so DNS rebinding cannot switch it; the host's default
+//!    resolver reuses an answer for a few seconds, [`dns_cache`], and reused answers are
+//!    checked the same way). When the match came
 //!    from a wildcard or from the AWS default, every address must be global unicast
 //!    ([`address::prohibited`]): loopback, private, link-local (the metadata address), CGNAT and
 //!    the rest are refused, also in their IPv6-embedded forms. A rule that names a host or an
@@ -19,6 +21,7 @@
 
 pub mod address;
 pub mod aws;
+pub mod dns_cache;
 pub mod rule;
 
 use std::fmt;
@@ -27,6 +30,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
 use std::sync::Arc;
 
+pub use dns_cache::{CachingResolver, DNS_CACHE_TTL};
 pub use rule::{Match, OutboundRule, RequestHost};
 
 /// Finds the addresses of a host name. Injectable, so tests can play a rebinding DNS server.
