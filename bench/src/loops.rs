@@ -24,7 +24,8 @@ pub enum LoopMode {
     Scan,
 }
 
-/// The host settings of `loop`: all of WASI linked unless `args.link_all` is off.
+/// The host settings of `loop`: the host's default, with all of WASI linked under
+/// `--link-all-of-wasi` and names looked up on every call under `--no-dns-cache`.
 fn loop_config(args: &Args) -> HostConfig {
     let mut config = HostConfig {
         link_all_of_wasi: args.link_all,

@@ -46,17 +46,27 @@ pub struct ColdParts {
 /// A precompiled artifact on disk, for cold starts; removed when dropped.
 pub struct ColdStart {
     artifact: PathBuf,
+    /// How long the precompilation took (not the writing of the file).
+    pub compile: Duration,
+    /// The artifact's size in bytes.
+    pub bytes: usize,
 }
 
 impl ColdStart {
     /// Precompiles `wasm` with `host`'s engine into `artifact`.
     pub fn prepare(host: &ConnectorHost, wasm: &[u8], artifact: PathBuf) -> Result<Self, String> {
+        let started = Instant::now();
         let cwasm = host
             .engine()
             .precompile_component(wasm)
             .map_err(|e| format!("{e:#}"))?;
-        std::fs::write(&artifact, cwasm).map_err(|e| e.to_string())?;
-        Ok(Self { artifact })
+        let compile = started.elapsed();
+        std::fs::write(&artifact, &cwasm).map_err(|e| e.to_string())?;
+        Ok(Self {
+            artifact,
+            compile,
+            bytes: cwasm.len(),
+        })
     }
 
     /// One cold start: a new engine (timed apart), then the artifact loaded, the host built
@@ -102,16 +112,11 @@ pub fn startup(
 ) -> Result<Startup, String> {
     let wasm = std::fs::read(path).map_err(|e| e.to_string())?;
     let runtime = current_thread()?;
-    let started = Instant::now();
     let artifact = out.join(format!(
         "{}.cwasm",
         path.file_stem().unwrap_or_default().to_string_lossy()
     ));
-    let cold = ColdStart::prepare(pooled, &wasm, artifact.clone())?;
-    let compile = started.elapsed();
-    let cwasm_bytes = std::fs::metadata(&artifact)
-        .map_err(|e| e.to_string())?
-        .len() as usize;
+    let cold = ColdStart::prepare(pooled, &wasm, artifact)?;
 
     let mut samples = Vec::with_capacity(plan.cold_starts);
     for _ in 0..plan.cold_starts {
@@ -146,8 +151,8 @@ pub fn startup(
     }
     Ok(Startup {
         wasm_bytes: wasm.len() as u64,
-        cwasm_bytes,
-        compile,
+        cwasm_bytes: cold.bytes,
+        compile: cold.compile,
         engine_new: median(|s| s.0),
         cold_start: median(|s| s.1.load + s.1.host + s.1.instance),
         cold_parts,

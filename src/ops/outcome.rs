@@ -81,7 +81,8 @@ pub struct Completed {
 }
 
 impl Completed {
-    /// The result's JSON text, compact, as `Value::to_string` writes the same result.
+    /// The result's JSON text, compact, its members in [`Members`]' order (a tree of it would
+    /// reorder them where serde_json's maps are sorted, as in the guest's build).
     pub fn to_json_text(&self) -> String {
         if self.response_times() == 1 {
             return serde_json::to_string(self).expect(SERIALIZES);

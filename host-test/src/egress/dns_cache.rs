@@ -4,8 +4,8 @@
 //! `getaddrinfo` on tokio's blocking pool before the connection pool is even asked, though the
 //! answer is the same for all of them (BENCHMARKS.md). Cached answers go through the same
 //! address check as fresh ones ([`super::Egress::check`]), so a cache changes when a name is
-//! looked up, never what it may connect to. Answers are kept for [`DNS_CACHE_TTL`], within the
-//! 5 s that DynamoDB's own records carry; failures are not kept.
+//! looked up, never what it may connect to. Answers are kept for [`DNS_CACHE_TTL`], short enough
+//! that a changed record is followed within seconds; failures are not kept.
 
 use std::collections::HashMap;
 use std::future::Future;
