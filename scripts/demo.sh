@@ -9,7 +9,7 @@ install_wasm_target
 install_moto
 build_component
 log "building the host"
-cargo build -p ddb-connector-host >&2
+cargo build -p ddb-connector-cli >&2
 
 trap stop_servers EXIT
 start_moto

@@ -16,7 +16,7 @@ build_component
 # PROFILE=release measures that instead.
 PROFILE=${PROFILE:-dev}
 log "building the runner (profile $PROFILE)"
-cargo build --profile "$PROFILE" -p ddb-connector-host --bin ddb-connector >&2
+cargo build --profile "$PROFILE" -p ddb-connector-cli --bin ddb-connector >&2
 RUNNER="$ROOT/target/$([ "$PROFILE" = dev ] && echo debug || echo "$PROFILE")/ddb-connector"
 
 trap stop_servers EXIT

@@ -10,7 +10,7 @@ use ddb_connector_host::{ConnectorError, Tenant};
 
 #[tokio::test]
 async fn every_hostile_request_is_a_configuration_error_that_names_the_problem() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/hostile");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/hostile");
     let expected: BTreeMap<String, Option<String>> =
         serde_json::from_str(&std::fs::read_to_string(format!("{dir}/expected.json")).unwrap())
             .unwrap();

@@ -125,7 +125,7 @@ fn the_reference_hmac_matches_rfc_4231_and_the_aws_key_derivation_example() {
 fn the_reference_signer_reproduces_every_aws_test_suite_vector() {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/sigv4/aws_signing_test_suite.json"
+        "/sigv4/aws_signing_test_suite.json"
     );
     let suite: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let cases = suite["cases"].as_array().unwrap();
@@ -354,7 +354,7 @@ fn botocore(cases: &[Value]) -> Vec<String> {
     use std::io::Write as _;
     let script = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/support/botocore_sign_matrix.py"
+        "/support/botocore_sign_matrix.py"
     );
     let mut child = std::process::Command::new("python3")
         .arg(script)

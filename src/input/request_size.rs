@@ -50,46 +50,50 @@ fn string_end(bytes: &[u8], mut start: usize) -> Option<usize> {
     }
 }
 
-/// Checks a JSON request's size before it is parsed; `field` names it in the error.
-pub fn check(text: &str, field: &str) -> Result<(), ConnectorError> {
-    if text.len() > MAX_REQUEST_BYTES {
-        return Err(ConnectorError::config(
-            field,
-            format!(
-                "is {} bytes, over the limit of {MAX_REQUEST_BYTES} bytes",
-                text.len()
-            ),
-        ));
-    }
-    spend(json_elements(text), field)
+/// What is left of one request's budget of JSON elements: the typed entry point reads several
+/// JSON fields, and together they get one budget. One value per request, passed down.
+#[derive(Debug)]
+pub struct ElementBudget {
+    left: usize,
 }
 
-std::thread_local! {
-    /// Elements left to the request being read: the typed entry point reads several JSON
-    /// fields, and together they get one budget.
-    static BUDGET: std::cell::Cell<usize> = const { std::cell::Cell::new(MAX_JSON_ELEMENTS) };
-}
-
-/// Starts a new request's element budget.
-pub fn reset_budget() {
-    BUDGET.with(|b| b.set(MAX_JSON_ELEMENTS));
-}
-
-/// Takes `elements` from the request's budget.
-pub fn spend(elements: usize, field: &str) -> Result<(), ConnectorError> {
-    BUDGET.with(|budget| match budget.get().checked_sub(elements) {
-        Some(left) => {
-            budget.set(left);
-            Ok(())
+impl Default for ElementBudget {
+    fn default() -> Self {
+        Self {
+            left: MAX_JSON_ELEMENTS,
         }
-        None => Err(ConnectorError::config(
-            field,
-            format!(
-                "holds more than {MAX_JSON_ELEMENTS} JSON elements (values and keys): split the \
-                 work across requests"
-            ),
-        )),
-    })
+    }
+}
+
+impl ElementBudget {
+    /// Checks a JSON text's size before it is parsed, and takes its elements from the budget;
+    /// `field` names it in the error.
+    pub fn check(&mut self, text: &str, field: &str) -> Result<(), ConnectorError> {
+        if text.len() > MAX_REQUEST_BYTES {
+            return Err(ConnectorError::config(
+                field,
+                format!(
+                    "is {} bytes, over the limit of {MAX_REQUEST_BYTES} bytes",
+                    text.len()
+                ),
+            ));
+        }
+        self.spend(json_elements(text), field)
+    }
+
+    /// Takes `elements` from the budget.
+    pub fn spend(&mut self, elements: usize, field: &str) -> Result<(), ConnectorError> {
+        self.left = self.left.checked_sub(elements).ok_or_else(|| {
+            ConnectorError::config(
+                field,
+                format!(
+                    "holds more than {MAX_JSON_ELEMENTS} JSON elements (values and keys): split \
+                     the work across requests"
+                ),
+            )
+        })?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -111,19 +115,20 @@ mod tests {
     }
 
     #[test]
-    fn the_budget_is_shared_and_reset() {
-        reset_budget();
-        assert!(spend(MAX_JSON_ELEMENTS - 1, "a").is_ok());
-        let error = spend(2, "input.item").unwrap_err();
+    fn the_budget_is_shared_by_the_texts_of_one_request() {
+        let mut budget = ElementBudget::default();
+        assert!(budget.spend(MAX_JSON_ELEMENTS - 1, "a").is_ok());
+        let error = budget.spend(2, "input.item").unwrap_err();
         assert!(
             matches!(&error, ConnectorError::Configuration { field: Some(f), .. } if f == "input.item")
         );
-        reset_budget();
-        assert!(spend(MAX_JSON_ELEMENTS, "a").is_ok());
-        reset_budget();
+        assert!(
+            ElementBudget::default()
+                .spend(MAX_JSON_ELEMENTS, "a")
+                .is_ok()
+        );
         let big = format!("[{}1]", "1,".repeat(MAX_JSON_ELEMENTS));
-        assert!(check(&big, "request").is_err());
-        reset_budget();
-        assert!(check("[1,2]", "request").is_ok());
+        assert!(ElementBudget::default().check(&big, "request").is_err());
+        assert!(ElementBudget::default().check("[1,2]", "request").is_ok());
     }
 }

@@ -234,8 +234,9 @@ mod tests {
                 "TableName": "orders",
                 "Key": {"id": {"N": "1"}},
                 "ConditionExpression": "#s < :max",
-                "ExpressionAttributeNames": {"#s": "size", "#a0": "size", "#a1": "a.b"},
-                "ExpressionAttributeValues": {":max": {"N": "10"}, ":v0": {"N": "2"}, ":v1": {"S": "x"}},
+                // Placeholders are numbered in the attributes' order: sorted by name.
+                "ExpressionAttributeNames": {"#s": "size", "#a0": "a.b", "#a1": "size"},
+                "ExpressionAttributeValues": {":max": {"N": "10"}, ":v0": {"S": "x"}, ":v1": {"N": "2"}},
                 "ReturnValues": "UPDATED_OLD",
                 "UpdateExpression": "SET #a0 = :v0, #a1 = :v1",
             })

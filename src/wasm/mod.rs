@@ -37,7 +37,6 @@ export!(Component);
 
 impl Guest for Component {
     fn execute(request: wit::Request) -> Result<wit::Response, wit::ConnectorError> {
-        crate::request_size::reset_budget();
         let json_request = to_request::to_json_request(request).map_err(to_wit_error)?;
         let request = crate::parse_request(&json_request).map_err(to_wit_error)?;
         let result = crate::execute(&request, &mut WasiPlatform).map_err(to_wit_error)?;

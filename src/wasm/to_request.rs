@@ -7,10 +7,12 @@ use serde_json::{Map, Value, json};
 use super::wit;
 use crate::error::ConnectorError;
 use crate::ops::registry::{Group, OPERATIONS};
+use crate::request_size::ElementBudget;
 
-/// The `input` object being written.
+/// The `input` object being written, and what is left of the request's element budget (its
+/// JSON texts share one).
 #[derive(Default)]
-struct Input(Map<String, Value>);
+struct Input(Map<String, Value>, ElementBudget);
 
 impl Input {
     fn put(&mut self, key: &str, value: Value) {
@@ -20,7 +22,7 @@ impl Input {
     /// A field that the WIT record carries as JSON text, parsed.
     fn put_json(&mut self, key: &str, text: Option<String>) -> Result<(), ConnectorError> {
         if let Some(text) = text {
-            crate::request_size::check(&text, &format!("input.{key}"))?;
+            self.1.check(&text, &format!("input.{key}"))?;
             let value = serde_json::from_str(&text).map_err(|e| {
                 ConnectorError::config(format!("input.{key}"), format!("is not valid JSON: {e}"))
             })?;

@@ -53,7 +53,7 @@ pub fn component_path() -> String {
     std::env::var("DDB_CONNECTOR_COMPONENT").unwrap_or_else(|_| {
         concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/target/wasm32-wasip2/release/ddb_connector.wasm"
+            "/../target/wasm32-wasip2/release/ddb_connector.wasm"
         )
         .to_string()
     })
@@ -128,7 +128,7 @@ fn operation_input(group: &str, op: &str, fields: Value) -> Value {
 /// Runs `tests/support/<script>` with `args` against `server` (its endpoint first, its keys in
 /// `BOTO_ACCESS_KEY` / `BOTO_SECRET_KEY`) and reads the JSON it prints.
 pub fn support_script(script: &str, server: &Server, args: &[&str]) -> Value {
-    let path = format!("{}/tests/support/{script}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/support/{script}", env!("CARGO_MANIFEST_DIR"));
     let output = std::process::Command::new("python3")
         .arg(&path)
         .arg(&server.endpoint)
@@ -175,7 +175,7 @@ pub async fn ok(server: &Server, input: Value) -> Value {
 
 /// Every item of `table`, read by boto3, in DynamoDB-typed JSON with sets sorted.
 pub fn boto_items(server: &Server, table: &str) -> Vec<Value> {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/boto_read.py");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/support/boto_read.py");
     let mut boto = std::process::Command::new("python3");
     boto.args([script, &server.endpoint, table])
         .env("BOTO_ACCESS_KEY", &server.access_key)

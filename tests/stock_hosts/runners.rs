@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 
 use super::wave;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+/// The project's root (this package is its `tests/` folder).
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 
 fn installed(path: PathBuf, installer: &str) -> PathBuf {
     assert!(

@@ -11,13 +11,14 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ddb_connector_host::{ConnectorHost, HostFailure, Invocation, Tenant};
+use ddb_connector_host::{ConnectorHost, Invocation, Tenant};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::Notify;
 
-use crate::args::{Args, USAGE};
+use crate::args::ExportArgs;
+use crate::{HOST_FAILURE, USAGE_ERROR, host_failure_report};
 
 /// Exit status of an export stopped by Ctrl-C (128 + SIGINT, as shells report it).
 const INTERRUPTED: u8 = 130;
@@ -181,7 +182,12 @@ fn tell_where_to_resume(position: &Position, checkpoint: Option<&Path>) {
 }
 
 /// Runs `request` as an export (see the module's documentation).
-pub async fn run(host: &ConnectorHost, args: &Args, request: &str, tenant: &Tenant) -> ExitCode {
+pub async fn run(
+    host: &ConnectorHost,
+    args: &ExportArgs,
+    request: &str,
+    tenant: &Tenant,
+) -> ExitCode {
     let prepared = serde_json::from_str::<Value>(request)
         .map_err(|e| format!("the request is not JSON: {e}"))
         .and_then(|request| exportable(&request).map(|()| request));
@@ -189,8 +195,8 @@ pub async fn run(host: &ConnectorHost, args: &Args, request: &str, tenant: &Tena
     let (mut request, saved) = match (prepared, checkpoint.map(load_checkpoint).transpose()) {
         (Ok(request), Ok(saved)) => (request, saved.flatten()),
         (Err(message), _) | (_, Err(message)) => {
-            eprintln!("{message}\n{USAGE}");
-            return ExitCode::from(2);
+            eprintln!("ddb-connector export: {message}");
+            return ExitCode::from(USAGE_ERROR);
         }
     };
     let mut position = saved.unwrap_or_else(|| Position {
@@ -266,11 +272,10 @@ fn step(
         Ok(invocation) => invocation.result,
         Err(e) => {
             // On stderr: stdout holds only items.
-            match e.downcast_ref::<HostFailure>() {
-                Some(failure) => eprintln!("{}\n{}", failure.diagnostics, failure.to_json()),
-                None => eprintln!("host failure: {e:#}"),
-            }
-            return Err(ExitCode::from(3));
+            let (document, diagnostics) = host_failure_report(&e);
+            diagnostics.into_iter().for_each(|d| eprintln!("{d}"));
+            eprintln!("{document}");
+            return Err(ExitCode::from(HOST_FAILURE));
         }
     };
     let page = match result.map(|text| serde_json::from_str(&text)) {

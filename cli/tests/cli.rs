@@ -98,7 +98,7 @@ fn usage_errors_exit_2() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("usage:"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Usage:"));
 }
 
 /// `--pass-aws-env` reads the token file of `AWS_WEB_IDENTITY_TOKEN_FILE` (the sandbox has no
