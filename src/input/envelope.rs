@@ -93,15 +93,7 @@ pub fn read_envelope(value: &Value) -> Result<(Envelope, Fields<'_>), ConnectorE
                     .into(),
         })?;
     let root = Fields::new(root, "");
-    root.reject_unknown(&["authentication", "configuration", "input", "awsCredential"])?;
-    // With a credential the inline authentication is not read (a form may leave it half-filled).
-    let signer = match aws_credential(root)? {
-        Some(credential) => Signer::Credential(credential),
-        None => Signer::Inline(Fields::new(
-            root.object("authentication")?,
-            "authentication",
-        )),
-    };
+    let signer = read_root(root)?;
     // A credential carries the region, so `configuration` may be left out beside one.
     let no_configuration = Map::new();
     let config = match (&signer, root.raw("configuration")) {
@@ -147,6 +139,32 @@ pub fn read_envelope(value: &Value) -> Result<(Envelope, Fields<'_>), ConnectorE
         retry,
     };
     Ok((envelope, input))
+}
+
+/// Checks the request's own fields; returns where its authentication is.
+fn read_root(root: Fields) -> Result<Signer, ConnectorError> {
+    root.reject_unknown(&[
+        "authentication",
+        "configuration",
+        "input",
+        "awsCredential",
+        "operationGroup",
+    ])?;
+    // Camunda's templates 2 to 6 bind `operationGroup` here, beside `input.type`, which names
+    // the operation; Camunda's connector does not read it, nor do we, beyond its values.
+    if let Some(group) = root.string("operationGroup")?
+        && !matches!(group.as_str(), "table" | "item")
+    {
+        return Err(root.error("operationGroup", "must be \"table\" or \"item\""));
+    }
+    // With a credential the inline authentication is not read (a form may leave it half-filled).
+    Ok(match aws_credential(root)? {
+        Some(credential) => Signer::Credential(credential),
+        None => Signer::Inline(Fields::new(
+            root.object("authentication")?,
+            "authentication",
+        )),
+    })
 }
 
 /// `streamsEndpoint`; else `endpoint` when one is given (local servers serve both APIs);

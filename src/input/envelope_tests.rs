@@ -219,3 +219,16 @@ fn without_a_credential_the_inline_authentication_is_required_as_before() {
     null_credential["awsCredential"] = Value::Null;
     assert_eq!(envelope(null_credential).unwrap().auth, keys("INLINE"));
 }
+
+#[test]
+fn camunda_templates_2_to_6_operation_group_beside_input_is_accepted() {
+    let mut old_form = request(
+        json!({"accessKey": "INLINE", "secretKey": "s"}),
+        json!({"region": "us-east-1"}),
+        Value::Null,
+    );
+    old_form["operationGroup"] = json!("item");
+    assert_eq!(envelope(old_form.clone()).unwrap().auth, keys("INLINE"));
+    old_form["operationGroup"] = json!("items");
+    assert_eq!(field_of(envelope(old_form)), "operationGroup");
+}
