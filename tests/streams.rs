@@ -214,6 +214,7 @@ async fn latest_sees_only_later_changes_through_the_typed_entry_point_too() {
             output_format: wit::OutputFormat::Plain,
             wait_timeout_ms: None,
         },
+        aws_credential: None,
     };
     let later = host()
         .execute(typed, &Tenant::default())

@@ -1,9 +1,10 @@
-//! The envelope of a request: who signs (`authentication`), where calls go and how they are
-//! retried (`configuration`), and the options in `input` that every operation shares.
+//! The envelope of a request: who signs (`authentication`, or a reusable `awsCredential`),
+//! where calls go and how they are retried (`configuration`), and the options in `input` that
+//! every operation shares.
 
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::authentication::{Auth, read_auth};
 use super::fields::Fields;
@@ -92,9 +93,13 @@ pub fn read_envelope(value: &Value) -> Result<(Envelope, Fields<'_>), ConnectorE
                     .into(),
         })?;
     let root = Fields::new(root, "");
-    root.reject_unknown(&["authentication", "configuration", "input"])?;
-    let auth_fields = Fields::new(root.object("authentication")?, "authentication");
-    let config = Fields::new(root.object("configuration")?, "configuration");
+    let signer = read_root(root)?;
+    // A credential carries the region, so `configuration` may be left out beside one.
+    let no_configuration = Map::new();
+    let config = match (&signer, root.raw("configuration")) {
+        (Signer::Credential(_), None) => Fields::new(&no_configuration, "configuration"),
+        _ => Fields::new(root.object("configuration")?, "configuration"),
+    };
     let input = Fields::new(root.object("input")?, "input");
     config.reject_unknown(&[
         "region",
@@ -105,8 +110,13 @@ pub fn read_envelope(value: &Value) -> Result<(Envelope, Fields<'_>), ConnectorE
         "timeoutMs",
     ])?;
     let retry = read_retry(config)?;
-    let region = read_region(config, auth_fields)?;
-    let auth = read_auth(auth_fields)?;
+    let (auth, region) = match signer {
+        Signer::Credential(credential) => read_credential(credential, config)?,
+        Signer::Inline(auth_fields) => {
+            let region = read_region(config, auth_fields)?;
+            (read_auth(auth_fields)?, region)
+        }
+    };
     let endpoint = match config.string("endpoint")? {
         Some(url) => parse_endpoint(&url)?,
         None => default_endpoint(&region),
@@ -129,6 +139,32 @@ pub fn read_envelope(value: &Value) -> Result<(Envelope, Fields<'_>), ConnectorE
         retry,
     };
     Ok((envelope, input))
+}
+
+/// Checks the request's own fields; returns where its authentication is.
+fn read_root(root: Fields) -> Result<Signer, ConnectorError> {
+    root.reject_unknown(&[
+        "authentication",
+        "configuration",
+        "input",
+        "awsCredential",
+        "operationGroup",
+    ])?;
+    // Camunda's templates 2 to 6 bind `operationGroup` here, beside `input.type`, which names
+    // the operation; Camunda's connector does not read it, nor do we, beyond its values.
+    if let Some(group) = root.string("operationGroup")?
+        && !matches!(group.as_str(), "table" | "item")
+    {
+        return Err(root.error("operationGroup", "must be \"table\" or \"item\""));
+    }
+    // With a credential the inline authentication is not read (a form may leave it half-filled).
+    Ok(match aws_credential(root)? {
+        Some(credential) => Signer::Credential(credential),
+        None => Signer::Inline(Fields::new(
+            root.object("authentication")?,
+            "authentication",
+        )),
+    })
 }
 
 /// `streamsEndpoint`; else `endpoint` when one is given (local servers serve both APIs);
@@ -165,8 +201,55 @@ fn read_region(config: Fields, auth_fields: Fields) -> Result<String, ConnectorE
             .string("region")?
             .ok_or_else(|| config.error("region", "is required"))?,
     };
-    check_region(&region)?;
+    check_region(&region, &config.field("region"))?;
     Ok(region)
+}
+
+/// Where the authentication is read from.
+enum Signer<'a> {
+    /// `awsCredential`: its `authentication` and `region`.
+    Credential(Fields<'a>),
+    /// The request's own `authentication`.
+    Inline(Fields<'a>),
+}
+
+/// `awsCredential`, the reusable credential Camunda 8.10 binds as a whole
+/// (`io.camunda:aws-credential:1`), when the request has one.
+fn aws_credential<'a>(root: Fields<'a>) -> Result<Option<Fields<'a>>, ConnectorError> {
+    match root.raw("awsCredential") {
+        None => Ok(None),
+        Some(Value::Object(map)) => Ok(Some(Fields::new(map, "awsCredential"))),
+        Some(_) => Err(root.error("awsCredential", "must be an object")),
+    }
+}
+
+/// Who signs and the region when an `awsCredential` is given, as Camunda's `AwsBaseRequest`
+/// reads it: its `authentication` replaces the inline one (which is not read); its `region`
+/// applies unless `configuration.region` overrides it (template 12's "region override").
+fn read_credential(credential: Fields, config: Fields) -> Result<(Auth, String), ConnectorError> {
+    credential.reject_unknown(&["authentication", "region"])?;
+    let auth_fields = Fields::new(
+        credential.object("authentication")?,
+        "awsCredential.authentication",
+    );
+    // A form leaves an unused region blank: blank is absent here.
+    let region = match config.non_empty_string("region")? {
+        Some(region) => {
+            check_region(&region, &config.field("region"))?;
+            region
+        }
+        None => {
+            let region = credential.non_empty_string("region")?.ok_or_else(|| {
+                credential.error(
+                    "region",
+                    "is required when configuration.region is not given",
+                )
+            })?;
+            check_region(&region, &credential.field("region"))?;
+            region
+        }
+    };
+    Ok((read_auth(auth_fields)?, region))
 }
 
 /// `valueFormat`, `outputFormat` and `waitTimeoutMs`.
@@ -191,7 +274,7 @@ fn read_options(input: Fields) -> Result<(ValueFormat, OutputFormat, Duration), 
 }
 
 /// Checks a region name: lowercase letters, digits and hyphens, such as `eu-central-1`.
-fn check_region(region: &str) -> Result<(), ConnectorError> {
+fn check_region(region: &str, field: &str) -> Result<(), ConnectorError> {
     let valid = !region.is_empty()
         && region.len() <= 32
         && region.starts_with(|c: char| c.is_ascii_lowercase())
@@ -203,8 +286,12 @@ fn check_region(region: &str) -> Result<(), ConnectorError> {
         Ok(())
     } else {
         Err(ConnectorError::config(
-            "configuration.region",
+            field,
             "must be an AWS region name such as us-east-1 (lowercase letters, digits and hyphens)",
         ))
     }
 }
+
+#[cfg(test)]
+#[path = "envelope_tests.rs"]
+mod tests;

@@ -89,9 +89,19 @@ pub fn to_json_request(request: wit::Request) -> Result<Value, ConnectorError> {
     input.put("operationGroup", json!(group));
     input.put(group, json!(name));
     options(&mut input, request.options);
-    Ok(
-        json!({ "authentication": authentication, "configuration": configuration, "input": input.0 }),
-    )
+    let mut json_request = json!({ "authentication": authentication, "configuration": configuration, "input": input.0 });
+    if let Some(credential) = request.aws_credential {
+        json_request["awsCredential"] = aws_credential(credential);
+    }
+    Ok(json_request)
+}
+
+/// The JSON `awsCredential` object `credential` stands for.
+fn aws_credential(credential: wit::AwsCredential) -> Value {
+    json!({
+        "authentication": authentication(credential.authentication),
+        "region": credential.region,
+    })
 }
 
 /// The JSON `authentication` object `authentication` stands for.

@@ -103,6 +103,7 @@ fn typed(server: &Server, ours: wit::Operation, jco: Value) -> TypedCase {
                 output_format: wit::OutputFormat::Typed,
                 wait_timeout_ms: None,
             },
+            aws_credential: None,
         },
         jco: json!({
             "authentication": {"tag": "credentials", "val": {"accessKey": server.access_key, "secretKey": server.secret_key}},

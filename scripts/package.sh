@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Writes the release to dist/ (git-ignored), see docs/release.md:
+#   ddb-connector-<version>.wasm            the component, with its wasm metadata (name, version,
+#                                           description, licence, source, revision)
+#   connectors-dynamodb-<wit version>.wasm  its WIT package as a binary (what `wkg publish` takes)
+#   ddb-connector-<version>.tgz             an npm package made with jco (ES module, TypeScript
+#                                           types, README; @bytecodealliance/preview2-shim)
+#   SHA256SUMS
+# The source URL is Cargo.toml's package.repository, else DDB_CONNECTOR_SOURCE, else the git
+# remote `origin`; without any, the component carries no source (a warning says so).
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+
+install_wasm_target
+install_wasm_tools
+install_jco
+build_component
+
+DIST="$ROOT/dist"
+VERSION=$(cargo_field version)
+DESCRIPTION=$(cargo_field description)
+LICENSE=$(cargo_field license)
+SOURCE=$(cargo_field repository)
+SOURCE=${SOURCE:-${DDB_CONNECTOR_SOURCE:-$(git remote get-url origin 2>/dev/null || true)}}
+REVISION=$(git rev-parse HEAD)
+git diff --quiet HEAD -- src wit Cargo.toml Cargo.lock || REVISION="$REVISION-modified"
+WIT_VERSION=$(sed -n 's/^package connectors:dynamodb@\(.*\);$/\1/p' "$ROOT/wit/world.wit")
+COMPONENT="ddb-connector-$VERSION.wasm"
+
+rm -rf "$DIST"
+mkdir -p "$DIST"
+
+log "the component with its metadata: $COMPONENT"
+metadata=(--name ddb-connector --version "$VERSION" --description "$DESCRIPTION"
+          --licenses "$LICENSE" --revision "$REVISION")
+if [ -n "$SOURCE" ]; then
+    metadata+=(--source "$SOURCE")
+else
+    log "warning: no source URL (set package.repository in Cargo.toml)"
+fi
+"$WASM_TOOLS" metadata add "${metadata[@]}" -o "$DIST/$COMPONENT" "$DDB_CONNECTOR_COMPONENT"
+
+log "the WIT package connectors:dynamodb@$WIT_VERSION as a binary"
+"$WASM_TOOLS" component wit "$ROOT/wit" --wasm -o "$DIST/connectors-dynamodb-$WIT_VERSION.wasm"
+
+log "the npm package (jco transpile)"
+STAGE=$(mktemp -d)
+trap 'rm -rf "$STAGE"' EXIT
+"$ROOT/tools/jco/node_modules/.bin/jco" transpile "$DIST/$COMPONENT" --quiet \
+    --name ddb_connector -o "$STAGE"
+SHIM_VERSION=$(node -p 'require(process.argv[1]).dependencies["@bytecodealliance/preview2-shim"]' \
+    "$ROOT/tools/jco/package.json")
+node "$ROOT/tools/jco/npm-package.mjs" "$STAGE" "$VERSION" "$DESCRIPTION" "$LICENSE" "$SHIM_VERSION" "$SOURCE"
+cp "$ROOT/tools/jco/npm-README.md" "$STAGE/README.md"
+(cd "$STAGE" && npm pack --silent --pack-destination "$DIST" >/dev/null)
+
+(cd "$DIST" && sha256sum -- * > SHA256SUMS)
+log "dist/:"
+(cd "$DIST" && ls -l -- * >&2)

@@ -1,0 +1,25 @@
+// Runs from a directory where the packed npm package is installed, as a Node user would:
+// createTable, addItem and getItem against moto through `executeJson`.
+// usage: node release-smoke.mjs ENDPOINT ACCESS_KEY SECRET_KEY TABLE
+import { connector } from 'ddb-connector';
+
+const [endpoint, accessKey, secretKey, table] = process.argv.slice(2);
+const run = (input) => {
+  const request = {
+    authentication: { type: 'credentials', accessKey, secretKey },
+    configuration: { region: 'us-east-1', endpoint },
+    input,
+  };
+  try {
+    return JSON.parse(connector.executeJson(JSON.stringify(request)));
+  } catch (e) {
+    throw new Error(`${input.tableOperation ?? input.itemOperation}: ${JSON.stringify(e.payload ?? String(e))}`);
+  }
+};
+run({ operationGroup: 'tableOperation', tableOperation: 'createTable', tableName: table,
+      partitionKey: 'id', partitionKeyType: 'S', billingModeStr: 'PAY_PER_REQUEST' });
+run({ operationGroup: 'itemOperation', itemOperation: 'addItem', tableName: table, item: { id: 'k1', n: 7 } });
+const got = run({ operationGroup: 'itemOperation', itemOperation: 'getItem', tableName: table,
+                  primaryKeyComponents: { id: 'k1' } });
+if (got.response?.n?.N !== '7') throw new Error(`getItem answered ${JSON.stringify(got)}`);
+console.log(JSON.stringify(got));
