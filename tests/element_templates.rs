@@ -24,11 +24,11 @@ use serde_json::{Value, json};
 
 const CAMUNDA_TEMPLATES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/tools/element-templates/node_modules/@camunda/connectors-element-templates/src/element-templates/aws-dynamodb-outbound-connector.json"
+    "/../tools/element-templates/node_modules/@camunda/connectors-element-templates/src/element-templates/aws-dynamodb-outbound-connector.json"
 );
 const OUR_TEMPLATE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/element-templates/dynamodb-connector.json"
+    "/../element-templates/dynamodb-connector.json"
 );
 
 fn read_json(path: &str) -> Value {
