@@ -380,24 +380,36 @@ async fn a_table_that_never_becomes_active_is_a_wait_timeout() {
     assert_eq!(invocation.http_requests as usize, targets.len());
 }
 
-/// An answer whose headers pass the host's cap on one fields resource (64 KiB): the guest's
-/// read of them fails, an error and not a trap; headers under the cap are read.
+/// A request whose headers pass the host's cap on one fields resource (64 KiB; here a session
+/// token of 80 KB): the guest's header call fails, an error and not a trap, and nothing is sent.
+/// Headers under the cap go out.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn headers_over_the_hosts_cap_are_an_error_not_a_trap() {
-    let padded = |bytes: usize| {
-        let mut headers = vec![("x-amz-crc32", crc(ITEM))];
-        headers.push(("x-padding", "p".repeat(bytes)));
-        Fault::Answer(200, headers, ITEM.into())
+#[ignore = "known bug: wasmtime-wasi-http traps on a fields resource over max_fields_size, so an 80 KB session token traps the invocation (HostFailure)"]
+async fn request_headers_over_the_hosts_cap_are_an_error_not_a_trap() {
+    let server = FaultServer::start(vec![ok_answer()]).await;
+    let with_token = |bytes: usize| {
+        json!({
+            "authentication": {"type": "credentials", "accessKey": "AKIDFAULT",
+                               "secretKey": common::test_secret("fault"), "sessionToken": "t".repeat(bytes)},
+            "configuration": {"region": "us-east-1", "endpoint": server.url, "maxAttempts": 3},
+            "input": {"operationGroup": "itemOperation", "itemOperation": "getItem", "tableName": "orders", "primaryKeyComponents": {"id": "1"}},
+        })
+        .to_string()
     };
-    let server = FaultServer::start(vec![padded(8 << 10)]).await;
-    let outcome = get_item(&server, 5000).await;
-    expect_item(outcome.result);
-    let server = FaultServer::start(vec![padded(80 << 10)]).await;
-    let outcome = get_item(&server, 5000).await;
-    match &outcome.result {
-        Err(ConnectorError::Connection { message, .. }) => {
-            println!("headers over the cap: {message}");
-        }
+    let host = common::host();
+    let under = host
+        .execute_json(&with_token(8 << 10), &Tenant::default())
+        .await
+        .expect("no trap");
+    expect_item(under.result.map(|t| serde_json::from_str(&t).unwrap()));
+    assert_eq!(server.counts().1, 1);
+    let over = host
+        .execute_json(&with_token(80 << 10), &Tenant::default())
+        .await
+        .expect("no trap");
+    match &over.result {
+        Err(ConnectorError::Connection { message, .. }) => println!("over the cap: {message}"),
         other => panic!("expected a connection error, got {other:?}"),
     }
+    assert_eq!(server.counts().1, 1, "a request over the cap was sent");
 }

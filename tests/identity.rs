@@ -283,7 +283,7 @@ async fn temporary_keys_are_refused_without_their_session_token() {
     let secret = temporary["secretKey"].as_str().unwrap();
     let without = invoke(&request(keys(None), None, list.clone()), &Tenant::default()).await;
     let (code, _) = execution(outcome(without, &[secret]));
-    assert_eq!(code, "UnrecognizedClientException");
+    assert_eq!(code, "InvalidClientTokenId");
     let with = invoke(
         &request(keys(Some(&temporary["sessionToken"])), None, list),
         &Tenant::default(),

@@ -230,14 +230,15 @@ async fn an_invocation_waits_for_a_free_slot_when_all_are_busy() {
         "input": {"operationGroup": "itemOperation", "itemOperation": "getItem", "tableName": "orders", "primaryKeyComponents": {"id": "1"}},
     })
     .to_string();
-    let first = host.execute_json(&request, &Tenant::default());
+    let tenant = Tenant::default();
+    let first = host.execute_json(&request, &tenant);
     let second = async {
         // Started once the first holds the only slot and waits for its answer.
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
         while server.received().is_empty() && std::time::Instant::now() < deadline {
             tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         }
-        host.execute_json(&request, &Tenant::default()).await
+        host.execute_json(&request, &tenant).await
     };
     let (first, second) = tokio::join!(first, second);
     for invocation in [first.unwrap(), second.unwrap()] {

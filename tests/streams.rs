@@ -450,9 +450,12 @@ async fn actions_on(server: Server) {
             .collect()
     };
     assert_eq!(by_key(&listed["response"]["Tags"]), by_key(&tags));
-    // TTL enabled by boto3, described by the action and by boto3: the same description.
-    let enabled = support_script("boto_ttl.py", &server, &[&table, "expiresAt"]);
-    assert_eq!(enabled["AttributeName"], "expiresAt", "{enabled}");
+    // TTL enabled by boto3 (dynalite has no UpdateTimeToLive), described by the action and by
+    // boto3: the same description.
+    if server.name == "moto" {
+        let enabled = support_script("boto_ttl.py", &server, &[&table, "expiresAt"]);
+        assert_eq!(enabled["AttributeName"], "expiresAt", "{enabled}");
+    }
     let ttl = ok(
         &server,
         action("DescribeTimeToLive", json!({"TableName": table})),
