@@ -24,6 +24,8 @@ use serde_json::{Value, json};
 struct Served {
     child: Child,
     address: String,
+    /// Reads its log to the end, then keeps it for the scan for secrets.
+    log_reader: Option<std::thread::JoinHandle<()>>,
 }
 
 /// How long `wasmtime serve` may take to compile the component and listen.
@@ -42,10 +44,14 @@ impl Served {
         let stderr = BufReader::new(child.stderr.take().unwrap());
         let (lines, serving) = std::sync::mpsc::channel();
         // Reads its log to the end, so that it never blocks on a full pipe.
-        std::thread::spawn(move || {
+        let log_reader = std::thread::spawn(move || {
+            let mut log = String::new();
             for line in stderr.lines().map_while(Result::ok) {
+                log.push_str(&line);
+                log.push('\n');
                 let _ = lines.send(line);
             }
+            common::keep_text("wasmtime-serve", &log);
         });
         let deadline = Instant::now() + SERVE_DEADLINE;
         let address = loop {
@@ -61,7 +67,11 @@ impl Served {
                 break url.trim_end_matches('/').to_string();
             }
         };
-        Self { child, address }
+        Self {
+            child,
+            address,
+            log_reader: Some(log_reader),
+        }
     }
 
     /// One HTTP/1.1 exchange: (status, lowercase head, body).
@@ -102,6 +112,9 @@ impl Drop for Served {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if let Some(reader) = self.log_reader.take() {
+            let _ = reader.join();
+        }
     }
 }
 

@@ -87,6 +87,12 @@ pub fn keep_output(label: &str, output: &std::process::Output) {
     append_to_log("outputs", &name, &output.stderr);
 }
 
+/// Keeps `text` an external command printed (see [`keep_output`]).
+pub fn keep_text(label: &str, text: &str) {
+    let name = format!("{}-{label}.log", std::process::id());
+    append_to_log("outputs", &name, text.as_bytes());
+}
+
 /// Appends `bytes` to `$DDB_TEST_LOG_DIR/<folder>/<name>` (set by `scripts/test.sh`).
 fn append_to_log(folder: &str, name: &str, bytes: &[u8]) {
     let Ok(logs) = std::env::var("DDB_TEST_LOG_DIR") else {
