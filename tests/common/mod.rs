@@ -145,10 +145,18 @@ pub fn loopback_egress() -> EgressPolicy {
 }
 
 /// Loads the component into a host of `config`; a config that keeps the default (AWS only)
-/// egress gets [`loopback_egress`] instead, for the tests' servers.
+/// egress gets [`loopback_egress`] instead, for the tests' servers, and one without a compiled
+/// cache the tests' shared one.
 pub fn load(mut config: HostConfig) -> ConnectorHost {
     if config.egress == EgressPolicy::aws_default() {
         config.egress = loopback_egress();
+    }
+    // Compiling the component is most of a host's start; the tests' hosts share the
+    // precompiled artifact (keyed by the component's bytes and the engine's settings), as an
+    // operator's hosts would.
+    if config.compiled_cache.is_none() {
+        let cache = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("compiled-components");
+        config.compiled_cache = Some(cache);
     }
     let path = component_path();
     ConnectorHost::from_file(&path, config)
