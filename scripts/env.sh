@@ -106,6 +106,8 @@ build_component() {
     export DDB_CONNECTOR_COMPONENT="$ROOT/target/wasm32-wasip2/release/ddb_connector.wasm"
 }
 
+# A free port, taken and released: only for dynalite, which cannot bind port 0 (it reads 0 as
+# "the default", 4567); moto binds port 0 and says which port it got (moto_port).
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
@@ -121,6 +123,21 @@ wait_for_port() {
     log "$name did not start on port $port"; return 1
 }
 
+# The port moto (werkzeug) bound, from its log line " * Running on http://127.0.0.1:<port>",
+# within 15 s.
+moto_port() {
+    local log=$1
+    for _ in $(seq 1 150); do
+        local port
+        port=$(sed -n 's|.*Running on https\{0,1\}://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$log" | head -n 1)
+        if [ -n "$port" ]; then
+            echo "$port"; return 0
+        fi
+        sleep 0.1
+    done
+    log "moto did not start (see $log)"; return 1
+}
+
 stop_servers() {
     for pid in "${SERVER_PIDS[@]}"; do
         kill "$pid" 2>/dev/null || true
@@ -134,13 +151,13 @@ stop_servers() {
 # moto with IAM checks on: after the first three calls (which create the IAM user and its key),
 # every call must be signed correctly. Exports DDB_TEST_MOTO_{ENDPOINT,ACCESS_KEY,SECRET_KEY}.
 start_moto() {
-    local port; port=$(free_port)
     mkdir -p "$TOOLS/logs"
-    INITIAL_NO_AUTH_ACTION_COUNT=3 "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$TOOLS/logs/moto.log" 2>&1 &
+    INITIAL_NO_AUTH_ACTION_COUNT=3 "$VENV/bin/moto_server" -H 127.0.0.1 -p 0 >"$TOOLS/logs/moto.log" 2>&1 &
     SERVER_PIDS+=($!)
+    local port; port=$(moto_port "$TOOLS/logs/moto.log")
     wait_for_port "$port" moto
     export DDB_TEST_MOTO_ENDPOINT="http://127.0.0.1:$port"
-    local creds; creds=$("$VENV/bin/python" "$ROOT/tests/support/moto_iam.py" "$DDB_TEST_MOTO_ENDPOINT")
+    local creds; creds=$(timeout 120 "$VENV/bin/python" "$ROOT/tests/support/moto_iam.py" "$DDB_TEST_MOTO_ENDPOINT")
     DDB_TEST_MOTO_ACCESS_KEY=$(printf '%s' "$creds" | python3 -c 'import json,sys; print(json.load(sys.stdin)["accessKey"])')
     DDB_TEST_MOTO_SECRET_KEY=$(printf '%s' "$creds" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secretKey"])')
     export DDB_TEST_MOTO_ACCESS_KEY DDB_TEST_MOTO_SECRET_KEY
@@ -151,17 +168,17 @@ start_moto() {
 # 127.0.0.1), signatures verified like the first. Exports DDB_TEST_TLS_CA (the CA's PEM) and
 # DDB_TEST_MOTO_TLS_{ENDPOINT,ACCESS_KEY,SECRET_KEY}.
 start_moto_tls() {
-    local port; port=$(free_port)
     local dir="$TOOLS/tls"
     rm -rf "$dir"
-    "$VENV/bin/python" "$ROOT/tests/support/make_certs.py" "$dir"
-    INITIAL_NO_AUTH_ACTION_COUNT=3 "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" \
+    timeout 120 "$VENV/bin/python" "$ROOT/tests/support/make_certs.py" "$dir"
+    INITIAL_NO_AUTH_ACTION_COUNT=3 "$VENV/bin/moto_server" -H 127.0.0.1 -p 0 \
         -c "$dir/server.pem" -k "$dir/server.key" >"$TOOLS/logs/moto-tls.log" 2>&1 &
     SERVER_PIDS+=($!)
+    local port; port=$(moto_port "$TOOLS/logs/moto-tls.log")
     wait_for_port "$port" "moto (https)"
     export DDB_TEST_TLS_CA="$dir/ca.pem"
     export DDB_TEST_MOTO_TLS_ENDPOINT="https://localhost:$port"
-    local creds; creds=$(AWS_CA_BUNDLE="$DDB_TEST_TLS_CA" "$VENV/bin/python" \
+    local creds; creds=$(AWS_CA_BUNDLE="$DDB_TEST_TLS_CA" timeout 120 "$VENV/bin/python" \
         "$ROOT/tests/support/moto_iam.py" "$DDB_TEST_MOTO_TLS_ENDPOINT")
     DDB_TEST_MOTO_TLS_ACCESS_KEY=$(printf '%s' "$creds" | python3 -c 'import json,sys; print(json.load(sys.stdin)["accessKey"])')
     DDB_TEST_MOTO_TLS_SECRET_KEY=$(printf '%s' "$creds" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secretKey"])')

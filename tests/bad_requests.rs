@@ -32,7 +32,7 @@ impl CountingEndpoint {
 
 fn base(endpoint: &str) -> Value {
     json!({
-        "authentication": {"type": "credentials", "accessKey": "AKIDEXAMPLE", "secretKey": "never-shown-secret"},
+        "authentication": {"type": "credentials", "accessKey": "AKIDEXAMPLE", "secretKey": common::test_secret("bad-requests")},
         "configuration": {"region": "us-east-1", "endpoint": endpoint},
         "input": {"operationGroup": "itemOperation", "itemOperation": "addItem", "tableName": "orders", "item": {"id": 1}},
     })
@@ -342,7 +342,7 @@ async fn bad_requests_name_the_field_and_send_nothing() {
                 assert_eq!(got.as_deref(), field, "{name}: {message}");
                 assert!(!message.is_empty(), "{name}");
                 assert!(
-                    !message.contains("never-shown-secret"),
+                    !message.contains(&common::test_secret("bad-requests")),
                     "{name}: the secret leaked"
                 );
             }
@@ -359,7 +359,7 @@ async fn bad_requests_name_the_field_and_send_nothing() {
 #[tokio::test]
 async fn wrong_secret_key_is_an_execution_error_and_the_secret_stays_hidden() {
     let mut server = moto();
-    server.secret_key = "definitely-the-wrong-secret-key".into();
+    server.secret_key = common::test_secret("wrong-key");
     let result = run(&server, json!({"operationGroup": "tableOperation", "tableOperation": "describeTable", "tableName": "orders"})).await;
     let error = expect_execution(result, "SignatureDoesNotMatch");
     let ConnectorError::Execution {

@@ -1,11 +1,14 @@
 //! The host's keep-alive pool, against a loopback server that counts connections: invocations
 //! share connections, the unpooled host does not, a connection the server closed is replaced
-//! without the call failing, and a precompiled-component cache is used on the second load.
+//! without the call failing, one idle past the pool's timeout is closed, and a
+//! precompiled-component cache is used on the second load.
 
 mod common;
 
+use std::time::{Duration, Instant};
+
 use common::fault_server::{Fault, FaultServer, crc};
-use ddb_connector_host::{ConnectorHost, HostConfig, Tenant};
+use ddb_connector_host::{ConnectorHost, HostConfig, PoolConfig, Tenant};
 use serde_json::json;
 
 const ITEM: &str = r#"{"Item":{"id":{"S":"1"}}}"#;
@@ -21,7 +24,7 @@ async fn counting_server(requests_per_connection: Option<usize>) -> FaultServer 
 /// the guests started, in all.
 async fn get_items(host: &ConnectorHost, server: &FaultServer, calls: usize) -> u32 {
     let request = json!({
-        "authentication": {"type": "credentials", "accessKey": "AKIDPOOL", "secretKey": "pool-secret"},
+        "authentication": {"type": "credentials", "accessKey": "AKIDPOOL", "secretKey": common::test_secret("pool")},
         "configuration": {"region": "us-east-1", "endpoint": server.url},
         "input": {"operationGroup": "itemOperation", "itemOperation": "getItem", "tableName": "orders", "primaryKeyComponents": {"id": "1"}},
     })
@@ -75,6 +78,36 @@ async fn a_connection_the_server_closed_is_replaced() {
         (6..=8).contains(&started),
         "the guests started {started} requests"
     );
+}
+
+/// A connection idle past the pool's `idle_timeout` is closed, not reused: the next call opens a
+/// new one, and the server sees the old one closed by the client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pool_closes_a_connection_idle_past_its_timeout() {
+    let server = counting_server(None).await;
+    let idle_timeout = Duration::from_millis(300);
+    let host = common::load(HostConfig {
+        connection_pool: Some(PoolConfig {
+            idle_timeout,
+            ..PoolConfig::default()
+        }),
+        ..HostConfig::default()
+    });
+    assert_eq!(get_items(&host, &server, 1).await, 1);
+    assert_eq!(host.connection_pool().idle_connections(), 1);
+    // Past the timeout (a lower bound: a slow machine only waits longer).
+    tokio::time::sleep(idle_timeout * 3).await;
+    assert_eq!(get_items(&host, &server, 1).await, 1);
+    assert_eq!(server.counts(), (2, 2), "(connections, requests)");
+    let per_connection: Vec<usize> = server.received().iter().map(|r| r.connection).collect();
+    assert_eq!(per_connection, [0, 1]);
+    // The stale connection was closed by the pool (the server keeps its connections open).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while server.closed_by_client() == 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(server.closed_by_client(), 1);
+    assert_eq!(host.connection_pool().idle_connections(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

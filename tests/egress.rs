@@ -10,11 +10,13 @@ use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
 
 use common::fault_server::{Fault, FaultServer};
 use common::{Server, moto};
 use ddb_connector_host::{
-    ConnectorError, ConnectorHost, EgressPolicy, HostConfig, Invocation, Resolve, Tenant,
+    CachingResolver, ConnectorError, ConnectorHost, EgressPolicy, HostConfig, Invocation, Resolve,
+    Tenant,
 };
 use serde_json::{Value, json};
 
@@ -100,20 +102,36 @@ fn moto_rule() -> String {
     moto().endpoint
 }
 
+/// Spellings of loopback that are addresses or names: the address check decides.
+const LOOPBACK_ADDRESSES: [&str; 6] = [
+    "127.0.0.1",
+    "127.0.0.2",
+    "localhost",
+    "[::1]",
+    "[::ffff:127.0.0.1]",
+    "[::ffff:7f00:1]",
+];
+
+/// Numeric spellings in non-standard forms (what `inet_aton` would read as 127.0.0.1): refused
+/// as spellings, by the connector (a configuration error) or the host (not a host name).
+const LOOPBACK_NUMERIC_FORMS: [&str; 5] =
+    ["0x7f.0.0.1", "2130706433", "0x7f.1", "127.1", "0177.0.0.1"];
+
+/// The internal service's port is allowed to any host by a wildcard rule, so the port decides
+/// nothing: the address check refuses every spelling of loopback (odd numeric forms are
+/// refused as spellings), and the service sees no connection at all.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_internal_service_is_unreachable_whatever_the_spelling() {
     let internal = internal_service().await;
-    let host = host_with(&[moto_rule()], Arc::default());
     let port = port(&internal);
-    for spelling in [
-        "127.0.0.1",
-        "localhost",
-        "[::ffff:127.0.0.1]",
-        "2130706433",
-        "0x7f.1",
-        "127.1",
-        "0177.0.0.1",
-    ] {
+    // `localhost` resolved by the test, so that no lookup leaves the machine.
+    let resolver = Arc::new(ScriptedResolver {
+        names: HashMap::from([("localhost", "127.0.0.1".parse().unwrap())]),
+        ..ScriptedResolver::default()
+    });
+    let host = host_with(&[moto_rule(), format!("http://*:{port}")], resolver);
+    let spellings = LOOPBACK_ADDRESSES.iter().map(|s| (s, false));
+    for (spelling, odd) in spellings.chain(LOOPBACK_NUMERIC_FORMS.iter().map(|s| (s, true))) {
         let invocation = invoke(
             &host,
             &list_tables(&format!("http://{spelling}:{port}")),
@@ -124,7 +142,7 @@ async fn an_internal_service_is_unreachable_whatever_the_spelling() {
         assert!(!text.contains("INTERNAL-SECRET"), "{spelling}: {text}");
         match &invocation.result {
             // The connector itself refuses some spellings: nothing is sent at all.
-            Err(ConnectorError::Configuration { field, .. }) => {
+            Err(ConnectorError::Configuration { field, .. }) if odd => {
                 assert_eq!(
                     field.as_deref(),
                     Some("configuration.endpoint"),
@@ -132,17 +150,23 @@ async fn an_internal_service_is_unreachable_whatever_the_spelling() {
                 );
                 assert_eq!(invocation.http_requests, 0, "{spelling}");
             }
-            _ => assert_refused(&invocation, "HttpRequestDenied"),
+            _ if odd => assert_refused(&invocation, "HttpRequestDenied"),
+            _ => assert_refused(&invocation, "DestinationIpProhibited"),
         }
+        assert_eq!(internal.counts(), (0, 0), "{spelling} reached the service");
     }
-    assert_eq!(
-        internal.counts(),
-        (0, 0),
-        "the internal service was reached"
-    );
     // The endpoint the operator allows still works.
     let allowed = invoke(&host, &list_tables(&moto().endpoint), &Tenant::default()).await;
     assert!(allowed.result.is_ok(), "{:?}", allowed.result);
+    // And the service counts: a rule naming its address exactly reaches it.
+    let exact = host_with(&[format!("http://127.0.0.1:{port}")], Arc::default());
+    let reached = invoke(&exact, &list_tables(&internal.url), &Tenant::default()).await;
+    assert!(
+        matches!(&reached.result, Err(ConnectorError::Execution { code, .. }) if code == "InternalAdmin"),
+        "{:?}",
+        reached.result
+    );
+    assert_eq!(internal.counts(), (1, 1));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -225,13 +249,16 @@ async fn tenants_narrowed_differently_each_reach_only_their_own() {
     assert_eq!(internal.counts(), (1, 1));
 }
 
+/// A redirect to a server the rules allow, and that counts: the 3xx is the answer, and the
+/// server it points at never sees a connection.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redirects_are_answers_not_instructions() {
-    let location = format!("{}/", moto().endpoint);
+    let target = FaultServer::start(vec![Fault::Answer(200, vec![], "{}".into())]).await;
+    let location = format!("{}/", target.url);
     let answer = Fault::Answer(307, vec![("location", location)], String::new());
     let redirect = FaultServer::start(vec![answer]).await;
     let endpoint = redirect.url.clone();
-    let host = host_with(&[endpoint.clone(), moto_rule()], Arc::default());
+    let host = host_with(&[endpoint.clone(), target.url.clone()], Arc::default());
     let invocation = invoke(&host, &list_tables(&endpoint), &Tenant::default()).await;
     match &invocation.result {
         Err(ConnectorError::Execution { http_status, .. }) => assert_eq!(*http_status, 307),
@@ -239,7 +266,67 @@ async fn redirects_are_answers_not_instructions() {
     }
     // Each attempt went to the redirecting server, none to where it pointed.
     let (_, requests) = redirect.counts();
+    assert!(requests >= 1);
     assert_eq!(invocation.http_requests as usize, requests);
+    assert_eq!(target.counts(), (0, 0), "the redirect was followed");
+}
+
+/// A [`ScriptedResolver`] shared with the test, so that it can count lookups behind a cache.
+#[derive(Debug)]
+struct Shared(Arc<ScriptedResolver>);
+
+impl Resolve for Shared {
+    fn resolve(
+        &self,
+        host: &str,
+        port: u16,
+    ) -> Pin<Box<dyn Future<Output = std::io::Result<Vec<SocketAddr>>> + Send>> {
+        self.0.resolve(host, port)
+    }
+}
+
+/// Two hosts share one DNS cache (`CachingResolver`, as the default resolver is): one allows
+/// the name exactly, so its loopback answer is used; the other allows it by a wildcard, and the
+/// same answer, now from the cache, is checked again and refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cached_answer_passes_the_same_address_check() {
+    let internal = internal_service().await;
+    let port = port(&internal);
+    let scripted = Arc::new(ScriptedResolver {
+        names: HashMap::from([("inward.test", "127.0.0.1".parse().unwrap())]),
+        ..ScriptedResolver::default()
+    });
+    let cache = Duration::from_secs(3600);
+    let cache: Arc<dyn Resolve> = Arc::new(CachingResolver::new(Shared(scripted.clone()), cache));
+    let load = |rule: String| {
+        common::load(HostConfig {
+            egress: EgressPolicy::rules([rule]).unwrap(),
+            resolver: cache.clone(),
+            ..HostConfig::default()
+        })
+    };
+    let (exact, wildcard) = (
+        load(format!("http://inward.test:{port}")),
+        load("http://*.test:*".into()),
+    );
+    let request = list_tables(&format!("http://inward.test:{port}"));
+    let allowed = invoke(&exact, &request, &Tenant::default()).await;
+    assert!(
+        matches!(&allowed.result, Err(ConnectorError::Execution { code, .. }) if code == "InternalAdmin"),
+        "{:?}",
+        allowed.result
+    );
+    assert_eq!(internal.counts(), (1, 1));
+    for _ in 0..2 {
+        let refused = invoke(&wildcard, &request, &Tenant::default()).await;
+        assert_refused(&refused, "DestinationIpProhibited");
+    }
+    assert_eq!(
+        scripted.calls.load(Ordering::SeqCst),
+        1,
+        "answered from the cache"
+    );
+    assert_eq!(internal.counts(), (1, 1));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,7 +1,9 @@
 //! Fault injection: a loopback HTTP server that misbehaves on purpose (what moto and dynalite
 //! cannot be made to do; tests/common/fault_server.rs). Each case checks the error kind, the
 //! attempts the connector reports, the HTTP requests the guest started and the server received
-//! (each a whole, signed GetItem), the time bound, and for successes the exact result.
+//! (each a whole, signed GetItem), and for successes the exact result. Time is measured by
+//! counts (attempts, requests, connections), not by the clock: the only clock bounds are a
+//! lower one that a slow machine cannot break and an upper one far from any real case.
 
 mod common;
 
@@ -13,6 +15,9 @@ use serde_json::{Value, json};
 
 const ITEM: &str =
     r#"{"Item":{"id":{"S":"1"},"n":{"N":"12345678901234567890123456789012345678"}}}"#;
+
+/// How long `Fault::Hang` holds a connection (tests/common/fault_server.rs).
+const HUNG_SERVER_WAIT: Duration = Duration::from_secs(60);
 
 fn ok_answer() -> Fault {
     Fault::Answer(200, vec![("x-amz-crc32", crc(ITEM))], ITEM.into())
@@ -37,7 +42,7 @@ struct Outcome {
 /// Runs getItem against the fault server.
 async fn get_item(server: &FaultServer, timeout_ms: u64) -> Outcome {
     let request = json!({
-        "authentication": {"type": "credentials", "accessKey": "AKIDFAULT", "secretKey": "fault-secret"},
+        "authentication": {"type": "credentials", "accessKey": "AKIDFAULT", "secretKey": common::test_secret("fault")},
         "configuration": {"region": "us-east-1", "endpoint": server.url, "maxAttempts": 3, "timeoutMs": timeout_ms},
         "input": {"operationGroup": "itemOperation", "itemOperation": "getItem", "tableName": "orders", "primaryKeyComponents": {"id": "1"}},
     });
@@ -51,10 +56,11 @@ async fn get_item(server: &FaultServer, timeout_ms: u64) -> Outcome {
         .result
         .map(|text| serde_json::from_str(&text).unwrap());
     let elapsed = started.elapsed();
-    // Every case, whatever the fault, ends within the call's bound (plus slack for a loaded machine).
+    // A hung server holds its connection for a minute: half of that, whatever the machine's
+    // load, can only mean the call's own bound did not end it.
     assert!(
-        elapsed < Duration::from_millis(timeout_ms + 1500),
-        "{elapsed:?} past the {timeout_ms} ms bound"
+        elapsed < HUNG_SERVER_WAIT / 2,
+        "{elapsed:?}: the bound did not end the call"
     );
     Outcome {
         result,
@@ -148,11 +154,6 @@ async fn throttled_twice_then_the_answer() {
     let server = FaultServer::start(vec![throttled(), throttled(), ok_answer()]).await;
     let outcome = get_item(&server, 5000).await;
     expect_received(&server, &outcome, 3);
-    assert!(
-        outcome.elapsed < Duration::from_secs(2),
-        "{:?}",
-        outcome.elapsed
-    );
     expect_item(outcome.result);
 }
 
@@ -171,11 +172,6 @@ async fn a_503_forever_stops_after_three_attempts() {
     let outcome = get_item(&server, 5000).await;
     expect_error(&outcome.result, "execution", Some("Http503"), 3);
     expect_received(&server, &outcome, 3);
-    assert!(
-        outcome.elapsed < Duration::from_secs(2),
-        "{:?}",
-        outcome.elapsed
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -193,13 +189,10 @@ async fn a_server_that_never_answers_costs_at_most_the_timeout() {
     // The first attempt waits out the whole bound: nothing is left for a second one.
     expect_error(&outcome.result, "connection", None, 1);
     expect_received(&server, &outcome, 1);
+    // It waited for the answer until the bound (a lower bound: a loaded machine only adds),
+    // and the bound, not the server, ended it (get_item's upper bound).
     assert!(
         outcome.elapsed >= Duration::from_millis(1400),
-        "{:?}",
-        outcome.elapsed
-    );
-    assert!(
-        outcome.elapsed < Duration::from_millis(3000),
         "{:?}",
         outcome.elapsed
     );
@@ -280,4 +273,143 @@ async fn a_huge_body_is_refused_at_the_host_limit() {
     // A read that fails is a connection failure: retried like one.
     expect_error(&outcome.result, "connection", None, 3);
     expect_received(&server, &outcome, 3);
+}
+
+/// Throttled with `x-amz-retry-after`: the next attempt waits what the server asked, far more
+/// than the backoff would (a lower bound: a slow machine only waits longer).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn x_amz_retry_after_sets_the_delay_before_the_next_attempt() {
+    let asked = Fault::Answer(
+        400,
+        vec![("x-amz-retry-after", "1500".into())],
+        r#"{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"later"}"#
+            .into(),
+    );
+    let server = FaultServer::start(vec![asked, ok_answer()]).await;
+    let outcome = get_item(&server, 10_000).await;
+    expect_received(&server, &outcome, 2);
+    let received = server.received();
+    let waited = received[1].at - received[0].at;
+    assert!(waited >= Duration::from_millis(1500), "{waited:?}");
+    expect_item(outcome.result);
+}
+
+/// The X-Amz-Date of a request (`YYYYMMDDTHHMMSSZ`), in seconds since 1970.
+fn amz_date(request: &common::fault_server::Received) -> i64 {
+    let text = request.header("x-amz-date").expect("x-amz-date");
+    let number = |range: std::ops::Range<usize>| -> i64 { text[range].parse().expect(text) };
+    let (year, month, day) = (number(0..4), number(4..6), number(6..8));
+    // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = era * 146_097 + day_of_era - 719_468;
+    days * 86_400 + number(9..11) * 3600 + number(11..13) * 60 + number(13..15)
+}
+
+/// A signature refused as expired, the server's clock two hours ahead: retried once, signed
+/// with the server's time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signature_refused_for_clock_skew_is_signed_again_with_the_servers_clock() {
+    let ahead = Duration::from_secs(2 * 3600);
+    let server_now = std::time::SystemTime::now() + ahead;
+    let expired = Fault::Answer(
+        400,
+        vec![("date", httpdate::fmt_http_date(server_now))],
+        r#"{"__type":"com.amazon.coral.service#InvalidSignatureException","message":"Signature expired: the date is now earlier than the server's"}"#.into(),
+    );
+    let server = FaultServer::start(vec![expired, ok_answer()]).await;
+    let outcome = get_item(&server, 10_000).await;
+    expect_received(&server, &outcome, 2);
+    let received = server.received();
+    let shift = amz_date(&received[1]) - amz_date(&received[0]);
+    // Two hours, give or take the minute a slow machine might add between the attempts.
+    let ahead = ahead.as_secs() as i64;
+    assert!((ahead - 60..=ahead + 60).contains(&shift), "{shift} s");
+    expect_item(outcome.result);
+}
+
+/// A table that stays CREATING: createTable's wait ends at `waitTimeoutMs` with WaitTimeout
+/// (status 200, DynamoDB's last), after polling DescribeTable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_table_that_never_becomes_active_is_a_wait_timeout() {
+    let creating = r#"{"TableDescription":{"TableName":"orders","TableStatus":"CREATING"},"Table":{"TableName":"orders","TableStatus":"CREATING"}}"#;
+    let server = FaultServer::start(vec![Fault::Answer(200, vec![], creating.into())]).await;
+    let request = json!({
+        "authentication": {"type": "credentials", "accessKey": "AKIDFAULT", "secretKey": common::test_secret("fault")},
+        "configuration": {"region": "us-east-1", "endpoint": server.url},
+        "input": {"operationGroup": "tableOperation", "tableOperation": "createTable", "tableName": "orders",
+                  "partitionKey": "id", "partitionKeyType": "S", "billingModeStr": "PAY_PER_REQUEST",
+                  "waitTimeoutMs": 400},
+    });
+    let invocation = common::host()
+        .execute_json(&request.to_string(), &Tenant::default())
+        .await
+        .expect("no trap");
+    match &invocation.result {
+        Err(ConnectorError::Execution {
+            code,
+            http_status,
+            message,
+            ..
+        }) => {
+            assert_eq!(
+                (code.as_str(), *http_status),
+                ("WaitTimeout", 200),
+                "{message}"
+            );
+            assert!(message.contains("still CREATING"), "{message}");
+        }
+        other => panic!("expected WaitTimeout, got {other:?}"),
+    }
+    let targets: Vec<_> = server
+        .received()
+        .iter()
+        .map(|r| r.header("x-amz-target").unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(targets[0], "DynamoDB_20120810.CreateTable");
+    assert!(targets.len() >= 3, "{targets:?}");
+    assert!(
+        targets[1..]
+            .iter()
+            .all(|t| t == "DynamoDB_20120810.DescribeTable"),
+        "{targets:?}"
+    );
+    assert_eq!(invocation.http_requests as usize, targets.len());
+}
+
+/// A request whose headers pass the host's cap on one fields resource (64 KiB; here a session
+/// token of 80 KB): the guest's header call fails, an error and not a trap, and nothing is sent.
+/// Headers under the cap go out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "known bug: wasmtime-wasi-http traps on a fields resource over max_fields_size, so an 80 KB session token traps the invocation (HostFailure)"]
+async fn request_headers_over_the_hosts_cap_are_an_error_not_a_trap() {
+    let server = FaultServer::start(vec![ok_answer()]).await;
+    let with_token = |bytes: usize| {
+        json!({
+            "authentication": {"type": "credentials", "accessKey": "AKIDFAULT",
+                               "secretKey": common::test_secret("fault"), "sessionToken": "t".repeat(bytes)},
+            "configuration": {"region": "us-east-1", "endpoint": server.url, "maxAttempts": 3},
+            "input": {"operationGroup": "itemOperation", "itemOperation": "getItem", "tableName": "orders", "primaryKeyComponents": {"id": "1"}},
+        })
+        .to_string()
+    };
+    let host = common::host();
+    let under = host
+        .execute_json(&with_token(8 << 10), &Tenant::default())
+        .await
+        .expect("no trap");
+    expect_item(under.result.map(|t| serde_json::from_str(&t).unwrap()));
+    assert_eq!(server.counts().1, 1);
+    let over = host
+        .execute_json(&with_token(80 << 10), &Tenant::default())
+        .await
+        .expect("no trap");
+    match &over.result {
+        Err(ConnectorError::Connection { message, .. }) => println!("over the cap: {message}"),
+        other => panic!("expected a connection error, got {other:?}"),
+    }
+    assert_eq!(server.counts().1, 1, "a request over the cap was sent");
 }

@@ -16,7 +16,7 @@ mod common;
 
 use std::sync::OnceLock;
 
-use common::fault_server::{Fault, FaultServer};
+use common::fault_server::{Fault, FaultServer, Received};
 use common::{Server, boto_items, host, item_op, moto, support_script, table_op, unique_table};
 use ddb_connector_host::{ConnectorError, EgressPolicy, Invocation, Tenant, wit};
 use serde_json::{Value, json};
@@ -50,7 +50,11 @@ fn roles() -> &'static Roles {
 /// Temporary credentials of the DynamoDB role, asked of moto's STS by boto3.
 fn temporary_credentials() -> Value {
     let roles = roles();
-    moto_roles(&["assume", &roles.with_dynamodb, &roles.external_id])
+    let issued = moto_roles(&["assume", &roles.with_dynamodb, &roles.external_id]);
+    for secret in ["secretKey", "sessionToken"] {
+        common::record_secret(issued[secret].as_str().expect("an STS-issued secret"));
+    }
+    issued
 }
 
 /// `authentication` for the DynamoDB role, the caller's keys given.
@@ -208,11 +212,14 @@ async fn the_right_external_id_serves_every_operation_class() {
         "{}",
         results[8]
     );
-    let ids: Vec<String> = boto_items(&server, &table)
-        .iter()
-        .map(|item| item["id"]["S"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(ids, ["a", "b", "d"]);
+    assert_eq!(
+        boto_items(&server, &table),
+        [
+            json!({"id": {"S": "a"}, "n": {"N": "2"}}),
+            json!({"id": {"S": "b"}}),
+            json!({"id": {"S": "d"}}),
+        ]
+    );
     let gone = invoke(
         &request(auth, None, table_input(&table, "deleteTable", json!({}))),
         &Tenant::default(),
@@ -276,7 +283,7 @@ async fn temporary_keys_are_refused_without_their_session_token() {
     let secret = temporary["secretKey"].as_str().unwrap();
     let without = invoke(&request(keys(None), None, list.clone()), &Tenant::default()).await;
     let (code, _) = execution(outcome(without, &[secret]));
-    assert!(!code.is_empty());
+    assert_eq!(code, "InvalidClientTokenId");
     let with = invoke(
         &request(keys(Some(&temporary["sessionToken"])), None, list),
         &Tenant::default(),
@@ -332,40 +339,78 @@ fn sts_answer(action: &str, credentials: &Value) -> Fault {
     Fault::Answer(200, vec![("x-amzn-requestid", "sts-1".into())], body)
 }
 
-const WEB_TOKEN: &str = "eyJhbGciOi.web-identity-TOPSECRET-token.c2lnbmF0dXJl";
+/// A web identity token made for this run (recorded as a secret).
+fn web_token() -> String {
+    format!(
+        "eyJhbGciOi.{}.c2lnbmF0dXJl",
+        common::test_secret("web-identity-token")
+    )
+}
 
-/// Web identity, the token given and from the environment: STS gets one unsigned call with
-/// the token; moto checks the credentials it answered on the DynamoDB call.
+/// The form parameters of a request STS received.
+fn form(received: &Received) -> Vec<(String, String)> {
+    form_urlencoded::parse(&received.body)
+        .into_owned()
+        .collect()
+}
+
+/// The value of `key` in `form`, if sent.
+fn param<'a>(form: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    form.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+/// Web identity, the token given and from the environment, with the default session and a
+/// chosen one: STS gets one unsigned call with the token and the session's name and duration;
+/// moto checks the credentials it answered on the DynamoDB call.
 #[tokio::test]
 async fn web_identity_sends_the_token_unsigned_and_signs_dynamodb_with_the_answer() {
     let roles = roles();
     let temporary = temporary_credentials();
     let secret = temporary["secretKey"].as_str().unwrap();
+    let token = web_token();
     let answer = sts_answer("AssumeRoleWithWebIdentity", &temporary);
     let list = json!({"operationGroup": "tableOperation", "tableOperation": "listTables"});
-    let given = json!({"type": "webIdentity", "roleArn": roles.web_identity, "webIdentityToken": WEB_TOKEN});
+    let given =
+        json!({"type": "webIdentity", "roleArn": roles.web_identity, "webIdentityToken": token});
     let from_environment = json!({"type": "webIdentity", "roleArn": roles.web_identity});
-    let tenant = Tenant {
-        env: vec![("AWS_WEB_IDENTITY_TOKEN".into(), WEB_TOKEN.into())],
+    let mut chosen = given.clone();
+    chosen["roleSessionName"] = json!("tenant-7.web@payments");
+    chosen["durationSeconds"] = json!(7200);
+    let environment = Tenant {
+        env: vec![("AWS_WEB_IDENTITY_TOKEN".into(), token.clone())],
         ..Tenant::default()
     };
-    for (auth, tenant) in [(given, Tenant::default()), (from_environment, tenant)] {
+    let cases = [
+        (given, Tenant::default(), "ddb-connector", "900"),
+        (from_environment, environment, "ddb-connector", "900"),
+        (chosen, Tenant::default(), "tenant-7.web@payments", "7200"),
+    ];
+    for (auth, tenant, session_name, duration) in cases {
         let sts = FaultServer::start(vec![answer.clone()]).await;
         let invocation = invoke(&request(auth, Some(&sts.url), list.clone()), &tenant).await;
-        assert!(outcome(invocation, &[secret, WEB_TOKEN]).is_ok());
+        assert!(outcome(invocation, &[secret, &token]).is_ok());
         let received = sts.received();
         assert_eq!(received.len(), 1);
         assert_eq!(received[0].header("authorization"), None);
-        let form: Vec<(String, String)> = form_urlencoded::parse(&received[0].body)
-            .into_owned()
-            .collect();
-        let get = |key: &str| form.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
-        assert_eq!(get("Action"), Some("AssumeRoleWithWebIdentity"));
-        assert_eq!(get("RoleArn"), Some(roles.web_identity.as_str()));
-        assert_eq!(get("WebIdentityToken"), Some(WEB_TOKEN));
-        assert_eq!(get("RoleSessionName"), Some("ddb-connector"));
-        assert_eq!(get("DurationSeconds"), Some("900"));
+        let form = form(&received[0]);
+        assert_eq!(param(&form, "Action"), Some("AssumeRoleWithWebIdentity"));
+        assert_eq!(param(&form, "RoleArn"), Some(roles.web_identity.as_str()));
+        assert_eq!(param(&form, "WebIdentityToken"), Some(token.as_str()));
+        assert_eq!(param(&form, "RoleSessionName"), Some(session_name));
+        assert_eq!(param(&form, "DurationSeconds"), Some(duration));
     }
+}
+
+/// A session policy narrowing the role to reading one table.
+fn session_policy() -> Value {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Action": ["dynamodb:GetItem", "dynamodb:ListTables"],
+            "Resource": "arn:aws:dynamodb:us-east-1:123456789012:table/orders",
+        }],
+    })
 }
 
 /// STS throttling and 5xx are retried like DynamoDB's; when every attempt fails, the error is
@@ -386,7 +431,10 @@ async fn sts_throttling_and_server_errors_are_retried() {
         sts_answer("AssumeRole", &temporary),
     ])
     .await;
-    let auth = assume_role(&roles.with_dynamodb, &roles.external_id);
+    let mut auth = assume_role(&roles.with_dynamodb, &roles.external_id);
+    auth["roleSessionName"] = json!("tenant-42=payments,eu@example.com");
+    auth["durationSeconds"] = json!(3600);
+    auth["policy"] = session_policy();
     let list = json!({"operationGroup": "tableOperation", "tableOperation": "listTables"});
     let invocation = invoke(
         &request(auth.clone(), Some(&sts.url), list.clone()),
@@ -395,11 +443,25 @@ async fn sts_throttling_and_server_errors_are_retried() {
     .await;
     assert!(outcome(invocation, &[]).is_ok());
     assert_eq!(sts.counts().1, 3);
-    let signed = sts.received();
-    assert!(signed.iter().all(|r| {
-        r.header("authorization")
-            .is_some_and(|a| a.contains("/us-east-1/sts/aws4_request"))
-    }));
+    // Every attempt is the same signed AssumeRole, with every parameter the request gave.
+    for received in sts.received() {
+        assert!(
+            received
+                .header("authorization")
+                .is_some_and(|a| a.contains("/us-east-1/sts/aws4_request")),
+            "{received:?}"
+        );
+        let form = form(&received);
+        assert_eq!(param(&form, "Action"), Some("AssumeRole"));
+        assert_eq!(param(&form, "RoleArn"), Some(roles.with_dynamodb.as_str()));
+        assert_eq!(param(&form, "ExternalId"), Some(roles.external_id.as_str()));
+        let session = param(&form, "RoleSessionName");
+        assert_eq!(session, Some("tenant-42=payments,eu@example.com"));
+        assert_eq!(param(&form, "DurationSeconds"), Some("3600"));
+        let policy: Value = serde_json::from_str(param(&form, "Policy").expect("a Policy"))
+            .expect("the Policy is JSON");
+        assert_eq!(policy, session_policy());
+    }
 
     let down = FaultServer::start(vec![unavailable]).await;
     let dynamodb = FaultServer::start(vec![Fault::Answer(200, vec![], "{}".into())]).await;
@@ -478,7 +540,7 @@ async fn the_typed_entry_point_assumes_roles_too() {
     });
     let web = wit::Authentication::WebIdentity(wit::WebIdentityAuthentication {
         role_arn: roles.web_identity.clone(),
-        web_identity_token: Some(WEB_TOKEN.into()),
+        web_identity_token: Some(web_token()),
         role_session_name: None,
         duration_seconds: None,
     });

@@ -507,3 +507,43 @@ async fn typed_wit_entry_point_runs_the_same_operations() {
     let dropped = run_typed(wit::Operation::DeleteTable(table.clone())).await;
     assert_eq!(dropped.action, format!("delete Table [{table}]"));
 }
+
+/// An item's members come out sorted by name (byte order), nested maps too, whatever order
+/// they were written in: the result's text, not a map that would sort them itself.
+#[tokio::test]
+async fn an_items_members_come_out_sorted_by_name() {
+    let server = dynalite();
+    let table = unique_table("sorted");
+    ok(
+        &server,
+        json!({"operationGroup": "tableOperation", "tableOperation": "createTable", "tableName": table,
+               "partitionKey": "id", "partitionKeyType": "S", "billingModeStr": "PAY_PER_REQUEST"}),
+    )
+    .await;
+    let written =
+        r#"{"zulu": 1, "id": "k", "mike": {"zz": 1, "Ab": 2, "aa": 3}, "Bravo": 2, "alpha": 3}"#;
+    let item: Value = serde_json::from_str(written).unwrap();
+    ok(
+        &server,
+        item_input("addItem", &table, json!({"item": item})),
+    )
+    .await;
+    let get = item_input(
+        "getItem",
+        &table,
+        json!({"primaryKeyComponents": {"id": "k"}}),
+    );
+    let invocation = invoke(&request(&server, get)).await;
+    let text = invocation.result.unwrap_or_else(|e| panic!("{e}"));
+    let response = &text[text.find(r#""response""#).expect("a response member")..];
+    let at = |name: &str| {
+        response
+            .find(&format!("\"{name}\":"))
+            .unwrap_or_else(|| panic!("{name} in {response}"))
+    };
+    let top = ["Bravo", "alpha", "id", "mike", "zulu"].map(at);
+    assert!(top.is_sorted(), "{response}");
+    let nested = ["Ab", "aa", "zz"].map(at);
+    assert!(nested.is_sorted(), "{response}");
+    ok(&server, table_input("deleteTable", &table)).await;
+}

@@ -14,7 +14,9 @@ mod wave;
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
+use common::fault_server::{Fault, FaultServer};
 use common::{item_op, moto, request, table_op, unique_table};
 use serde_json::{Value, json};
 
@@ -22,33 +24,54 @@ use serde_json::{Value, json};
 struct Served {
     child: Child,
     address: String,
+    /// Reads its log to the end, then keeps it for the scan for secrets.
+    log_reader: Option<std::thread::JoinHandle<()>>,
 }
+
+/// How long `wasmtime serve` may take to compile the component and listen.
+const SERVE_DEADLINE: Duration = Duration::from_secs(120);
 
 impl Served {
     fn start() -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let address = format!("127.0.0.1:{port}");
+        // Port 0: the server binds a free port itself and says which (no port taken and released).
         // -S cli: the component reads its environment (the default credentials chain).
         let mut child = Command::new(runners::wasmtime_cli())
-            .args(["serve", "-S", "cli", "--addr", &address])
+            .args(["serve", "-S", "cli", "--addr", "127.0.0.1:0"])
             .arg(common::component_path())
             .stderr(Stdio::piped())
             .spawn()
             .expect("wasmtime serve starts");
-        let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        while !line.contains("Serving HTTP") {
-            line.clear();
-            let read = stderr.read_line(&mut line).unwrap();
-            assert!(read > 0, "wasmtime serve stopped before serving");
+        let stderr = BufReader::new(child.stderr.take().unwrap());
+        let (lines, serving) = std::sync::mpsc::channel();
+        // Reads its log to the end, so that it never blocks on a full pipe.
+        let log_reader = std::thread::spawn(move || {
+            let mut log = String::new();
+            for line in stderr.lines().map_while(Result::ok) {
+                log.push_str(&line);
+                log.push('\n');
+                let _ = lines.send(line);
+            }
+            common::keep_text("wasmtime-serve", &log);
+        });
+        let deadline = Instant::now() + SERVE_DEADLINE;
+        let address = loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = match serving.recv_timeout(left) {
+                Ok(line) => line,
+                Err(e) => {
+                    let _ = child.kill();
+                    panic!("wasmtime serve did not serve within {SERVE_DEADLINE:?}: {e}");
+                }
+            };
+            if let Some(url) = line.split("Serving HTTP on http://").nth(1) {
+                break url.trim_end_matches('/').to_string();
+            }
+        };
+        Self {
+            child,
+            address,
+            log_reader: Some(log_reader),
         }
-        // Keep draining its log so that it never blocks on a full pipe.
-        std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
-        Self { child, address }
     }
 
     /// One HTTP/1.1 exchange: (status, lowercase head, body).
@@ -89,6 +112,9 @@ impl Drop for Served {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if let Some(reader) = self.log_reader.take() {
+            let _ = reader.join();
+        }
     }
 }
 
@@ -180,7 +206,7 @@ fn connector_errors_answer_their_status_and_never_a_secret() {
     );
 
     let mut wrong = server.clone();
-    wrong.secret_key = "served-wrong-secret-0123456789".into();
+    wrong.secret_key = common::test_secret("served-wrong");
     let (status, refused) = served.post(&request(&wrong, describe.clone()).to_string());
     assert_eq!(
         (status, &refused["error"]["code"]),
@@ -249,4 +275,57 @@ fn other_methods_paths_and_oversize_bodies_are_refused() {
     let (status, _, body) =
         served.exchange("POST / HTTP/1.1\r\nTransfer-Encoding: chunked", &chunked);
     assert_eq!(status, 413, "{body}");
+}
+
+/// DynamoDB throttling past the attempts answers 429, and a table wait that ran out of time 504
+/// (the fault server plays DynamoDB: moto never throttles, and its tables are ACTIVE at once).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttling_answers_429_and_a_wait_timeout_504() {
+    let throttled = FaultServer::start(vec![Fault::Answer(
+        400,
+        vec![],
+        r#"{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"slow down"}"#.into(),
+    )])
+    .await;
+    let creating = r#"{"TableDescription":{"TableName":"orders","TableStatus":"CREATING"},"Table":{"TableName":"orders","TableStatus":"CREATING"}}"#;
+    let waiting = FaultServer::start(vec![Fault::Answer(200, vec![], creating.into())]).await;
+    let fault = |url: &str, input: Value| {
+        let mut request = request(&moto(), input);
+        request["configuration"] =
+            json!({"region": "us-east-1", "endpoint": url, "maxAttempts": 2});
+        request.to_string()
+    };
+    let get = item_op(
+        "getItem",
+        json!({"tableName": "orders", "primaryKeyComponents": {"id": "1"}}),
+    );
+    let create = table_op(
+        "createTable",
+        json!({"tableName": "orders", "partitionKey": "id", "partitionKeyType": "S",
+               "billingModeStr": "PAY_PER_REQUEST", "waitTimeoutMs": 300}),
+    );
+    let (get, create) = (fault(&throttled.url, get), fault(&waiting.url, create));
+    let (slow_down, timed_out) = tokio::task::spawn_blocking(move || {
+        let served = Served::start();
+        (served.post(&get), served.post(&create))
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        (slow_down.0, &slow_down.1["error"]["code"]),
+        (429, &json!("ProvisionedThroughputExceededException")),
+        "{}",
+        slow_down.1
+    );
+    assert_eq!(throttled.counts().1, 2, "both attempts reached DynamoDB");
+    assert_eq!(
+        (timed_out.0, &timed_out.1["error"]["code"]),
+        (504, &json!("WaitTimeout")),
+        "{}",
+        timed_out.1
+    );
+    assert!(
+        waiting.counts().1 >= 3,
+        "createTable, then DescribeTable polls"
+    );
 }

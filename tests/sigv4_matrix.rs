@@ -356,8 +356,9 @@ fn botocore(cases: &[Value]) -> Vec<String> {
         env!("CARGO_MANIFEST_DIR"),
         "/support/botocore_sign_matrix.py"
     );
-    let mut child = std::process::Command::new("python3")
-        .arg(script)
+    // Bounded as every external command of the tests (tests/common/mod.rs, `bounded`).
+    let mut child = std::process::Command::new("timeout")
+        .args(["--kill-after=10", "300", "python3", script])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

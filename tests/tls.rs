@@ -19,8 +19,6 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
-const SECRET: &str = "tls-test-secret-key";
-
 /// moto over https, as scripts/env.sh started it.
 fn moto_tls() -> Server {
     let env =
@@ -156,13 +154,13 @@ async fn every_operation_class_works_over_https_with_signatures_verified() {
     let scan = ok(&host, &server, json!({"operationGroup": "tableOperation", "tableOperation": "scanTable", "tableName": table})).await;
     assert_eq!(scan["response"].as_array().map(Vec::len), Some(3), "{scan}");
     // boto3, through the same https server, sees exactly what was written.
-    let ids: Vec<Value> = common::boto_items(&server, &table)
-        .iter()
-        .map(|i| i["id"].clone())
-        .collect();
     assert_eq!(
-        ids,
-        [json!({"S": "a"}), json!({"S": "b"}), json!({"S": "d"})]
+        common::boto_items(&server, &table),
+        [
+            json!({"id": {"S": "a"}, "n": {"N": "2"}}),
+            json!({"id": {"S": "b"}, "n": {"N": "3"}}),
+            json!({"id": {"S": "d"}, "n": {"N": "5"}}),
+        ]
     );
     ok(&host, &server, json!({"operationGroup": "tableOperation", "tableOperation": "deleteTable", "tableName": table})).await;
 }
@@ -192,19 +190,37 @@ async fn the_public_roots_alone_refuse_the_test_ca_without_retrying() {
     assert_eq!(invocation.http_requests, 1);
 }
 
+/// What the server saw of one completed handshake.
+#[derive(Clone, Debug)]
+struct Handshake {
+    alpn: Option<Vec<u8>>,
+    /// The SNI server name the client sent.
+    server_name: Option<String>,
+    version: Option<rustls::ProtocolVersion>,
+}
+
 /// A TLS server that answers every request with one GetItem item, keeping connections alive.
 struct TlsServer {
     port: u16,
     /// TCP connections accepted, handshakes completed, HTTP requests read.
     counts: Arc<[AtomicU32; 3]>,
-    alpn: Arc<Mutex<Vec<Option<Vec<u8>>>>>,
+    handshakes: Arc<Mutex<Vec<Handshake>>>,
 }
 
 impl TlsServer {
     async fn start(chain: Vec<CertificateDer<'static>>, key: PrivateKeyDer<'static>) -> Self {
+        Self::start_with_versions(chain, key, rustls::DEFAULT_VERSIONS).await
+    }
+
+    /// A server that speaks only the TLS `versions`.
+    async fn start_with_versions(
+        chain: Vec<CertificateDer<'static>>,
+        key: PrivateKeyDer<'static>,
+        versions: &[&'static rustls::SupportedProtocolVersion],
+    ) -> Self {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut config = rustls::ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
+            .with_protocol_versions(versions)
             .unwrap()
             .with_no_client_auth()
             .with_single_cert(chain, key)
@@ -214,8 +230,8 @@ impl TlsServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let counts: Arc<[AtomicU32; 3]> = Arc::default();
-        let alpn = Arc::new(Mutex::new(Vec::new()));
-        let (c, a) = (counts.clone(), alpn.clone());
+        let handshakes = Arc::new(Mutex::new(Vec::new()));
+        let (c, a) = (counts.clone(), handshakes.clone());
         tokio::spawn(async move {
             while let Ok((tcp, _)) = listener.accept().await {
                 c[0].fetch_add(1, Ordering::SeqCst);
@@ -225,14 +241,21 @@ impl TlsServer {
                         return;
                     };
                     c[1].fetch_add(1, Ordering::SeqCst);
-                    a.lock()
-                        .unwrap()
-                        .push(stream.get_ref().1.alpn_protocol().map(<[u8]>::to_vec));
+                    let session = stream.get_ref().1;
+                    a.lock().unwrap().push(Handshake {
+                        alpn: session.alpn_protocol().map(<[u8]>::to_vec),
+                        server_name: session.server_name().map(str::to_string),
+                        version: session.protocol_version(),
+                    });
                     serve(stream, &c[2]).await;
                 });
             }
         });
-        Self { port, counts, alpn }
+        Self {
+            port,
+            counts,
+            handshakes,
+        }
     }
 
     fn counts(&self) -> [u32; 3] {
@@ -244,7 +267,7 @@ impl TlsServer {
             name: "tls-test-server",
             endpoint: format!("https://{host}:{}", self.port),
             access_key: "AKIDTLSTEST".into(),
-            secret_key: SECRET.into(),
+            secret_key: common::test_secret("tls"),
         }
     }
 }
@@ -361,7 +384,7 @@ async fn each_certificate_problem_is_its_own_error_and_no_request_is_sent() {
             Err(ConnectorError::Connection { message, attempts }) => {
                 assert_eq!(attempts, 1, "{what}: {message}");
                 assert!(message.contains(expected), "{what}: {message}");
-                assert!(!message.contains(SECRET));
+                assert!(!message.contains(&common::test_secret("tls")));
             }
             other => panic!("{what}: {other:?}"),
         }
@@ -390,10 +413,12 @@ async fn keep_alive_reuses_one_tls_connection_and_unpooled_opens_one_per_request
             (expected_connections, expected_connections, 5),
             "pooled {pooled}, {endpoint_host}"
         );
-        let alpn = server.alpn.lock().unwrap().clone();
+        let handshakes = server.handshakes.lock().unwrap().clone();
         assert!(
-            alpn.iter().all(|p| p.as_deref() == Some(&b"http/1.1"[..])),
-            "{alpn:?}"
+            handshakes
+                .iter()
+                .all(|h| h.alpn.as_deref() == Some(&b"http/1.1"[..])),
+            "{handshakes:?}"
         );
     }
 }
@@ -414,4 +439,35 @@ async fn an_address_is_checked_against_the_certificates_ip_names() {
         other => panic!("{other:?}"),
     }
     assert_eq!(server.counts()[2], 0);
+}
+
+/// A server that speaks only TLS 1.2 is reached (the host offers 1.2 besides 1.3), and the
+/// name of the endpoint goes out as SNI; an address endpoint sends none, as RFC 6066 says.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_1_2_is_spoken_and_the_endpoints_name_is_sent_as_sni() {
+    let certs = certificates(&["localhost", "127.0.0.1"], false);
+    let only_1_2 = [&rustls::version::TLS12];
+    for (versions, expected) in [
+        (&only_1_2[..], rustls::ProtocolVersion::TLSv1_2),
+        (rustls::DEFAULT_VERSIONS, rustls::ProtocolVersion::TLSv1_3),
+    ] {
+        let server =
+            TlsServer::start_with_versions(certs.chain.clone(), certs.key.clone_key(), versions)
+                .await;
+        let host = host_trusting(&certs.ca, false);
+        for endpoint_host in ["localhost", "127.0.0.1"] {
+            let answer = ok(&host, &server.server(endpoint_host), get_item()).await;
+            assert_eq!(answer["response"]["id"], json!({"S": "1"}));
+        }
+        let handshakes = server.handshakes.lock().unwrap().clone();
+        let seen: Vec<_> = handshakes
+            .iter()
+            .map(|h| (h.version, h.server_name.as_deref()))
+            .collect();
+        assert_eq!(
+            seen,
+            [(Some(expected), Some("localhost")), (Some(expected), None)],
+            "{handshakes:?}"
+        );
+    }
 }

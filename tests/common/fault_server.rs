@@ -3,9 +3,10 @@
 //! connections it accepted and the whole HTTP requests it read, separately, and keeps every
 //! request, so a test can bound both and check what was sent.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -35,6 +36,8 @@ pub struct Received {
     /// Names lowercase, in the order sent.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// When its last byte was read.
+    pub at: Instant,
 }
 
 impl Received {
@@ -49,7 +52,11 @@ impl Received {
 #[derive(Default)]
 struct Seen {
     connections: AtomicUsize,
+    /// Connections whose client closed them (read to the end), not the server.
+    closed_by_client: AtomicUsize,
     requests: Mutex<Vec<Received>>,
+    /// When the answer to request n was written whole.
+    answered: Mutex<HashMap<usize, Instant>>,
 }
 
 /// The server: request n (counted over all connections) gets `script[n]`, the last entry
@@ -115,6 +122,16 @@ impl FaultServer {
     pub fn counts(&self) -> (usize, usize) {
         (self.connections(), self.received().len())
     }
+
+    /// Connections the client closed while the server waited for a request.
+    pub fn closed_by_client(&self) -> usize {
+        self.seen.closed_by_client.load(Ordering::SeqCst)
+    }
+
+    /// When the answer to request `n` (counted over all connections) was written whole.
+    pub fn answered_at(&self, n: usize) -> Option<Instant> {
+        self.seen.answered.lock().unwrap().get(&n).copied()
+    }
 }
 
 struct Connection {
@@ -129,11 +146,16 @@ impl Connection {
     async fn serve(self, mut stream: TcpStream) {
         let mut buffer = Vec::new();
         let mut answered = 0;
-        while let Some(request) = read_request(&mut stream, &mut buffer, self.id).await {
-            let fault = {
+        loop {
+            let Some(request) = read_request(&mut stream, &mut buffer, self.id).await else {
+                self.seen.closed_by_client.fetch_add(1, Ordering::SeqCst);
+                break;
+            };
+            let (n, fault) = {
                 let mut requests = self.seen.requests.lock().unwrap();
                 requests.push(request);
-                self.script[(requests.len() - 1).min(self.script.len() - 1)].clone()
+                let n = requests.len() - 1;
+                (n, self.script[n.min(self.script.len() - 1)].clone())
             };
             if let Fault::Reset = fault {
                 // Linger zero makes the close a TCP reset (and keeps the drop from blocking,
@@ -144,7 +166,9 @@ impl Connection {
             }
             answered += 1;
             let last = self.answers_per_connection.is_some_and(|n| answered >= n);
-            if !answer(&mut stream, fault, last && self.announce_close).await || last {
+            let open = answer(&mut stream, fault, last && self.announce_close).await;
+            self.seen.answered.lock().unwrap().insert(n, Instant::now());
+            if !open || last {
                 break;
             }
         }
@@ -185,6 +209,7 @@ async fn read_request(
         path: path.unwrap_or_default().to_string(),
         headers,
         body: whole[head_end + 4..].to_vec(),
+        at: Instant::now(),
     })
 }
 

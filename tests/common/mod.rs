@@ -5,8 +5,10 @@
 
 pub mod fault_server;
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::io::Write as _;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use ddb_connector_host::{
     ConnectorError, ConnectorHost, EgressPolicy, HostConfig, Invocation, Tenant,
@@ -44,8 +46,80 @@ pub fn dynalite() -> Server {
         name: "dynalite",
         endpoint: required_env("DDB_TEST_DYNALITE_ENDPOINT"),
         access_key: "AKIDDYNALITE".into(),
-        secret_key: "dynalite-secret-key".into(),
+        secret_key: test_secret("dynalite"),
     }
+}
+
+/// A secret made for this run, the same for `label` within one test binary: distinctive
+/// (label, process, clock), so that the scan of every output in `scripts/test.sh` can find it.
+/// Recorded, one a line, in `$DDB_TEST_SECRETS_DIR/<process>.txt` for that scan.
+pub fn test_secret(label: &str) -> String {
+    static SECRETS: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
+    let mut secrets = SECRETS.get_or_init(Mutex::default).lock().unwrap();
+    if let Some(secret) = secrets.get(label) {
+        return secret.clone();
+    }
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let secret = format!("{label}-secret-{}-{nanos:x}", std::process::id());
+    record_secret(&secret);
+    secrets.insert(label.to_string(), secret.clone());
+    secret
+}
+
+/// Adds `secret` (one used or received by a test) to the run's list of secrets that no output
+/// may hold; nothing when the tests run outside `scripts/test.sh`.
+pub fn record_secret(secret: &str) {
+    append_to_log(
+        "secrets",
+        &format!("{}.txt", std::process::id()),
+        format!("{secret}\n").as_bytes(),
+    );
+}
+
+/// Keeps what an external command (a stock host, a script) printed, for the scan of every
+/// output for secrets in `scripts/test.sh`; nothing outside it.
+pub fn keep_output(label: &str, output: &std::process::Output) {
+    let name = format!("{}-{label}.log", std::process::id());
+    append_to_log("outputs", &name, &output.stdout);
+    append_to_log("outputs", &name, &output.stderr);
+}
+
+/// Keeps `text` an external command printed (see [`keep_output`]).
+pub fn keep_text(label: &str, text: &str) {
+    let name = format!("{}-{label}.log", std::process::id());
+    append_to_log("outputs", &name, text.as_bytes());
+}
+
+/// Appends `bytes` to `$DDB_TEST_LOG_DIR/<folder>/<name>` (set by `scripts/test.sh`).
+fn append_to_log(folder: &str, name: &str, bytes: &[u8]) {
+    let Ok(logs) = std::env::var("DDB_TEST_LOG_DIR") else {
+        return;
+    };
+    let dir = std::path::Path::new(&logs).join(folder);
+    std::fs::create_dir_all(&dir).expect("the log folder");
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join(name))
+        .expect("the log file");
+    file.write_all(bytes).expect("the log written");
+}
+
+/// How long any external command of the tests (python, node, jco, wasmtime) may run: far
+/// beyond what each takes, so that only a hung one reaches it.
+pub const EXTERNAL_COMMAND_SECONDS: u32 = 300;
+
+/// `program` run under coreutils' `timeout` ([`EXTERNAL_COMMAND_SECONDS`], then killed): a
+/// hung command fails its test instead of stopping the run.
+pub fn bounded(program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+    let mut command = std::process::Command::new("timeout");
+    command
+        .args(["--kill-after=10", &EXTERNAL_COMMAND_SECONDS.to_string()])
+        .arg(program);
+    command
 }
 
 /// Where `scripts/test.sh` built the component.
@@ -71,10 +145,18 @@ pub fn loopback_egress() -> EgressPolicy {
 }
 
 /// Loads the component into a host of `config`; a config that keeps the default (AWS only)
-/// egress gets [`loopback_egress`] instead, for the tests' servers.
+/// egress gets [`loopback_egress`] instead, for the tests' servers, and one without a compiled
+/// cache the tests' shared one.
 pub fn load(mut config: HostConfig) -> ConnectorHost {
     if config.egress == EgressPolicy::aws_default() {
         config.egress = loopback_egress();
+    }
+    // Compiling the component is most of a host's start; the tests' hosts share the
+    // precompiled artifact (keyed by the component's bytes and the engine's settings), as an
+    // operator's hosts would.
+    if config.compiled_cache.is_none() {
+        let cache = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("compiled-components");
+        config.compiled_cache = Some(cache);
     }
     let path = component_path();
     ConnectorHost::from_file(&path, config)
@@ -129,7 +211,7 @@ fn operation_input(group: &str, op: &str, fields: Value) -> Value {
 /// `BOTO_ACCESS_KEY` / `BOTO_SECRET_KEY`) and reads the JSON it prints.
 pub fn support_script(script: &str, server: &Server, args: &[&str]) -> Value {
     let path = format!("{}/support/{script}", env!("CARGO_MANIFEST_DIR"));
-    let output = std::process::Command::new("python3")
+    let output = bounded("python3")
         .arg(&path)
         .arg(&server.endpoint)
         .args(args)
@@ -176,7 +258,7 @@ pub async fn ok(server: &Server, input: Value) -> Value {
 /// Every item of `table`, read by boto3, in DynamoDB-typed JSON with sets sorted.
 pub fn boto_items(server: &Server, table: &str) -> Vec<Value> {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/support/boto_read.py");
-    let mut boto = std::process::Command::new("python3");
+    let mut boto = bounded("python3");
     boto.args([script, &server.endpoint, table])
         .env("BOTO_ACCESS_KEY", &server.access_key)
         .env("BOTO_SECRET_KEY", &server.secret_key);

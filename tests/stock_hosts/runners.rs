@@ -5,7 +5,7 @@
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::OnceLock;
 
 use ddb_connector_host::ConnectorError;
@@ -37,11 +37,12 @@ pub fn wasmtime_cli() -> PathBuf {
 /// Runs `execute-json` with `request` under `wasmtime run -S http --invoke`.
 pub fn wasmtime_execute_json(request: &str) -> Value {
     let call = format!("execute-json({})", wave::string_literal(request));
-    let output = Command::new(wasmtime_cli())
+    let output = crate::common::bounded(wasmtime_cli())
         .args(["run", "-S", "http", "--invoke", &call])
         .arg(crate::common::component_path())
         .output()
         .expect("the wasmtime CLI runs");
+    crate::common::keep_output("wasmtime-run", &output);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
@@ -67,7 +68,7 @@ fn transpiled() -> &'static Path {
         let jco_dir = Path::new(ROOT).join("tools/jco");
         let jco = installed(jco_dir.join("node_modules/.bin/jco"), "install_jco");
         let out = jco_dir.join("transpiled");
-        let status = Command::new(jco)
+        let status = crate::common::bounded(jco)
             .args(["transpile", &crate::common::component_path(), "--quiet"])
             .args(["--name", "ddb_connector", "--no-typescript", "-o"])
             .arg(&out)
@@ -81,7 +82,7 @@ fn transpiled() -> &'static Path {
 /// Runs `cases` (`{"entry": "json" | "typed", "request": …}`) under Node, in one process.
 pub fn jco_run(cases: &[Value]) -> Vec<Value> {
     let runner = Path::new(ROOT).join("tools/jco/run.mjs");
-    let mut node = Command::new("node")
+    let mut node = crate::common::bounded("node")
         .arg(runner)
         .arg(transpiled())
         .stdin(Stdio::piped())
@@ -92,6 +93,7 @@ pub fn jco_run(cases: &[Value]) -> Vec<Value> {
     let input = serde_json::to_vec(cases).unwrap();
     node.stdin.take().unwrap().write_all(&input).unwrap();
     let output = node.wait_with_output().unwrap();
+    crate::common::keep_output("node", &output);
     assert!(
         output.status.success(),
         "node failed ({}): {}",

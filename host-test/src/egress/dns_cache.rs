@@ -175,4 +175,52 @@ mod tests {
         assert!(kept > 0);
         assert_eq!(lookups.load(Ordering::SeqCst), DNS_CACHE_CAPACITY + 10);
     }
+
+    /// Fills the cache: the first `expired` names answered two minutes ago (their minute is
+    /// over), the rest now.
+    fn full_cache(expired: usize) -> (CachingResolver<Counting>, Arc<AtomicUsize>) {
+        let ttl = Duration::from_secs(60);
+        let (cache, lookups) = resolver(ttl);
+        let now = Instant::now();
+        let long_ago = now
+            .checked_sub(2 * ttl)
+            .expect("a monotonic clock two minutes old");
+        let mut answers = cache.answers.lock().unwrap();
+        for n in 0..DNS_CACHE_CAPACITY {
+            let at = if n < expired { long_ago } else { now };
+            let address = SocketAddr::from(([192, 0, 2, 1], 443));
+            answers.insert((format!("name-{n}.example"), 443), (at, vec![address]));
+        }
+        drop(answers);
+        (cache, lookups)
+    }
+
+    #[test]
+    fn a_full_cache_drops_its_expired_answers_first() {
+        let half = DNS_CACHE_CAPACITY / 2;
+        let (cache, lookups) = full_cache(half);
+        lookup(&cache, "new.example", 443).unwrap();
+        // The fresh half stayed, the expired half went, the new answer came in.
+        assert_eq!(
+            cache.answers.lock().unwrap().len(),
+            DNS_CACHE_CAPACITY - half + 1
+        );
+        for n in half..DNS_CACHE_CAPACITY {
+            lookup(&cache, &format!("name-{n}.example"), 443).unwrap();
+        }
+        assert_eq!(
+            lookups.load(Ordering::SeqCst),
+            1,
+            "fresh answers were dropped"
+        );
+    }
+
+    #[test]
+    fn a_cache_full_of_fresh_answers_is_cleared() {
+        let (cache, lookups) = full_cache(0);
+        lookup(&cache, "new.example", 443).unwrap();
+        assert_eq!(cache.answers.lock().unwrap().len(), 1);
+        lookup(&cache, "new.example", 443).unwrap();
+        assert_eq!(lookups.load(Ordering::SeqCst), 1);
+    }
 }
