@@ -278,6 +278,7 @@ fn typed_add_item(server: &FaultServer, item: String, values: Option<String>) ->
             output_format: wit::OutputFormat::Plain,
             wait_timeout_ms: None,
         },
+        aws_credential: None,
     }
 }
 
