@@ -9,7 +9,7 @@
 //! could not be loaded, or trapped; the details, with wasm backtraces, go to stderr), 130
 //! an export interrupted (Ctrl-C) after saying where to resume.
 //!
-//! Without `--allow-outbound`, only the official AWS endpoints are reachable (README, "Egress
+//! Without `--allow-outbound`, only the official AWS endpoints are reachable (docs/security.md, "Egress
 //! policy"); each `--allow-outbound` rule replaces that default with the rules given.
 
 mod args;

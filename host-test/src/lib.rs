@@ -60,7 +60,7 @@ pub use bindings::connectors::dynamodb::types as wit;
 use exports::ConnectorExports;
 
 /// Default cap on one invocation's linear memory: room for the largest request
-/// ([`DEFAULT_MAX_REQUEST_BYTES`]) in its costliest shape (README, "Request size").
+/// ([`DEFAULT_MAX_REQUEST_BYTES`]) in its costliest shape (docs/operations.md, "Request size").
 pub const DEFAULT_MEMORY_LIMIT: usize = 128 << 20;
 /// Default CPU cap of one invocation, in wasm fuel (about one unit per instruction).
 pub const DEFAULT_FUEL: u64 = 5_000_000_000;

@@ -29,7 +29,7 @@ const PARTITIONS: &[(&str, bool)] = &[
     ("api.amazonwebservices.com.cn", true),
 ];
 
-/// The default rules, as the README lists them.
+/// The default rules, as docs/security.md lists them.
 pub fn describe() -> Vec<String> {
     TEMPLATES
         .iter()
