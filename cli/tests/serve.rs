@@ -369,6 +369,7 @@ fn saturation_answers_503_and_sigterm_drains_in_flight_requests() {
         r#"
 listen = "127.0.0.1:0"
 allow_outbound = ["http://127.0.0.1:{port}"]
+metrics_listen = "127.0.0.1:0"
 max_concurrent = 1
 queue_timeout_ms = 200
 drain_timeout_ms = 10000
@@ -398,6 +399,7 @@ env = {{ AWS_ACCESS_KEY_ID = "AKIDSLOW", AWS_SECRET_ACCESS_KEY = "slow-secret" }
     let saturated = serve.post(Some(&acme), &body);
     assert_eq!(saturated.status, 503, "{}", saturated.body);
     assert_eq!(saturated.header("retry-after").as_deref(), Some("1"));
+    metrics_on_their_own_listener(&serve);
     serve.terminate();
     let finished = in_flight.join().unwrap();
     assert_eq!(finished.status, 200, "{}", finished.body);
@@ -440,4 +442,31 @@ fn a_bad_configuration_exits_2_naming_the_key() {
         assert_eq!(status, Some(2), "{key}: {stderr}");
         assert!(stderr.contains(key), "{key} not named: {stderr}");
     }
+}
+
+/// With `metrics_listen`, the metrics are there (and the health check), not on `listen`.
+fn metrics_on_their_own_listener(serve: &Serve) {
+    let metrics_address = serve.metrics_address.as_deref().expect("metrics_listen");
+    let metrics = support::exchange(metrics_address, "GET /metrics HTTP/1.1\r\n", b"");
+    assert_eq!(metrics.status, 200);
+    let line = "ddb_connector_limited_total{tenant=\"acme\",reason=\"saturated\"} 1";
+    assert!(
+        metrics.body.lines().any(|l| l == line),
+        "{line} not in\n{}",
+        metrics.body
+    );
+    assert!(
+        metrics
+            .body
+            .lines()
+            .any(|l| l == "ddb_connector_in_flight 1"),
+        "{}",
+        metrics.body
+    );
+    let health = support::exchange(metrics_address, "GET /healthz HTTP/1.1\r\n", b"");
+    assert_eq!(health.status, 200);
+    let elsewhere = support::exchange(metrics_address, "POST / HTTP/1.1\r\n", b"");
+    assert_eq!(elsewhere.status, 404, "{}", elsewhere.body);
+    let on_listen = serve.exchange("GET /metrics HTTP/1.1", None, b"");
+    assert_eq!(on_listen.status, 401, "{}", on_listen.body);
 }

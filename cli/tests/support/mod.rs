@@ -148,6 +148,8 @@ pub struct Log {
 pub struct Serve {
     child: Child,
     pub address: String,
+    /// `metrics_listen`'s address, when the configuration sets one.
+    pub metrics_address: Option<String>,
     log: Arc<Mutex<String>>,
     reader: Option<std::thread::JoinHandle<()>>,
 }
@@ -179,18 +181,19 @@ impl Serve {
                 if let Ok(value) = serde_json::from_str::<serde_json::Value>(&line)
                     && value["message"] == "listening"
                 {
-                    let _ =
-                        listening.send(value["listen"].as_str().unwrap_or_default().to_string());
+                    let address = |key: &str| value[key].as_str().unwrap_or_default().to_string();
+                    let _ = listening.send((address("listen"), address("metrics_listen")));
                 }
                 kept.lock().unwrap().push_str(&format!("{line}\n"));
             }
         });
-        let address = address
+        let (address, metrics_address) = address
             .recv_timeout(Duration::from_secs(120))
             .unwrap_or_else(|_| panic!("serve did not start: {}", log.lock().unwrap()));
         Self {
             child,
             address,
+            metrics_address: Some(metrics_address).filter(|a| !a.is_empty()),
             log,
             reader: Some(reader),
         }
