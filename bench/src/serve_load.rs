@@ -46,9 +46,9 @@ impl Load {
 }
 
 /// A server child process; killed when dropped.
-struct Child_(Child);
+struct ServerProcess(Child);
 
-impl Drop for Child_ {
+impl Drop for ServerProcess {
     fn drop(&mut self) {
         self.0.kill().ok();
         self.0.wait().ok();
@@ -114,7 +114,7 @@ fn ours_config(canned_port: u16) -> String {
 }
 
 /// `ddb-connector serve` (beside this binary, or `DDB_CONNECTOR_CLI`) and its address.
-fn start_ours(component: &Path, canned_port: u16) -> Result<(Child_, String), String> {
+fn start_ours(component: &Path, canned_port: u16) -> Result<(ServerProcess, String), String> {
     let binary = std::env::var_os("DDB_CONNECTOR_CLI")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -132,7 +132,7 @@ fn start_ours(component: &Path, canned_port: u16) -> Result<(Child_, String), St
         .spawn()
         .map_err(|e| format!("starting {}: {e}", binary.display()))?;
     let mut stderr = BufReader::new(child.stderr.take().expect("piped"));
-    let child = Child_(child);
+    let child = ServerProcess(child);
     let mut line = String::new();
     let address = loop {
         line.clear();
@@ -150,7 +150,7 @@ fn start_ours(component: &Path, canned_port: u16) -> Result<(Child_, String), St
 }
 
 /// Stock `wasmtime serve -S cli` (`DDB_TEST_WASMTIME_CLI`, or the one scripts/env.sh installs).
-fn start_stock(component: &Path) -> Result<(Child_, String), String> {
+fn start_stock(component: &Path) -> Result<(ServerProcess, String), String> {
     let binary = std::env::var_os("DDB_TEST_WASMTIME_CLI")
         .map(PathBuf::from)
         .unwrap_or_else(|| crate::root_dir().join(".tools/wasmtime-cli/wasmtime_cli/wasmtime"));
@@ -166,7 +166,7 @@ fn start_stock(component: &Path) -> Result<(Child_, String), String> {
         .spawn()
         .map_err(|e| format!("starting {}: {e}", binary.display()))?;
     let mut stderr = BufReader::new(child.stderr.take().expect("piped"));
-    let child = Child_(child);
+    let child = ServerProcess(child);
     let mut line = String::new();
     while !line.contains("Serving HTTP") {
         line.clear();
