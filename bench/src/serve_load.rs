@@ -63,8 +63,14 @@ pub fn serve_load(component: &Path, requests: usize) -> Result<(), String> {
         "operationGroup": "itemOperation", "itemOperation": "getItem",
         "tableName": target.table, "primaryKeyComponents": {"id": crate::canned_server::KEY},
     }));
-    let serve = start_ours(component, canned.1)?;
-    let stock = start_stock(component)?;
+    let servers = [
+        ("ddb-connector serve", start_ours(component, canned.1, "")?),
+        (
+            "ddb-connector serve, 1 thread",
+            start_ours(component, canned.1, "worker_threads = 1\n")?,
+        ),
+        ("wasmtime serve (stock)", start_stock(component)?),
+    ];
     let host = Arc::new(
         ddb_connector_host::ConnectorHost::from_file(
             component,
@@ -78,43 +84,37 @@ pub fn serve_load(component: &Path, requests: usize) -> Result<(), String> {
     println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
     let runtime = crate::two_workers()?;
     for concurrency in [8, 64] {
-        let ours = runtime.block_on(http_load(
-            &serve.1,
-            Some(serve.0.0.id()),
-            &body,
-            concurrency,
-            requests,
-        ))?;
-        println!("{}", ours.line("ddb-connector serve", concurrency));
-        let theirs = runtime.block_on(http_load(
-            &stock.1,
-            Some(stock.0.0.id()),
-            &body,
-            concurrency,
-            requests,
-        ))?;
-        println!("{}", theirs.line("wasmtime serve (stock)", concurrency));
+        for (name, (process, address)) in &servers {
+            let pid = Some(process.0.id());
+            let load = runtime.block_on(http_load(address, pid, &body, concurrency, requests))?;
+            println!("{}", load.line(name, concurrency));
+        }
         let pooled = runtime.block_on(in_process(&host, &body, concurrency, requests))?;
         println!("{}", pooled.line("in-process pooled host", concurrency));
     }
     Ok(())
 }
 
-fn ours_config(canned_port: u16) -> String {
+fn ours_config(canned_port: u16, extra: &str) -> String {
     use sha2::Digest as _;
     let hash: String = sha2::Sha256::digest(TOKEN.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
     format!(
-        "listen = \"127.0.0.1:0\"\nallow_outbound = [\"http://127.0.0.1:{canned_port}\"]\n\
+        "listen = \"127.0.0.1:0\"\n{extra}allow_outbound = [\"http://127.0.0.1:{canned_port}\"]\n\
          [tenants.bench]\ntoken_sha256 = \"{hash}\"\nallow_outbound = [\"http://127.0.0.1:{canned_port}\"]\n\
          max_concurrent = 128\nrequests_per_second = 1000000.0\n"
     )
 }
 
 /// `ddb-connector serve` (beside this binary, or `DDB_CONNECTOR_CLI`) and its address.
-fn start_ours(component: &Path, canned_port: u16) -> Result<(ServerProcess, String), String> {
+/// `extra`: more top-level keys of its configuration.
+fn start_ours(
+    component: &Path,
+    canned_port: u16,
+    extra: &str,
+) -> Result<(ServerProcess, String), String> {
     let binary = std::env::var_os("DDB_CONNECTOR_CLI")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -122,8 +122,12 @@ fn start_ours(component: &Path, canned_port: u16) -> Result<(ServerProcess, Stri
                 .unwrap_or_default()
                 .with_file_name("ddb-connector")
         });
-    let config = std::env::temp_dir().join(format!("ddb-bench-serve-{}.toml", std::process::id()));
-    std::fs::write(&config, ours_config(canned_port)).map_err(|e| e.to_string())?;
+    let config = std::env::temp_dir().join(format!(
+        "ddb-bench-serve-{}-{}.toml",
+        std::process::id(),
+        extra.len()
+    ));
+    std::fs::write(&config, ours_config(canned_port, extra)).map_err(|e| e.to_string())?;
     let mut child = Command::new(&binary)
         .args(["serve", "--config"])
         .arg(&config)

@@ -370,6 +370,7 @@ fn saturation_answers_503_and_sigterm_drains_in_flight_requests() {
 listen = "127.0.0.1:0"
 allow_outbound = ["http://127.0.0.1:{port}"]
 metrics_listen = "127.0.0.1:0"
+worker_threads = 1
 max_concurrent = 1
 queue_timeout_ms = 200
 drain_timeout_ms = 10000

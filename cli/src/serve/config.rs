@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::num::NonZeroU32;
+use std::num::{NonZeroU32, NonZeroUsize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -35,6 +35,7 @@ struct ConfigFile {
     drain_timeout_ms: u64,
     fuel: Option<u64>,
     memory_limit_bytes: Option<usize>,
+    worker_threads: Option<usize>,
     #[serde(default)]
     tenants: BTreeMap<String, TenantFile>,
 }
@@ -98,6 +99,8 @@ pub(crate) struct ServeConfig {
     pub(crate) host: HostConfig,
     pub(crate) queue_timeout: Duration,
     pub(crate) drain_timeout: Duration,
+    /// Threads answering requests; `None`: one per core.
+    pub(crate) worker_threads: Option<NonZeroUsize>,
     pub(crate) tenants: Vec<TenantSettings>,
 }
 
@@ -154,6 +157,13 @@ pub(crate) fn parse(text: &str, base: &Path) -> Result<ServeConfig, ServeError> 
         host,
         queue_timeout: Duration::from_millis(file.queue_timeout_ms),
         drain_timeout: Duration::from_millis(file.drain_timeout_ms),
+        worker_threads: match file.worker_threads {
+            Some(n) => Some(
+                NonZeroUsize::new(n)
+                    .ok_or_else(|| bad("worker_threads", "must be at least 1".into()))?,
+            ),
+            None => None,
+        },
         tenants: tenants(file.tenants)?,
     })
 }

@@ -55,17 +55,21 @@ impl std::fmt::Display for ServeError {
 /// 3 when the component cannot be loaded, 1 when the drain ran out of time.
 pub(crate) fn run(config_path: &Path, default_component: PathBuf) -> ExitCode {
     log::init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let config = match config::load(config_path) {
+        Ok(config) => config,
+        Err(e) => {
+            tracing::error!(error = %e, "not started");
+            return e.exit_code();
+        }
+    };
+    let runtime = match runtime(config.worker_threads) {
         Ok(runtime) => runtime,
         Err(e) => {
             tracing::error!(error = %e, "cannot start the runtime");
             return ExitCode::from(3);
         }
     };
-    match runtime.block_on(start_and_serve(config_path, default_component)) {
+    match runtime.block_on(start_and_serve(config, default_component)) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => {
             tracing::warn!("the drain timeout passed with requests still in flight");
@@ -78,11 +82,27 @@ pub(crate) fn run(config_path: &Path, default_component: PathBuf) -> ExitCode {
     }
 }
 
+/// One thread: no work stealing, and no TLB shootdowns between cores when a freed instance's
+/// memory is decommitted (BENCHMARKS.md, issue 22); more: tokio's multi-threaded scheduler.
+fn runtime(
+    worker_threads: Option<std::num::NonZeroUsize>,
+) -> std::io::Result<tokio::runtime::Runtime> {
+    let mut builder = match worker_threads.map(|n| n.get()) {
+        Some(1) => tokio::runtime::Builder::new_current_thread(),
+        Some(n) => {
+            let mut builder = tokio::runtime::Builder::new_multi_thread();
+            builder.worker_threads(n);
+            builder
+        }
+        None => tokio::runtime::Builder::new_multi_thread(),
+    };
+    builder.enable_all().build()
+}
+
 async fn start_and_serve(
-    config_path: &Path,
+    config: config::ServeConfig,
     default_component: PathBuf,
 ) -> Result<bool, ServeError> {
-    let config = config::load(config_path)?;
     let component = config.component.clone().unwrap_or(default_component);
     let bind = |key: &str, address| {
         let key = key.to_string();

@@ -22,7 +22,7 @@ fn two_tenants(extra: &str, tenant_extra: &str) -> String {
 fn a_full_configuration_is_read() {
     let text = two_tenants(
         "allow_outbound = [\"http://127.0.0.1:8000\"]\nmax_concurrent = 8\nqueue_timeout_ms = 250\n\
-         max_request_bytes = 1000\ndrain_timeout_ms = 5000\nmetrics_listen = \"127.0.0.1:9100\"",
+         max_request_bytes = 1000\ndrain_timeout_ms = 5000\nworker_threads = 1\nmetrics_listen = \"127.0.0.1:9100\"",
         "allow_outbound = [\"http://127.0.0.1:*\"]\nenv = { AWS_ACCESS_KEY_ID = \"K\" }\n\
          max_concurrent = 2\nrequests_per_second = 2.5\nburst = 4",
     );
@@ -31,6 +31,7 @@ fn a_full_configuration_is_read() {
     assert_eq!(config.host.max_request_bytes, 1000);
     assert_eq!(config.queue_timeout, Duration::from_millis(250));
     assert_eq!(config.drain_timeout, Duration::from_secs(5));
+    assert_eq!(config.worker_threads.map(NonZeroUsize::get), Some(1));
     assert_eq!(config.host.egress.describe(), ["http://127.0.0.1:8000"]);
     let acme = &config.tenants[0];
     assert_eq!(acme.name, "acme");
@@ -65,6 +66,7 @@ fn every_error_names_its_key() {
         (two_tenants("lisen = \"x\"", ""), "lisen"),
         (two_tenants("", "tokn = \"secret\""), "tenants.acme.tokn"),
         (two_tenants("max_concurrent = 0", ""), "max_concurrent"),
+        (two_tenants("worker_threads = 0", ""), "worker_threads"),
         (
             two_tenants("max_concurrent = \"many\"", ""),
             "max_concurrent (line 2)",
