@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use sha2::Digest as _;
 
-const BINARY: &str = env!("CARGO_BIN_EXE_ddb-connector-serve");
+const BINARY: &str = env!("CARGO_BIN_EXE_ddb-connector");
 
 /// moto, as scripts/env.sh started it.
 pub struct Moto {
