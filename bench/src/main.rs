@@ -3,6 +3,7 @@
 //! ```text
 //! ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR]
 //! ddb-bench serve
+//! ddb-bench serve-load [--component PATH]
 //! ddb-bench core [CALLS]
 //! ddb-bench loop [--component PATH] [--put | --instantiate | --cold-start | --scan] [--link-all-of-wasi] [--by-name [--no-dns-cache]] [SECONDS]
 //! ddb-bench plots [--from JSON] [--history CSV] [--out DIR] [--plots-dir DIR]
@@ -23,6 +24,11 @@
 //! `--by-name` calls the server as `localhost` (a name lookup per call, but for the host's DNS
 //! cache, which `--no-dns-cache` turns off).
 //!
+//! `serve-load` sends 10,000 GetItems (`DDB_BENCH_SERVE_REQUESTS`) at 8 and at 64 in flight
+//! through `ddb-connector serve` (`DDB_CONNECTOR_CLI`, default beside this binary), stock
+//! `wasmtime serve` and the in-process pooled host, against the canned server
+//! ([`serve_load`]).
+//!
 //! Every `run` also saves the numbers of its plots (`DIR/report.json`) and draws SVG plots into
 //! `DIR` (and `--plots-dir`): latency, CPU and throughput per peer, and fuel per call over the
 //! history in `bench/history.csv`, to which a full run (not `--quick`) appends its own row.
@@ -40,6 +46,7 @@ mod plots;
 mod record;
 mod report;
 mod scan;
+mod serve_load;
 mod startup;
 mod sweeps;
 
@@ -219,6 +226,9 @@ fn main() -> std::process::ExitCode {
         Some("serve") => serve(std::env::args().nth(2).map(PathBuf::from)),
         Some("run") => parse_args().and_then(|args| run(&args)),
         Some("core") => core_only(),
+        Some("serve-load") => parse_args().and_then(|args| {
+            serve_load::serve_load(&args.component, std::env::var("DDB_BENCH_SERVE_REQUESTS").ok().and_then(|n| n.parse().ok()).unwrap_or(10_000))
+        }),
         Some("loop") => parse_args().and_then(|args| call_loop(&args)),
         Some("plots") => parse_args().and_then(|args| record::plots_only(&args.outputs(), args.from)),
         _ => Err("usage: ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR] [--history CSV] [--plots-dir DIR] | ddb-bench plots [--from JSON] [--history CSV] [--out DIR] [--plots-dir DIR] | ddb-bench serve [TLS-DIR] | ddb-bench core [CALLS] | ddb-bench loop [--component PATH] [--put | --instantiate | --cold-start | --scan] [--link-all-of-wasi] [--by-name [--no-dns-cache]] [SECONDS]".into()),

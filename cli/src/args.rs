@@ -37,6 +37,19 @@ pub enum Command {
     Invoke(InvokeArgs),
     /// Run a scanTable or query request to the end across invocations; items as NDJSON.
     Export(ExportArgs),
+    /// Serve the component over HTTP to bearer-token tenants (docs/serve.md).
+    Serve(ServeArgs),
+}
+
+/// `serve`'s options: everything else is in the configuration file.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The configuration file (TOML).
+    #[arg(long, value_name = "FILE")]
+    pub config: PathBuf,
+    /// The component's `.wasm` file, when the configuration names none.
+    #[arg(long, value_name = "PATH", env = "DDB_CONNECTOR_COMPONENT", default_value = DEFAULT_COMPONENT)]
+    pub component: PathBuf,
 }
 
 /// `invoke`'s options.

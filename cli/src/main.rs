@@ -15,6 +15,7 @@
 mod args;
 mod export;
 mod invoke;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -69,9 +70,26 @@ fn prepare(
     ))
 }
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     match Cli::parse().command {
+        // serve builds the runtime its configuration asks for.
+        Command::Serve(args) => serve::run(&args.config, args.component),
+        command => match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => runtime.block_on(run(command)),
+            Err(e) => {
+                eprintln!("ddb-connector: cannot start the runtime: {e}");
+                ExitCode::from(HOST_FAILURE)
+            }
+        },
+    }
+}
+
+/// `invoke` and `export`, on one thread.
+async fn run(command: Command) -> ExitCode {
+    match command {
         Command::Invoke(args) => {
             match prepare("invoke", &args.host, || {
                 invoke::read_request(args.input.as_deref())
@@ -90,5 +108,7 @@ async fn main() -> ExitCode {
                 Err(code) => code,
             }
         }
+        // main runs serve itself, outside this runtime.
+        Command::Serve(_) => ExitCode::from(USAGE_ERROR),
     }
 }

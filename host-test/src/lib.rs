@@ -17,6 +17,7 @@ pub mod connection_pool;
 pub mod egress;
 mod exports;
 mod failure;
+mod incoming;
 pub mod sandbox;
 pub mod tls;
 
@@ -34,6 +35,7 @@ pub use connection_pool::{ConnectionPool, PoolConfig};
 pub use ddb_connector::ConnectorError;
 pub use egress::{CachingResolver, EgressPolicy, Resolve, SystemResolver};
 pub use failure::HostFailure;
+pub use incoming::NoAnswer;
 pub use tls::TlsTrust;
 
 use egress::Egress;
@@ -209,6 +211,7 @@ pub struct ConnectorHost {
     engine: Engine,
     pre: DynamodbConnectorPre<InvocationState>,
     exports: ConnectorExports,
+    handler: Option<wasmtime_wasi_http::p2::bindings::ProxyIndices>,
     config: HostConfig,
     slots: Semaphore,
     pool: Arc<ConnectionPool>,
@@ -239,6 +242,7 @@ impl ConnectorHost {
         sandbox::link(&mut linker, config.link_all_of_wasi)?;
         let pre = DynamodbConnectorPre::new(linker.instantiate_pre(&component)?)?;
         let exports = ConnectorExports::new(pre.instance_pre())?;
+        let handler = incoming::find_handler(pre.instance_pre());
         let tls = config.tls.client_config().map_err(wasmtime::Error::msg)?;
         // Unpooled: the same sender, keeping no connection.
         let pool_config = config.connection_pool.clone().unwrap_or(PoolConfig {
@@ -249,6 +253,7 @@ impl ConnectorHost {
             engine,
             pre,
             exports,
+            handler,
             slots: Semaphore::new(config.max_concurrent_invocations as usize),
             pool: ConnectionPool::new(pool_config, tls),
             config,
@@ -276,7 +281,7 @@ impl ConnectorHost {
     }
 
     /// The names of the interfaces the component exports: the connector, and
-    /// `wasi:http/incoming-handler` for the served form (which this host does not call).
+    /// `wasi:http/incoming-handler` for the served form ([`ConnectorHost::handle_http`]).
     pub fn component_exports(&self) -> Vec<String> {
         let component = self.pre.instance_pre().component();
         component
