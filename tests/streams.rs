@@ -213,6 +213,7 @@ async fn latest_sees_only_later_changes_through_the_typed_entry_point_too() {
             value_format: wit::ValueFormat::Plain,
             output_format: wit::OutputFormat::Plain,
             wait_timeout_ms: None,
+            return_consumed_capacity: None,
         },
         aws_credential: None,
     };
