@@ -400,6 +400,7 @@ fn a_segmented_export_killed_at_once_resumes_with_at_most_a_page_per_segment_aga
     let keys: BTreeSet<u64> = seen.keys().copied().collect();
     assert_eq!(keys, expected, "an item was lost");
     let repeats: u32 = seen.values().map(|n| n - 1).sum();
+    eprintln!("{repeats} items exported again after the kill");
     assert!(
         u64::from(repeats) <= SEGMENTS * PAGE,
         "{repeats} repeats, more than a page per segment"
@@ -408,12 +409,12 @@ fn a_segmented_export_killed_at_once_resumes_with_at_most_a_page_per_segment_aga
 
 #[test]
 fn the_read_budget_holds_over_a_run() {
-    const RATE: f64 = 20.0;
+    const RATE: f64 = 4.0;
     let table = format!("export-budget-{}", std::process::id());
     seeded_table_in(&table, 16);
     let dir = std::env::temp_dir().join(&table);
     std::fs::create_dir_all(&dir).unwrap();
-    let scan = scan_request(&dir, &table, 2);
+    let scan = scan_request(&dir, &table, 4);
     let started = std::time::Instant::now();
     let rate = RATE.to_string();
     let output = export(
@@ -423,13 +424,13 @@ fn the_read_budget_holds_over_a_run() {
     let elapsed = started.elapsed().as_secs_f64();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    // "... (61 read units)": what moto reported, one unit per page.
+    // "... (31 read units)": what moto reported, one unit per page.
     let units: f64 = stderr
         .rsplit_once('(')
         .and_then(|(_, rest)| rest.split(' ').next())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no read units in {stderr}"));
-    assert!(units >= (ITEMS / 2) as f64, "{stderr}");
+    assert!(units >= ITEMS.div_ceil(4) as f64, "{stderr}");
     // The bucket holds a second's worth, and each segment may have one page in flight: the
     // rest took at least its share of time at RATE (a slow machine only takes longer).
     let least = (units - RATE - 2.0) / RATE;
