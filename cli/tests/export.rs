@@ -244,6 +244,41 @@ fn export_refuses_other_operations_and_stats_reports_the_invocation() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("not \"getItem\""));
     let missing = runner().arg("export").output().unwrap();
     assert_eq!(missing.status.code(), Some(2));
+    // Segment options that do not fit: refused before anything is sent.
+    let query = write_request(
+        &dir,
+        "query.json",
+        json!({"operationGroup": "itemOperation", "itemOperation": "query", "tableName": "t-usage",
+               "keyConditionExpression": "id = :id", "expressionAttributeValues": {":id": "a"}}),
+    );
+    let scan = write_request(
+        &dir,
+        "scan.json",
+        json!({"operationGroup": "tableOperation", "tableOperation": "scanTable", "tableName": "t-usage",
+               "segment": 0, "totalSegments": 2}),
+    );
+    let cases: [(&str, &[&str], &str); 6] = [
+        (&query, &["--segments", "2"], "query cannot be segmented"),
+        (&scan, &["--segments", "2"], "sets input.segment itself"),
+        (&get, &["--segments", "0"], "--segments: 1 to"),
+        (&get, &["--segment", "1"], "go together"),
+        (
+            &get,
+            &["--segment", "3", "--total-segments", "3"],
+            "below --total-segments",
+        ),
+        (
+            &get,
+            &["--max-read-units-per-second", "-1"],
+            "must be above 0",
+        ),
+    ];
+    for (input, extra, message) in cases {
+        let refused = export(input, extra);
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(2), "{extra:?}: {stderr}");
+        assert!(stderr.contains(message), "{extra:?}: {stderr}");
+    }
 
     let output = invoke(
         json!({"operationGroup": "tableOperation", "tableOperation": "listTables", "limit": 1}),
