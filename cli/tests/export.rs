@@ -257,8 +257,9 @@ fn export_refuses_other_operations_and_stats_reports_the_invocation() {
         json!({"operationGroup": "tableOperation", "tableOperation": "scanTable", "tableName": "t-usage",
                "segment": 0, "totalSegments": 2}),
     );
-    let cases: [(&str, &[&str], &str); 6] = [
+    let cases: [(&str, &[&str], &str); 7] = [
         (&query, &["--segments", "2"], "query cannot be segmented"),
+        (&get, &["--segments", "1001"], "in one process"),
         (&scan, &["--segments", "2"], "sets input.segment itself"),
         (&get, &["--segments", "0"], "--segments: 1 to"),
         (&get, &["--segment", "1"], "go together"),
@@ -279,6 +280,22 @@ fn export_refuses_other_operations_and_stats_reports_the_invocation() {
         assert_eq!(refused.status.code(), Some(2), "{extra:?}: {stderr}");
         assert!(stderr.contains(message), "{extra:?}: {stderr}");
     }
+    // An earlier runner's checkpoint (one position) is still read: this one says done.
+    let old = dir.join("old.ckpt");
+    std::fs::write(
+        &old,
+        r#"{"exclusiveStartKey": null, "items": 7, "pages": 1, "done": true}"#,
+    )
+    .unwrap();
+    let scan = write_request(
+        &dir,
+        "plain-scan.json",
+        json!({"operationGroup": "tableOperation", "tableOperation": "scanTable", "tableName": "t-usage"}),
+    );
+    let done = export(&scan, &["--checkpoint", &old.to_string_lossy()]);
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(done.status.success() && done.stdout.is_empty(), "{stderr}");
+    assert!(stderr.contains("complete (7 items)"), "{stderr}");
 
     let output = invoke(
         json!({"operationGroup": "tableOperation", "tableOperation": "listTables", "limit": 1}),
