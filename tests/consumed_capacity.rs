@@ -156,6 +156,7 @@ async fn transactions_and_the_typed_entry_point_carry_consumed_capacity_on_moto(
             wait_timeout_ms: None,
             return_consumed_capacity: Some(wit::ReturnConsumedCapacity::Total),
         },
+        aws_credential: None,
     };
     let typed = host().execute(request, &Tenant::default()).await.unwrap();
     let typed = typed.result.unwrap_or_else(|e| panic!("{e}"));

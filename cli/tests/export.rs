@@ -270,7 +270,7 @@ fn export_refuses_other_operations_and_stats_reports_the_invocation() {
         ),
         (
             &get,
-            &["--max-read-units-per-second", "-1"],
+            &["--max-read-units-per-second", "0"],
             "must be above 0",
         ),
     ];
