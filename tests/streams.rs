@@ -626,17 +626,22 @@ async fn a_snapshot_then_the_stream_from_before_it_reproduces_the_table_under_wr
     let writer = std::process::Command::new("python3")
         .arg(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/tests/support/boto_stream_writes.py"
+            "/support/boto_stream_writes.py"
         ))
         .args([&server.endpoint, &table, "50", "20", "10"])
         .env("BOTO_ACCESS_KEY", &server.access_key)
         .env("BOTO_SECRET_KEY", &server.secret_key)
         .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("python3 runs");
     let mut items = snapshot(&server, &table).await;
     let written = writer.wait_with_output().unwrap();
-    assert!(written.status.success());
+    assert!(
+        written.status.success(),
+        "the writer failed: {}",
+        String::from_utf8_lossy(&written.stderr)
+    );
     replay(&server, &table, checkpoint, &mut items).await;
     // By key: the two sides write an item's members in different orders.
     let by_id = |items: Vec<Value>| -> BTreeMap<String, Value> {
