@@ -61,6 +61,7 @@ pub fn execute<P: Platform>(
         client,
         output: envelope.output,
         wait_timeout: envelope.wait_timeout,
+        consumed: Default::default(),
     };
     let outcome = request.operation.run(&mut context)?;
     Ok(outcome.completed(request.name))

@@ -240,6 +240,7 @@ async fn typed_request_with_an_aws_credential_runs_on_it() {
             value_format: wit::ValueFormat::Plain,
             output_format: wit::OutputFormat::Plain,
             wait_timeout_ms: None,
+            return_consumed_capacity: None,
         },
         aws_credential: Some(wit::AwsCredential {
             authentication: keys(&server.access_key, &server.secret_key),

@@ -527,6 +527,7 @@ async fn the_typed_entry_point_assumes_roles_too() {
             value_format: wit::ValueFormat::Plain,
             output_format: wit::OutputFormat::Plain,
             wait_timeout_ms: None,
+            return_consumed_capacity: None,
         },
         aws_credential: None,
     };

@@ -449,6 +449,7 @@ async fn typed_wit_entry_point_runs_the_same_operations() {
             value_format: wit::ValueFormat::Plain,
             output_format: wit::OutputFormat::Plain,
             wait_timeout_ms: Some(30_000),
+            return_consumed_capacity: None,
         },
         aws_credential: None,
     };

@@ -277,6 +277,7 @@ fn typed_add_item(server: &FaultServer, item: String, values: Option<String>) ->
             value_format: wit::ValueFormat::Plain,
             output_format: wit::OutputFormat::Plain,
             wait_timeout_ms: None,
+            return_consumed_capacity: None,
         },
         aws_credential: None,
     }

@@ -76,9 +76,29 @@ pub struct ExportArgs {
     /// The scanTable or query request's file.
     #[arg(long, value_name = "FILE")]
     pub input: PathBuf,
-    /// Where the export keeps (and resumes from) its position.
+    /// Where the export keeps (and resumes from) every segment's position.
     #[arg(long, value_name = "FILE")]
     pub checkpoint: Option<PathBuf>,
+    /// A parallel scan of N segments, all at once in this process.
+    #[arg(long, value_name = "N")]
+    pub segments: Option<u32>,
+    /// Only segment I of --total-segments (one process per segment).
+    #[arg(long, value_name = "I")]
+    pub segment: Option<u32>,
+    /// DynamoDB's TotalSegments, with --segment.
+    #[arg(long, value_name = "N")]
+    pub total_segments: Option<u32>,
+    /// The read capacity units per second all the process's segments may draw.
+    #[arg(long, value_name = "R", value_parser = positive_rate)]
+    pub max_read_units_per_second: Option<f64>,
+}
+
+/// A rate above 0.
+fn positive_rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if rate.is_finite() && rate > 0.0 => Ok(rate),
+        _ => Err(format!("{text:?}: must be above 0")),
+    }
 }
 
 /// The host's settings and the tenant's environment, shared by every subcommand.

@@ -56,6 +56,12 @@ fn invoke(input: Value, extra: &[&str]) -> Output {
 
 /// A table of `ITEMS` items, all in partition `g` (so query and scan both see every one).
 fn seeded_table(name: &str) -> BTreeSet<u64> {
+    seeded_table_in(name, 1)
+}
+
+/// A table of `ITEMS` items in `partitions` partitions (`g` alone when one), so that the
+/// segments of a parallel scan (which split by partition key) each get some.
+fn seeded_table_in(name: &str, partitions: u64) -> BTreeSet<u64> {
     invoke(
         json!({"operationGroup": "tableOperation", "tableOperation": "createTable", "tableName": name,
                "partitionKey": "grp", "partitionKeyType": "S", "sortKey": "seq", "sortKeyType": "N",
@@ -63,7 +69,13 @@ fn seeded_table(name: &str) -> BTreeSet<u64> {
         &[],
     );
     let puts: Vec<Value> = (0..ITEMS)
-        .map(|seq| json!({"put": {"grp": "g", "seq": seq, "pad": "x".repeat(50)}}))
+        .map(|seq| {
+            let grp = match partitions {
+                1 => "g".to_string(),
+                n => format!("g{}", seq % n),
+            };
+            json!({"put": {"grp": grp, "seq": seq, "pad": "x".repeat(50)}})
+        })
         .collect();
     invoke(
         json!({"operationGroup": "itemOperation", "itemOperation": "batchWriteItems", "requestItems": {name: puts}}),
@@ -194,6 +206,7 @@ fn an_interrupted_export_resumes_from_its_checkpoint() {
         seen.len()
     );
     let saved: Value = serde_json::from_slice(&std::fs::read(&checkpoint).unwrap()).unwrap();
+    let saved = &saved["segments"]["0"];
     assert_eq!(saved["items"], seen.len() as u64);
     assert_eq!(saved["done"], false);
     assert!(
@@ -231,6 +244,58 @@ fn export_refuses_other_operations_and_stats_reports_the_invocation() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("not \"getItem\""));
     let missing = runner().arg("export").output().unwrap();
     assert_eq!(missing.status.code(), Some(2));
+    // Segment options that do not fit: refused before anything is sent.
+    let query = write_request(
+        &dir,
+        "query.json",
+        json!({"operationGroup": "itemOperation", "itemOperation": "query", "tableName": "t-usage",
+               "keyConditionExpression": "id = :id", "expressionAttributeValues": {":id": "a"}}),
+    );
+    let scan = write_request(
+        &dir,
+        "scan.json",
+        json!({"operationGroup": "tableOperation", "tableOperation": "scanTable", "tableName": "t-usage",
+               "segment": 0, "totalSegments": 2}),
+    );
+    let cases: [(&str, &[&str], &str); 7] = [
+        (&query, &["--segments", "2"], "query cannot be segmented"),
+        (&get, &["--segments", "1001"], "in one process"),
+        (&scan, &["--segments", "2"], "sets input.segment itself"),
+        (&get, &["--segments", "0"], "--segments: 1 to"),
+        (&get, &["--segment", "1"], "go together"),
+        (
+            &get,
+            &["--segment", "3", "--total-segments", "3"],
+            "below --total-segments",
+        ),
+        (
+            &get,
+            &["--max-read-units-per-second", "0"],
+            "must be above 0",
+        ),
+    ];
+    for (input, extra, message) in cases {
+        let refused = export(input, extra);
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(2), "{extra:?}: {stderr}");
+        assert!(stderr.contains(message), "{extra:?}: {stderr}");
+    }
+    // An earlier runner's checkpoint (one position) is still read: this one says done.
+    let old = dir.join("old.ckpt");
+    std::fs::write(
+        &old,
+        r#"{"exclusiveStartKey": null, "items": 7, "pages": 1, "done": true}"#,
+    )
+    .unwrap();
+    let scan = write_request(
+        &dir,
+        "plain-scan.json",
+        json!({"operationGroup": "tableOperation", "tableOperation": "scanTable", "tableName": "t-usage"}),
+    );
+    let done = export(&scan, &["--checkpoint", &old.to_string_lossy()]);
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(done.status.success() && done.stdout.is_empty(), "{stderr}");
+    assert!(stderr.contains("complete (7 items)"), "{stderr}");
 
     let output = invoke(
         json!({"operationGroup": "tableOperation", "tableOperation": "listTables", "limit": 1}),
@@ -253,4 +318,176 @@ fn export_refuses_other_operations_and_stats_reports_the_invocation() {
     assert!(number("memory high-water") >= 1 << 16, "{stderr}");
     assert_eq!(number("HTTP calls"), 1, "{stderr}");
     assert!(stderr.contains("wall "), "{stderr}");
+}
+
+/// How often each `seq` of the NDJSON lines came.
+fn counts(ndjson: &str, counts: &mut std::collections::BTreeMap<u64, u32>) {
+    for line in ndjson.lines() {
+        let item: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        let seq = item["seq"]["N"].as_str().unwrap().parse().unwrap();
+        *counts.entry(seq).or_default() += 1;
+    }
+}
+
+fn scan_request(dir: &Path, table: &str, limit: u64) -> String {
+    write_request(
+        dir,
+        "scan.json",
+        json!({"operationGroup": "tableOperation", "tableOperation": "scanTable",
+               "tableName": table, "limit": limit}),
+    )
+}
+
+#[test]
+fn segments_in_one_process_and_across_processes_export_every_item_once() {
+    let table = format!("export-segments-{}", std::process::id());
+    let expected = seeded_table_in(&table, 16);
+    let dir = std::env::temp_dir().join(&table);
+    std::fs::create_dir_all(&dir).unwrap();
+    let scan = scan_request(&dir, &table, 10);
+    let checkpoint = dir.join("four.json");
+    let _ = std::fs::remove_file(&checkpoint);
+    let checkpoint_arg = checkpoint.to_string_lossy().into_owned();
+    let output = export(&scan, &["--segments", "4", "--checkpoint", &checkpoint_arg]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let mut seen = BTreeSet::new();
+    sequence_numbers(&String::from_utf8(output.stdout).unwrap(), &mut seen);
+    assert_eq!(seen, expected);
+    assert!(
+        stderr.contains(&format!("exported {ITEMS} items")),
+        "{stderr}"
+    );
+    let saved: Value = serde_json::from_slice(&std::fs::read(&checkpoint).unwrap()).unwrap();
+    assert_eq!(saved["totalSegments"], 4);
+    let segments = saved["segments"].as_object().unwrap();
+    assert_eq!(segments.len(), 4);
+    assert!(segments.values().all(|s| s["done"] == true), "{saved}");
+    // Every segment had items of its own: the scan was split, not run four times.
+    assert!(
+        segments
+            .values()
+            .all(|s| s["items"].as_u64().unwrap() < ITEMS),
+        "{saved}"
+    );
+
+    // One process per segment, at once, as on three machines.
+    let children: Vec<_> = (0..3)
+        .map(|i| {
+            runner()
+                .args([
+                    "export",
+                    "--input",
+                    &scan,
+                    "--allow-outbound",
+                    "http://127.0.0.1:*",
+                ])
+                .args(["--segment", &i.to_string(), "--total-segments", "3"])
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut seen = BTreeSet::new();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        sequence_numbers(&String::from_utf8(output.stdout).unwrap(), &mut seen);
+    }
+    assert_eq!(seen, expected);
+}
+
+#[test]
+fn a_segmented_export_killed_at_once_resumes_with_at_most_a_page_per_segment_again() {
+    const SEGMENTS: u64 = 3;
+    const PAGE: u64 = 2;
+    let table = format!("export-kill-{}", std::process::id());
+    let expected = seeded_table_in(&table, 16);
+    let dir = std::env::temp_dir().join(&table);
+    std::fs::create_dir_all(&dir).unwrap();
+    let scan = scan_request(&dir, &table, PAGE);
+    let checkpoint = dir.join("checkpoint.json");
+    let _ = std::fs::remove_file(&checkpoint);
+    let checkpoint_arg = checkpoint.to_string_lossy().into_owned();
+    let segments = SEGMENTS.to_string();
+    let args = [
+        "--segments",
+        segments.as_str(),
+        "--checkpoint",
+        checkpoint_arg.as_str(),
+    ];
+    let mut child = runner()
+        .args([
+            "export",
+            "--input",
+            &scan,
+            "--allow-outbound",
+            "http://127.0.0.1:*",
+        ])
+        .args(args)
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    for _ in 0..30 {
+        stdout.read_line(&mut first).unwrap();
+    }
+    child.kill().unwrap(); // SIGKILL: no handler runs
+    stdout.read_to_string(&mut first).unwrap();
+    child.wait().unwrap();
+    let mut seen = std::collections::BTreeMap::new();
+    counts(&first, &mut seen);
+    assert!(seen.len() < expected.len(), "killed too late to tell");
+
+    let resumed = export(&scan, &args);
+    assert!(
+        resumed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
+    counts(&String::from_utf8(resumed.stdout).unwrap(), &mut seen);
+    let keys: BTreeSet<u64> = seen.keys().copied().collect();
+    assert_eq!(keys, expected, "an item was lost");
+    let repeats: u32 = seen.values().map(|n| n - 1).sum();
+    eprintln!("{repeats} items exported again after the kill");
+    assert!(
+        u64::from(repeats) <= SEGMENTS * PAGE,
+        "{repeats} repeats, more than a page per segment"
+    );
+}
+
+#[test]
+fn the_read_budget_holds_over_a_run() {
+    const RATE: f64 = 4.0;
+    let table = format!("export-budget-{}", std::process::id());
+    seeded_table_in(&table, 16);
+    let dir = std::env::temp_dir().join(&table);
+    std::fs::create_dir_all(&dir).unwrap();
+    let scan = scan_request(&dir, &table, 4);
+    let started = std::time::Instant::now();
+    let rate = RATE.to_string();
+    let output = export(
+        &scan,
+        &["--segments", "2", "--max-read-units-per-second", &rate],
+    );
+    let elapsed = started.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    // "... (31 read units)": what moto reported, one unit per page.
+    let units: f64 = stderr
+        .rsplit_once('(')
+        .and_then(|(_, rest)| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no read units in {stderr}"));
+    assert!(units >= ITEMS.div_ceil(4) as f64, "{stderr}");
+    // The bucket holds a second's worth, and each segment may have one page in flight: the
+    // rest took at least its share of time at RATE (a slow machine only takes longer).
+    let least = (units - RATE - 2.0) / RATE;
+    assert!(
+        elapsed >= least,
+        "{units} units in {elapsed:.2} s at {RATE}/s"
+    );
 }

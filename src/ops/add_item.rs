@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use super::consumed_capacity::{Shape, with_consumed_capacity};
 use super::write_options::{
     WRITE_OPTION_FIELDS, WriteOptions, apply_write_options, read_write_options,
 };
@@ -44,10 +45,16 @@ impl Operation for AddItem {
         let mut body = table_body(&self.table_name, "Item", Value::Object(self.item.clone()));
         apply_write_options(&mut body, &self.options, None);
         let mut answer = context.call("PutItem", &body)?;
-        let outcome = Outcome::new(context.item(Value::Object(self.item.clone())));
+        let mut outcome = Outcome::new(context.item(Value::Object(self.item.clone())));
         if self.options.return_values.as_deref() == Some("ALL_OLD") {
-            return Ok(outcome.with("oldItem", context.item(answer["Attributes"].take())));
+            outcome = outcome.with("oldItem", context.item(answer["Attributes"].take()));
         }
-        Ok(outcome)
+        let asked = self.options.return_consumed_capacity;
+        Ok(with_consumed_capacity(
+            outcome,
+            asked,
+            context,
+            Shape::OneTable,
+        ))
     }
 }

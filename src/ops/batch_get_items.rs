@@ -4,6 +4,9 @@
 use serde_json::{Map, Value, json};
 
 use super::batch_rounds::{group_by_table, in_rounds};
+use super::consumed_capacity::{
+    RETURN_CONSUMED_CAPACITY, ReturnConsumedCapacity, Shape, with_consumed_capacity,
+};
 use super::{Context, Operation, Outcome, ReadOperation, set};
 use crate::error::ConnectorError;
 use crate::input::Fields;
@@ -18,6 +21,8 @@ pub const BATCH_GET_CHUNK: usize = 100;
 pub struct BatchGetItems {
     /// Each table's part.
     pub tables: Vec<BatchGetTable>,
+    /// `ReturnConsumedCapacity` (summed over the chunks and rounds, per table).
+    pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 
 /// One table's part of a batchGetItems.
@@ -36,11 +41,13 @@ pub struct BatchGetTable {
 }
 
 impl ReadOperation for BatchGetItems {
-    const FIELDS: &'static [&'static [&'static str]] = &[&["requestItems"]];
+    const FIELDS: &'static [&'static [&'static str]] =
+        &[&["requestItems", RETURN_CONSUMED_CAPACITY]];
 
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
         Ok(Self {
             tables: read_tables(input, format)?,
+            return_consumed_capacity: ReturnConsumedCapacity::read(input)?,
         })
     }
 }
@@ -96,13 +103,24 @@ fn read_tables(input: Fields, format: ValueFormat) -> Result<Vec<BatchGetTable>,
 
 impl Operation for BatchGetItems {
     fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
-        Ok(Outcome::new(get_all(context, &self.tables)?))
+        let asked = self.return_consumed_capacity;
+        let outcome = Outcome::new(get_all(context, &self.tables, asked)?);
+        Ok(with_consumed_capacity(
+            outcome,
+            asked,
+            context,
+            Shape::PerTable,
+        ))
     }
 }
 
 /// Gets every key, 100 per call, retrying `UnprocessedKeys` with backoff; what is still
 /// unprocessed after [`BATCH_RETRY_ROUNDS`](super::batch_rounds::BATCH_RETRY_ROUNDS) is reported, never dropped.
-fn get_all(context: &mut Context<'_>, tables: &[BatchGetTable]) -> Result<Value, ConnectorError> {
+fn get_all(
+    context: &mut Context<'_>,
+    tables: &[BatchGetTable],
+    asked: Option<ReturnConsumedCapacity>,
+) -> Result<Value, ConnectorError> {
     let options = |table: &BatchGetTable| {
         let mut spec = json!({});
         set(
@@ -139,7 +157,9 @@ fn get_all(context: &mut Context<'_>, tables: &[BatchGetTable]) -> Result<Value,
             spec["Keys"] = keys;
             request_items.insert(table, spec);
         }
-        let mut answer = context.call("BatchGetItem", &json!({ "RequestItems": request_items }))?;
+        let mut body = json!({ "RequestItems": request_items });
+        ReturnConsumedCapacity::apply(asked, &mut body);
+        let mut answer = context.call("BatchGetItem", &body)?;
         if let Value::Object(found) = answer["Responses"].take() {
             for (table, items) in found {
                 if let (Some(Value::Array(into)), Value::Array(items)) =

@@ -4,6 +4,9 @@
 use serde_json::{Value, json};
 
 use super::batch_rounds::{group_by_table, in_rounds};
+use super::consumed_capacity::{
+    RETURN_CONSUMED_CAPACITY, ReturnConsumedCapacity, Shape, with_consumed_capacity,
+};
 use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
@@ -18,6 +21,8 @@ pub const BATCH_WRITE_CHUNK: usize = 25;
 pub struct BatchWriteItems {
     /// The writes.
     pub writes: Vec<BatchWrite>,
+    /// `ReturnConsumedCapacity` (summed over the chunks and rounds, per table).
+    pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 
 /// One write of a batchWriteItems, in DynamoDB's shape (`{"PutRequest": {"Item": …}}`).
@@ -30,11 +35,13 @@ pub struct BatchWrite {
 }
 
 impl ReadOperation for BatchWriteItems {
-    const FIELDS: &'static [&'static [&'static str]] = &[&["requestItems"]];
+    const FIELDS: &'static [&'static [&'static str]] =
+        &[&["requestItems", RETURN_CONSUMED_CAPACITY]];
 
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
         Ok(Self {
             writes: read_writes(input, format)?,
+            return_consumed_capacity: ReturnConsumedCapacity::read(input)?,
         })
     }
 }
@@ -96,13 +103,24 @@ fn read_writes(input: Fields, format: ValueFormat) -> Result<Vec<BatchWrite>, Co
 
 impl Operation for BatchWriteItems {
     fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
-        Ok(Outcome::new(write_all(context, &self.writes)?))
+        let asked = self.return_consumed_capacity;
+        let outcome = Outcome::new(write_all(context, &self.writes, asked)?);
+        Ok(with_consumed_capacity(
+            outcome,
+            asked,
+            context,
+            Shape::PerTable,
+        ))
     }
 }
 
 /// Writes every put and delete, 25 per call, retrying `UnprocessedItems` with backoff; what
 /// is still unprocessed after [`BATCH_RETRY_ROUNDS`](super::batch_rounds::BATCH_RETRY_ROUNDS) is reported, never dropped.
-fn write_all(context: &mut Context<'_>, writes: &[BatchWrite]) -> Result<Value, ConnectorError> {
+fn write_all(
+    context: &mut Context<'_>,
+    writes: &[BatchWrite],
+    asked: Option<ReturnConsumedCapacity>,
+) -> Result<Value, ConnectorError> {
     let pending: Vec<(String, Value)> = writes
         .iter()
         .map(|w| (w.table_name.clone(), w.request.clone()))
@@ -110,8 +128,9 @@ fn write_all(context: &mut Context<'_>, writes: &[BatchWrite]) -> Result<Value, 
     let total = pending.len();
     let left = in_rounds(context, pending, BATCH_WRITE_CHUNK, |context, chunk| {
         let request_items = group_by_table(chunk.iter().cloned());
-        let mut answer =
-            context.call("BatchWriteItem", &json!({ "RequestItems": request_items }))?;
+        let mut body = json!({ "RequestItems": request_items });
+        ReturnConsumedCapacity::apply(asked, &mut body);
+        let mut answer = context.call("BatchWriteItem", &body)?;
         let mut unprocessed = Vec::new();
         if let Value::Object(left) = answer["UnprocessedItems"].take() {
             for (table, requests) in left {
@@ -138,13 +157,13 @@ mod tests {
     #[test]
     fn batch_writes_retry_unprocessed_items_and_report_what_remains() {
         use crate::wire::testing::{Scripted, answer};
-        let BatchWriteItems { writes } = read(json!({
+        let BatchWriteItems { writes, .. } = read(json!({
             "operationGroup": "itemOperation", "itemOperation": "batchWriteItems",
             "requestItems": {"orders": (0..30).map(|i| json!({"put": {"id": i}})).collect::<Vec<_>>()},
         }));
         let left_one =
             r#"{"UnprocessedItems":{"orders":[{"PutRequest":{"Item":{"id":{"N":"7"}}}}]}}"#;
-        let request = |p: &mut Scripted| write_all(&mut context(p), &writes);
+        let request = |p: &mut Scripted| write_all(&mut context(p), &writes, None);
         // 30 writes: chunks of 25 and 5; one item comes back unprocessed, then goes through.
         let mut p = Scripted::new(vec![
             answer(200, &[], left_one),

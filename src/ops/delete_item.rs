@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value};
 
+use super::consumed_capacity::{Shape, with_consumed_capacity};
 use super::write_options::{
     WRITE_OPTION_FIELDS, WriteOptions, apply_write_options, read_write_options,
 };
@@ -40,6 +41,13 @@ impl Operation for DeleteItem {
         // Camunda's connector answers the deleted item.
         apply_write_options(&mut body, &self.options, Some("ALL_OLD"));
         let mut answer = context.call("DeleteItem", &body)?;
-        Ok(Outcome::new(context.item(answer["Attributes"].take())))
+        let outcome = Outcome::new(context.item(answer["Attributes"].take()));
+        let asked = self.options.return_consumed_capacity;
+        Ok(with_consumed_capacity(
+            outcome,
+            asked,
+            context,
+            Shape::OneTable,
+        ))
     }
 }

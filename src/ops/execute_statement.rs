@@ -3,6 +3,9 @@
 
 use serde_json::{Value, json};
 
+use super::consumed_capacity::{
+    RETURN_CONSUMED_CAPACITY, ReturnConsumedCapacity, Shape, with_consumed_capacity,
+};
 use super::{Context, Operation, Outcome, ReadOperation, set};
 use crate::error::ConnectorError;
 use crate::input::Fields;
@@ -24,6 +27,8 @@ pub struct ExecuteStatement {
     pub next_token: Option<String>,
     /// Items to evaluate.
     pub limit: Option<u64>,
+    /// `ReturnConsumedCapacity`.
+    pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 
 impl ReadOperation for ExecuteStatement {
@@ -33,6 +38,7 @@ impl ReadOperation for ExecuteStatement {
         "consistentRead",
         "nextToken",
         "limit",
+        RETURN_CONSUMED_CAPACITY,
     ]];
 
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
@@ -49,6 +55,7 @@ impl ReadOperation for ExecuteStatement {
             consistent_read: input.bool("consistentRead")?,
             next_token: input.non_empty_string("nextToken")?,
             limit: input.u64_in("limit", 1..=1_000_000)?,
+            return_consumed_capacity: ReturnConsumedCapacity::read(input)?,
         })
     }
 }
@@ -83,6 +90,7 @@ impl Operation for ExecuteStatement {
         set(&mut body, "ConsistentRead", &self.consistent_read);
         set(&mut body, "NextToken", &self.next_token);
         set(&mut body, "Limit", &self.limit);
+        ReturnConsumedCapacity::apply(self.return_consumed_capacity, &mut body);
         let mut answer = context.call("ExecuteStatement", &body)?;
         let found = match answer["Items"].take() {
             Value::Array(found) => found,
@@ -90,6 +98,12 @@ impl Operation for ExecuteStatement {
         };
         let response =
             json!({ "items": context.items(found), "nextToken": answer["NextToken"].take() });
-        Ok(Outcome::new(response))
+        let asked = self.return_consumed_capacity;
+        Ok(with_consumed_capacity(
+            Outcome::new(response),
+            asked,
+            context,
+            Shape::OneTable,
+        ))
     }
 }

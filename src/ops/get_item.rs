@@ -2,6 +2,9 @@
 
 use serde_json::{Map, Value};
 
+use super::consumed_capacity::{
+    RETURN_CONSUMED_CAPACITY, ReturnConsumedCapacity, Shape, with_consumed_capacity,
+};
 use super::{Context, Operation, Outcome, ReadOperation, set, table_body};
 use crate::error::ConnectorError;
 use crate::input::Fields;
@@ -20,6 +23,8 @@ pub struct GetItem {
     pub expression_attribute_names: Option<Map<String, Value>>,
     /// Strongly consistent read.
     pub consistent_read: Option<bool>,
+    /// `ReturnConsumedCapacity`.
+    pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 
 impl ReadOperation for GetItem {
@@ -29,6 +34,7 @@ impl ReadOperation for GetItem {
         "projectionExpression",
         "expressionAttributeNames",
         "consistentRead",
+        RETURN_CONSUMED_CAPACITY,
     ]];
 
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
@@ -38,6 +44,7 @@ impl ReadOperation for GetItem {
             projection_expression: input.expression("projectionExpression")?,
             expression_attribute_names: input.attribute_names("expressionAttributeNames")?,
             consistent_read: input.bool("consistentRead")?,
+            return_consumed_capacity: ReturnConsumedCapacity::read(input)?,
         })
     }
 }
@@ -57,6 +64,7 @@ impl GetItem {
             &self.expression_attribute_names,
         );
         set(&mut body, "ConsistentRead", &self.consistent_read);
+        ReturnConsumedCapacity::apply(self.return_consumed_capacity, &mut body);
         body
     }
 }
@@ -64,6 +72,13 @@ impl GetItem {
 impl Operation for GetItem {
     fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
         let mut answer = context.call("GetItem", &self.body())?;
-        Ok(Outcome::new(context.item(answer["Item"].take())))
+        let outcome = Outcome::new(context.item(answer["Item"].take()));
+        let asked = self.return_consumed_capacity;
+        Ok(with_consumed_capacity(
+            outcome,
+            asked,
+            context,
+            Shape::OneTable,
+        ))
     }
 }

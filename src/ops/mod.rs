@@ -1,7 +1,7 @@
 //! The operations, one file each: its input, how it is read from the request's `input`, the
 //! DynamoDB body, how it runs and what it answers. [`registry`] lists them; the engines several
 //! share have their own files (paging, batch rounds, waiting for a table, transaction items,
-//! write options, billing).
+//! write options, consumed capacity, billing).
 
 use std::any::Any;
 use std::fmt::Debug;
@@ -10,6 +10,8 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 pub use outcome::{Beside, Completed, Outcome};
+
+use consumed_capacity::ConsumedCapacity;
 
 use crate::error::ConnectorError;
 use crate::input::{Fields, OutputFormat};
@@ -22,6 +24,7 @@ pub mod registry;
 // Engines shared by several operations.
 pub mod batch_rounds;
 pub mod billing;
+pub mod consumed_capacity;
 pub mod paging;
 pub mod stream_calls;
 pub mod stream_checkpoint;
@@ -81,12 +84,16 @@ pub struct Context<'p> {
     pub output: OutputFormat,
     /// Bound on waiting for a table to settle.
     pub wait_timeout: Duration,
+    /// What the calls so far reported consuming (when the operation asked for it).
+    pub consumed: ConsumedCapacity,
 }
 
 impl Context<'_> {
     /// Calls `operation` (such as `GetItem`) with `body`.
     pub fn call(&mut self, operation: &str, body: &Value) -> Result<Value, ConnectorError> {
-        self.client.call(operation, body)
+        let answer = self.client.call(operation, body)?;
+        self.consumed.add(&answer);
+        Ok(answer)
     }
 
     /// Calls DynamoDB Streams' `operation` (such as `GetRecords`) with `body`.

@@ -2,6 +2,9 @@
 
 use serde_json::{Map, Value, json};
 
+use super::consumed_capacity::{
+    RETURN_CONSUMED_CAPACITY, ReturnConsumedCapacity, Shape, with_consumed_capacity,
+};
 use super::paging::{PAGING_FIELDS, Paging, collect_pages, read_paging, read_select};
 use super::{Context, Operation, Outcome, ReadOperation, set};
 use crate::error::ConnectorError;
@@ -31,6 +34,8 @@ pub struct Query {
     pub consistent_read: Option<bool>,
     /// `Select` (ALL_ATTRIBUTES, COUNT, ...).
     pub select: Option<String>,
+    /// `ReturnConsumedCapacity` (summed over the pages).
+    pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// Paging and caps.
     pub paging: Paging,
 }
@@ -48,6 +53,7 @@ impl ReadOperation for Query {
             "scanIndexForward",
             "consistentRead",
             "select",
+            RETURN_CONSUMED_CAPACITY,
         ],
         PAGING_FIELDS,
     ];
@@ -67,6 +73,7 @@ impl ReadOperation for Query {
             scan_index_forward: input.bool("scanIndexForward")?,
             consistent_read: input.bool("consistentRead")?,
             select: read_select(input)?,
+            return_consumed_capacity: ReturnConsumedCapacity::read(input)?,
             paging: read_paging(input)?,
         })
     }
@@ -96,6 +103,7 @@ impl Query {
         set(&mut body, "ScanIndexForward", &self.scan_index_forward);
         set(&mut body, "ConsistentRead", &self.consistent_read);
         set(&mut body, "Select", &self.select);
+        ReturnConsumedCapacity::apply(self.return_consumed_capacity, &mut body);
         body
     }
 }
@@ -105,7 +113,13 @@ impl Operation for Query {
         let pages = collect_pages(context, "Query", self.body(), &self.paging)?;
         let mut response = pages.summary();
         response["items"] = context.items(pages.items);
-        Ok(Outcome::new(response))
+        let asked = self.return_consumed_capacity;
+        Ok(with_consumed_capacity(
+            Outcome::new(response),
+            asked,
+            context,
+            Shape::OneTable,
+        ))
     }
 }
 

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::paging::{DEFAULT_MAX_RESULT_BYTES, MAX_RESULT_BYTES};
 use super::stream_calls::{describe_shards, latest_stream, shard_iterator};
 use super::stream_checkpoint::{
-    Checkpoint, Position, Shard, is_stream_arn, next_shard, render_record, stream_table,
+    Checkpoint, Position, Shard, StreamSource, next_shard, read_source, render_record,
 };
 use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
@@ -35,15 +35,6 @@ pub enum StartingPosition {
     Latest,
 }
 
-/// Which stream to read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StreamSource {
-    /// The latest stream of this table.
-    Table(String),
-    /// This stream.
-    Arn(String),
-}
-
 /// Input of readStream.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReadStream {
@@ -53,7 +44,8 @@ pub struct ReadStream {
     pub checkpoint: Option<Checkpoint>,
     /// Where to start without a checkpoint.
     pub starting_position: StartingPosition,
-    /// At most this many records per invocation.
+    /// At most this many records per invocation; 0: none, only a checkpoint at the stream's
+    /// current end (for snapshot-then-CDC: take it, export the table, then read from it).
     pub max_records: u64,
     /// Stop once the records held reach this many bytes (parsed size, as scanTable counts).
     pub max_bytes: u64,
@@ -89,57 +81,25 @@ impl ReadOperation for ReadStream {
                 "applies only to a first read: a checkpoint says where to go on",
             ));
         }
+        let max_records = input.u64_in("maxRecords", 0..=1_000_000)?;
+        let from_oldest =
+            input.has("startingPosition") && starting_position == StartingPosition::TrimHorizon;
+        if max_records == Some(0) && (checkpoint.is_some() || from_oldest) {
+            return Err(input.error(
+                "maxRecords",
+                "0 takes the stream's current end: not with a checkpoint or TRIM_HORIZON",
+            ));
+        }
         Ok(Self {
             source,
             checkpoint,
             starting_position,
-            max_records: input
-                .u64_in("maxRecords", 1..=1_000_000)?
-                .unwrap_or(DEFAULT_MAX_RECORDS),
+            max_records: max_records.unwrap_or(DEFAULT_MAX_RECORDS),
             max_bytes: input
                 .u64_in("maxResultBytes", 1024..=MAX_RESULT_BYTES)?
                 .unwrap_or(DEFAULT_MAX_RESULT_BYTES),
         })
     }
-}
-
-/// `tableName` or `streamArn` (one of them); a checkpoint must be of that stream or table.
-fn read_source(
-    input: Fields,
-    checkpoint: Option<&Checkpoint>,
-) -> Result<StreamSource, ConnectorError> {
-    let table = match input.has("tableName") {
-        true => Some(input.table_name("tableName")?),
-        false => None,
-    };
-    let arn = input.non_empty_string("streamArn")?;
-    if arn.as_deref().is_some_and(|arn| !is_stream_arn(arn)) {
-        return Err(input.error(
-            "streamArn",
-            "must be a stream ARN: arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>",
-        ));
-    }
-    let source = match (table, arn) {
-        (Some(_), Some(_)) => {
-            return Err(input.error("streamArn", "give tableName or streamArn, not both"));
-        }
-        (Some(table), None) => StreamSource::Table(table),
-        (None, Some(arn)) => StreamSource::Arn(arn),
-        (None, None) if checkpoint.is_some() => {
-            StreamSource::Arn(checkpoint.unwrap().stream_arn.clone())
-        }
-        (None, None) => return Err(input.error("tableName", "is required (or streamArn)")),
-    };
-    if let Some(checkpoint) = checkpoint {
-        let matches = match &source {
-            StreamSource::Table(table) => stream_table(&checkpoint.stream_arn) == Some(table),
-            StreamSource::Arn(arn) => *arn == checkpoint.stream_arn,
-        };
-        if !matches {
-            return Err(input.error("checkpoint", "is of another stream"));
-        }
-    }
-    Ok(source)
 }
 
 /// A shard left for another reason than reaching its end.
@@ -176,35 +136,13 @@ impl Operation for ReadStream {
         };
         match &self.checkpoint {
             Some(checkpoint) => resume_positions(&mut reading, checkpoint, &shards),
-            None if self.starting_position == StartingPosition::Latest => {
+            None if self.starting_position == StartingPosition::Latest || self.max_records == 0 => {
                 start_at_latest(context, &arn, &shards, &mut reading)?
             }
             None => {}
         }
-        let mut caught_up = BTreeSet::new();
-        let mut capped = false;
-        while let Some(shard) = next_shard(&shards, &reading.positions, &caught_up) {
-            if self.capped(&reading) {
-                capped = true;
-                break;
-            }
-            match self.read_shard(context, &arn, shard, &mut reading)? {
-                ShardEnd::Done => {
-                    let position = reading.positions.entry(shard.id.clone()).or_default();
-                    *position = Position {
-                        done: true,
-                        ..Position::default()
-                    };
-                }
-                ShardEnd::CaughtUp => {
-                    caught_up.insert(shard.id.clone());
-                }
-                ShardEnd::Capped => {
-                    capped = true;
-                    break;
-                }
-            }
-        }
+        let capped =
+            self.max_records > 0 && self.read_shards(context, &arn, &shards, &mut reading)?;
         let checkpoint = Checkpoint {
             stream_arn: arn.clone(),
             shards: reading.positions,
@@ -221,6 +159,37 @@ impl Operation for ReadStream {
 }
 
 impl ReadStream {
+    /// Reads the shards in lineage order until each is read to its end or caught up; returns
+    /// whether a cap stopped it.
+    fn read_shards(
+        &self,
+        context: &mut Context<'_>,
+        arn: &str,
+        shards: &[Shard],
+        reading: &mut Reading,
+    ) -> Result<bool, ConnectorError> {
+        let mut caught_up = BTreeSet::new();
+        while let Some(shard) = next_shard(shards, &reading.positions, &caught_up) {
+            if self.capped(reading) {
+                return Ok(true);
+            }
+            match self.read_shard(context, arn, shard, reading)? {
+                ShardEnd::Done => {
+                    let position = reading.positions.entry(shard.id.clone()).or_default();
+                    *position = Position {
+                        done: true,
+                        ..Position::default()
+                    };
+                }
+                ShardEnd::CaughtUp => {
+                    caught_up.insert(shard.id.clone());
+                }
+                ShardEnd::Capped => return Ok(true),
+            }
+        }
+        Ok(false)
+    }
+
     /// Whether `maxRecords` or `maxResultBytes` is reached.
     fn capped(&self, reading: &Reading) -> bool {
         reading.records.len() as u64 >= self.max_records || reading.held_bytes >= self.max_bytes
@@ -638,6 +607,39 @@ mod tests {
     }
 
     #[test]
+    fn no_records_asked_gives_the_streams_current_end_without_reading() {
+        let operation: ReadStream = read(input(json!({"streamArn": ARN, "maxRecords": 0})));
+        let mut platform = Scripted::new(vec![
+            ok(stream(json!([
+                {"ShardId": "old", "SequenceNumberRange": {"StartingSequenceNumber": "1", "EndingSequenceNumber": "9"}},
+                open_shard("a"),
+                open_shard("b"),
+            ]))),
+            ok(json!({"ShardIterator": "a-latest"})),
+            ok(json!({"ShardIterator": "b-latest"})),
+        ]);
+        let response = run(&operation, &mut platform).unwrap();
+        assert_eq!(response["records"], json!([]));
+        assert_eq!(response["hasMore"], false);
+        assert_eq!(
+            response["checkpoint"]["shards"],
+            json!({"a": {"after": null, "iterator": "a-latest"},
+                   "b": {"after": null, "iterator": "b-latest"}, "old": {"done": true}})
+        );
+        let calls = calls(&platform);
+        let types: Vec<&Value> = calls[1..]
+            .iter()
+            .map(|c| &c.1["ShardIteratorType"])
+            .collect();
+        assert_eq!(types, ["LATEST", "LATEST"]);
+        assert!(
+            calls
+                .iter()
+                .all(|(target, _)| !target.ends_with("GetRecords"))
+        );
+    }
+
+    #[test]
     fn answers_of_the_wrong_shape_never_panic() {
         let operation: ReadStream = read(input(json!({"streamArn": ARN})));
         // Not an object at all: the client refuses it (and retries) before any indexing.
@@ -709,7 +711,15 @@ mod tests {
             (json!({"checkpoint": "{oops"}), "input.checkpoint"),
             (json!({"checkpoint": {"version": 1}}), "input.checkpoint"),
             (
-                json!({"tableName": "orders", "maxRecords": 0}),
+                json!({"tableName": "orders", "maxRecords": -1}),
+                "input.maxRecords",
+            ),
+            (
+                json!({"checkpoint": checkpoint, "maxRecords": 0}),
+                "input.maxRecords",
+            ),
+            (
+                json!({"tableName": "orders", "maxRecords": 0, "startingPosition": "TRIM_HORIZON"}),
                 "input.maxRecords",
             ),
             (

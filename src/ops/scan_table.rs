@@ -4,6 +4,9 @@
 
 use serde_json::{Map, Value, json};
 
+use super::consumed_capacity::{
+    RETURN_CONSUMED_CAPACITY, ReturnConsumedCapacity, Shape, with_consumed_capacity,
+};
 use super::paging::{PAGING_FIELDS, Paging, collect_pages, read_paging, read_select};
 use super::{Context, Operation, Outcome, ReadOperation, set};
 use crate::error::ConnectorError;
@@ -31,6 +34,8 @@ pub struct ScanTable {
     pub segment: Option<(u64, u64)>,
     /// `Select` (ALL_ATTRIBUTES, COUNT, ...).
     pub select: Option<String>,
+    /// `ReturnConsumedCapacity` (summed over the pages).
+    pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// Paging and caps.
     pub paging: Paging,
 }
@@ -48,6 +53,7 @@ impl ReadOperation for ScanTable {
             "segment",
             "totalSegments",
             "select",
+            RETURN_CONSUMED_CAPACITY,
         ],
         PAGING_FIELDS,
     ];
@@ -65,6 +71,7 @@ impl ReadOperation for ScanTable {
             consistent_read: input.bool("consistentRead")?,
             segment,
             select: read_select(input)?,
+            return_consumed_capacity: ReturnConsumedCapacity::read(input)?,
             paging: read_paging(input)?,
         })
     }
@@ -111,6 +118,7 @@ impl ScanTable {
             body["Segment"] = json!(segment);
             body["TotalSegments"] = json!(total);
         }
+        ReturnConsumedCapacity::apply(self.return_consumed_capacity, &mut body);
         body
     }
 }
@@ -127,9 +135,16 @@ impl Operation for ScanTable {
         };
         // Camunda's documentation names the result's `items`; its code returns `response`.
         // Both are written from one tree: a copy would double the guest's largest memory.
-        Ok(Outcome::new(response)
+        let outcome = Outcome::new(response)
             .with_response_as("items")
-            .with("paging", summary))
+            .with("paging", summary);
+        let asked = self.return_consumed_capacity;
+        Ok(with_consumed_capacity(
+            outcome,
+            asked,
+            context,
+            Shape::OneTable,
+        ))
     }
 }
 

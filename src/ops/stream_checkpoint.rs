@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value, json};
 
 use crate::error::ConnectorError;
-use crate::input::OutputFormat;
+use crate::input::{Fields, OutputFormat};
 use crate::ops::render_item;
 
 /// The checkpoint format's version; a checkpoint of another version is refused.
@@ -214,6 +214,54 @@ pub fn render_record(record: Value, output: OutputFormat) -> Value {
         "oldImage": image(take("OldImage")),
         "sizeBytes": take("SizeBytes"),
     })
+}
+
+/// Which stream to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StreamSource {
+    /// The latest stream of this table.
+    Table(String),
+    /// This stream.
+    Arn(String),
+}
+
+/// `tableName` or `streamArn` (one of them); a checkpoint must be of that stream or table.
+pub fn read_source(
+    input: Fields,
+    checkpoint: Option<&Checkpoint>,
+) -> Result<StreamSource, ConnectorError> {
+    let table = match input.has("tableName") {
+        true => Some(input.table_name("tableName")?),
+        false => None,
+    };
+    let arn = input.non_empty_string("streamArn")?;
+    if arn.as_deref().is_some_and(|arn| !is_stream_arn(arn)) {
+        return Err(input.error(
+            "streamArn",
+            "must be a stream ARN: arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>",
+        ));
+    }
+    let source = match (table, arn) {
+        (Some(_), Some(_)) => {
+            return Err(input.error("streamArn", "give tableName or streamArn, not both"));
+        }
+        (Some(table), None) => StreamSource::Table(table),
+        (None, Some(arn)) => StreamSource::Arn(arn),
+        (None, None) if checkpoint.is_some() => {
+            StreamSource::Arn(checkpoint.unwrap().stream_arn.clone())
+        }
+        (None, None) => return Err(input.error("tableName", "is required (or streamArn)")),
+    };
+    if let Some(checkpoint) = checkpoint {
+        let matches = match &source {
+            StreamSource::Table(table) => stream_table(&checkpoint.stream_arn) == Some(table),
+            StreamSource::Arn(arn) => *arn == checkpoint.stream_arn,
+        };
+        if !matches {
+            return Err(input.error("checkpoint", "is of another stream"));
+        }
+    }
+    Ok(source)
 }
 
 #[cfg(test)]

@@ -61,5 +61,6 @@ pub(crate) fn context(platform: &mut Scripted) -> Context<'_> {
         client,
         output: Default::default(),
         wait_timeout: Default::default(),
+        consumed: Default::default(),
     }
 }

@@ -2,6 +2,9 @@
 
 use serde_json::{Value, json};
 
+use super::consumed_capacity::{
+    RETURN_CONSUMED_CAPACITY, ReturnConsumedCapacity, Shape, with_consumed_capacity,
+};
 use super::transact_items::read_transact_items;
 use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
@@ -13,22 +16,27 @@ use crate::value::ValueFormat;
 pub struct TransactGetItems {
     /// Up to 100 Get items, in DynamoDB's shape.
     pub items: Vec<Value>,
+    /// `ReturnConsumedCapacity` (per table).
+    pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 
 impl ReadOperation for TransactGetItems {
-    const FIELDS: &'static [&'static [&'static str]] = &[&["transactItems"]];
+    const FIELDS: &'static [&'static [&'static str]] =
+        &[&["transactItems", RETURN_CONSUMED_CAPACITY]];
 
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
         Ok(Self {
             items: read_transact_items(input, format, false)?,
+            return_consumed_capacity: ReturnConsumedCapacity::read(input)?,
         })
     }
 }
 
 impl Operation for TransactGetItems {
     fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
-        let mut answer =
-            context.call("TransactGetItems", &json!({ "TransactItems": self.items }))?;
+        let mut body = json!({ "TransactItems": self.items });
+        ReturnConsumedCapacity::apply(self.return_consumed_capacity, &mut body);
+        let mut answer = context.call("TransactGetItems", &body)?;
         let found = match answer["Responses"].take() {
             Value::Array(responses) => responses
                 .into_iter()
@@ -37,6 +45,13 @@ impl Operation for TransactGetItems {
                 .collect(),
             _ => Vec::new(),
         };
-        Ok(Outcome::new(json!({ "items": context.items(found) })))
+        let outcome = Outcome::new(json!({ "items": context.items(found) }));
+        let asked = self.return_consumed_capacity;
+        Ok(with_consumed_capacity(
+            outcome,
+            asked,
+            context,
+            Shape::PerTable,
+        ))
     }
 }

@@ -3,6 +3,9 @@
 
 use serde_json::json;
 
+use super::consumed_capacity::{
+    RETURN_CONSUMED_CAPACITY, ReturnConsumedCapacity, Shape, with_consumed_capacity,
+};
 use super::transact_items::read_transact_items;
 use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
@@ -17,10 +20,16 @@ pub struct TransactWriteItems {
     pub items: Vec<serde_json::Value>,
     /// Idempotency token (generated when absent).
     pub client_request_token: Option<String>,
+    /// `ReturnConsumedCapacity` (per table).
+    pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 
 impl ReadOperation for TransactWriteItems {
-    const FIELDS: &'static [&'static [&'static str]] = &[&["transactItems", "clientRequestToken"]];
+    const FIELDS: &'static [&'static [&'static str]] = &[&[
+        "transactItems",
+        "clientRequestToken",
+        RETURN_CONSUMED_CAPACITY,
+    ]];
 
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
         let token = input.non_empty_string("clientRequestToken")?;
@@ -30,6 +39,7 @@ impl ReadOperation for TransactWriteItems {
         Ok(Self {
             items: read_transact_items(input, format, true)?,
             client_request_token: token,
+            return_consumed_capacity: ReturnConsumedCapacity::read(input)?,
         })
     }
 }
@@ -40,11 +50,17 @@ impl Operation for TransactWriteItems {
             .client_request_token
             .clone()
             .unwrap_or_else(|| idempotency_token(context.client.platform()));
-        context.call(
-            "TransactWriteItems",
-            &json!({ "TransactItems": self.items, "ClientRequestToken": token }),
-        )?;
-        Ok(Outcome::new(json!({ "clientRequestToken": token })))
+        let mut body = json!({ "TransactItems": self.items, "ClientRequestToken": token });
+        ReturnConsumedCapacity::apply(self.return_consumed_capacity, &mut body);
+        context.call("TransactWriteItems", &body)?;
+        let outcome = Outcome::new(json!({ "clientRequestToken": token }));
+        let asked = self.return_consumed_capacity;
+        Ok(with_consumed_capacity(
+            outcome,
+            asked,
+            context,
+            Shape::PerTable,
+        ))
     }
 }
 

@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::consumed_capacity::{Shape, with_consumed_capacity};
 use super::write_options::{
     WRITE_OPTION_FIELDS, WriteOptions, apply_write_options, read_write_options,
 };
@@ -133,7 +134,14 @@ impl Operation for UpdateItem {
         let body = update_item_body(&self.table_name, &self.key, &self.update, &self.options)?;
         let mut answer = context.call("UpdateItem", &body)?;
         let attributes = context.item(answer["Attributes"].take());
-        Ok(Outcome::new(json!({ "Attributes": attributes })))
+        let outcome = Outcome::new(json!({ "Attributes": attributes }));
+        let asked = self.options.return_consumed_capacity;
+        Ok(with_consumed_capacity(
+            outcome,
+            asked,
+            context,
+            Shape::OneTable,
+        ))
     }
 }
 

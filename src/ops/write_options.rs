@@ -1,8 +1,9 @@
 //! What addItem, updateItem and deleteItem share: a condition, its placeholders, and what
-//! to return.
+//! to return (values and consumed capacity).
 
 use serde_json::{Map, Value, json};
 
+use super::consumed_capacity::{RETURN_CONSUMED_CAPACITY, ReturnConsumedCapacity};
 use super::set;
 use crate::error::ConnectorError;
 use crate::input::Fields;
@@ -15,6 +16,7 @@ pub const WRITE_OPTION_FIELDS: &[&str] = &[
     "expressionAttributeValues",
     "returnValues",
     "returnValuesOnConditionCheckFailure",
+    RETURN_CONSUMED_CAPACITY,
 ];
 
 /// A condition on a write, with its placeholders and what to return.
@@ -30,6 +32,8 @@ pub struct WriteOptions {
     pub return_values: Option<String>,
     /// Whether a failed condition returns the item (`ALL_OLD`).
     pub return_item_on_condition_failure: bool,
+    /// `ReturnConsumedCapacity`.
+    pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 
 /// Reads a write's options; `returnValues` must be one of `allowed` (any case).
@@ -67,6 +71,7 @@ pub fn read_write_options(
         expression_attribute_values: input.attribute_values("expressionAttributeValues", format)?,
         return_values,
         return_item_on_condition_failure: on_failure,
+        return_consumed_capacity: ReturnConsumedCapacity::read(input)?,
     })
 }
 
@@ -92,4 +97,5 @@ pub fn apply_write_options(body: &mut Value, options: &WriteOptions, default_ret
     if options.return_item_on_condition_failure {
         body["ReturnValuesOnConditionCheckFailure"] = json!("ALL_OLD");
     }
+    ReturnConsumedCapacity::apply(options.return_consumed_capacity, body);
 }

@@ -40,11 +40,23 @@ impl Guest for Component {
         let json_request = to_request::to_json_request(request).map_err(to_wit_error)?;
         let request = crate::parse_request(&json_request).map_err(to_wit_error)?;
         let result = crate::execute(&request, &mut WasiPlatform).map_err(to_wit_error)?;
-        // Only the response is written: the members beside it are not part of this answer.
+        // The response, and of the members beside it only the consumed capacity.
+        let consumed =
+            result
+                .outcome
+                .beside
+                .iter()
+                .find_map(|(name, member)| match (name.as_str(), member) {
+                    ("consumedCapacity", crate::ops::Beside::Value(value)) => {
+                        Some(value.to_string())
+                    }
+                    _ => None,
+                });
         Ok(wit::Response {
             action: result.action,
             status: "OK".to_string(),
             response_json: result.outcome.response.to_string(),
+            consumed_capacity_json: consumed,
         })
     }
 

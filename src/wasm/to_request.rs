@@ -171,6 +171,14 @@ fn options(input: &mut Input, options: wit::Options) {
     input.put("valueFormat", json!(value_format));
     input.put("outputFormat", json!(output_format));
     input.put("waitTimeoutMs", json!(options.wait_timeout_ms));
+    // Only when it asks for some: the operations that do not take the field reject it, even
+    // as null, and `none` asks for nothing.
+    let consumed = match options.return_consumed_capacity {
+        Some(wit::ReturnConsumedCapacity::Total) => "TOTAL",
+        Some(wit::ReturnConsumedCapacity::Indexes) => "INDEXES",
+        Some(wit::ReturnConsumedCapacity::None) | None => return,
+    };
+    input.put("returnConsumedCapacity", json!(consumed));
 }
 
 /// An operation whose only field is the table name.

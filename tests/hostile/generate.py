@@ -301,7 +301,7 @@ case("stream-checkpoint-other-table", with_(stream, "input.checkpoint", {**CHECK
 case("stream-checkpoint-bad-sequence", with_(stream, "input.checkpoint", {**CHECKPOINT, "shards": {"s-1": {"after": "12; DROP"}}}), "input.checkpoint")
 case("stream-checkpoint-huge-iterator", with_(stream, "input.checkpoint", {**CHECKPOINT, "shards": {"s-1": {"iterator": "i" * 5000}}}), "input.checkpoint")
 case("stream-checkpoint-unknown-member", with_(stream, "input.checkpoint", {**CHECKPOINT, "position": 1}), "input.checkpoint")
-case("stream-max-records-zero", with_(stream, "input.maxRecords", 0), "input.maxRecords")
+case("stream-max-records-negative", with_(stream, "input.maxRecords", -1), "input.maxRecords")
 case("stream-max-records-text", with_(stream, "input.maxRecords", "all"), "input.maxRecords")
 case("stream-max-records-huge", with_(stream, "input.maxRecords", 10**7), "input.maxRecords")
 case("stream-max-bytes-tiny", with_(stream, "input.maxResultBytes", 10), "input.maxResultBytes")
@@ -324,6 +324,12 @@ case("item-attribute-name-70000", item_op("addItem", item={"id": 1, "n" * 70000:
 case("item-nested-name-70000", item_op("addItem", item={"id": 1, "m": {"n" * 70000: 1}}), "input.item.m")
 case("key-name-256", item_op("getItem", primaryKeyComponents={"k" * 256: 1}), "input.primaryKeyComponents")
 case("scan-name-placeholder-70000", with_(scan, "input.expressionAttributeNames", {"#n": "n" * 70000}), "input.expressionAttributeNames.#n")
+
+# returnConsumedCapacity and readStream's maxRecords 0 (issue 23).
+case("consumed-capacity-unknown", item_op("getItem", primaryKeyComponents={"id": 1}, returnConsumedCapacity="ALL"), "input.returnConsumedCapacity")
+case("consumed-capacity-number", with_(scan, "input.returnConsumedCapacity", 1), "input.returnConsumedCapacity")
+case("consumed-capacity-not-taken", table_op("describeTable", tableName="orders", returnConsumedCapacity="TOTAL"), "input.returnConsumedCapacity")
+case("stream-end-with-trim-horizon", with_(with_(stream, "input.maxRecords", 0), "input.startingPosition", "TRIM_HORIZON"), "input.maxRecords")
 
 for old in os.listdir(HERE):
     if old.endswith(".json"):

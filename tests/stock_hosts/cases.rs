@@ -102,6 +102,7 @@ fn typed(server: &Server, ours: wit::Operation, jco: Value) -> TypedCase {
                 value_format: wit::ValueFormat::Plain,
                 output_format: wit::OutputFormat::Typed,
                 wait_timeout_ms: None,
+                return_consumed_capacity: None,
             },
             aws_credential: None,
         },
