@@ -17,12 +17,23 @@ install_wasm_tools
 install_jco
 build_component
 
+# The remote `origin` as a URL: scp-like `git@host:owner/repo` becomes `https://host/owner/repo`;
+# a local path (a clone of a clone, as CI makes) is no source, so nothing.
+source_url_of_origin() {
+    local remote
+    remote=$(git remote get-url origin 2>/dev/null || true)
+    case "$remote" in
+        http://* | https://*) echo "$remote" ;;
+        git@*:*) remote=${remote#git@}; echo "https://${remote%%:*}/${remote#*:}" ;;
+    esac
+}
+
 DIST="$ROOT/dist"
 VERSION=$(cargo_field version)
 DESCRIPTION=$(cargo_field description)
 LICENSE=$(cargo_field license)
 SOURCE=$(cargo_field repository)
-SOURCE=${SOURCE:-${DDB_CONNECTOR_SOURCE:-$(git remote get-url origin 2>/dev/null || true)}}
+SOURCE=${SOURCE:-${DDB_CONNECTOR_SOURCE:-$(source_url_of_origin)}}
 REVISION=$(git rev-parse HEAD)
 git diff --quiet HEAD -- src wit Cargo.toml Cargo.lock || REVISION="$REVISION-modified"
 WIT_VERSION=$(sed -n 's/^package connectors:dynamodb@\(.*\);$/\1/p' "$ROOT/wit/world.wit")
