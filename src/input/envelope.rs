@@ -232,14 +232,16 @@ fn read_credential(credential: Fields, config: Fields) -> Result<(Auth, String),
         credential.object("authentication")?,
         "awsCredential.authentication",
     );
-    // A form leaves an unused region blank: blank is absent here.
+    // A form leaves an unused region blank: blank is absent here. The credential's region is
+    // read (a string or nothing) even when the configuration's overrides it.
+    let credential_region = credential.non_empty_string("region")?;
     let region = match config.non_empty_string("region")? {
         Some(region) => {
             check_region(&region, &config.field("region"))?;
             region
         }
         None => {
-            let region = credential.non_empty_string("region")?.ok_or_else(|| {
+            let region = credential_region.ok_or_else(|| {
                 credential.error(
                     "region",
                     "is required when configuration.region is not given",

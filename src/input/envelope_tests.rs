@@ -180,6 +180,31 @@ fn errors_in_a_credential_name_its_fields() {
 }
 
 #[test]
+fn a_credential_region_that_is_not_text_is_refused_even_when_overridden() {
+    let chain = json!({"type": "defaultCredentialsChain"});
+    for region in [
+        json!(5),
+        json!({"name": "eu-west-3"}),
+        json!(["eu-west-3"]),
+        json!(true),
+    ] {
+        let credential = json!({"authentication": chain, "region": region});
+        for configuration in [json!({"region": "ap-south-1"}), json!({})] {
+            let result = envelope(request(
+                Value::Null,
+                configuration.clone(),
+                credential.clone(),
+            ));
+            assert_eq!(
+                field_of(result),
+                "awsCredential.region",
+                "{credential} with {configuration}"
+            );
+        }
+    }
+}
+
+#[test]
 fn with_a_credential_the_inline_authentication_is_not_read() {
     // Camunda 8.10's templates 10 and 11 keep the inline form beside the credential: a user who
     // picks a credential may leave its keys empty.

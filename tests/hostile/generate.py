@@ -331,6 +331,60 @@ case("consumed-capacity-number", with_(scan, "input.returnConsumedCapacity", 1),
 case("consumed-capacity-not-taken", table_op("describeTable", tableName="orders", returnConsumedCapacity="TOTAL"), "input.returnConsumedCapacity")
 case("stream-end-with-trim-horizon", with_(with_(stream, "input.maxRecords", 0), "input.startingPosition", "TRIM_HORIZON"), "input.maxRecords")
 
+# awsCredential, Camunda 8.10's reusable credential (issue 24): its own shape, its authentication
+# (each of the four types), its region (read even when configuration.region overrides it), and
+# beside an inline authentication, which is then not read.
+KEYS = {"type": "credentials", "accessKey": "AKIDHOSTILE", "secretKey": "hostile-secret"}
+cred = with_(with_(good_put, "authentication", None, delete=True), "awsCredential", {"authentication": KEYS, "region": "us-east-1"})
+cred_assume = with_(cred, "awsCredential.authentication", {"type": "assumeRole", "roleArn": ROLE, "externalId": "tenant-a-ext"})
+cred_web = with_(cred, "awsCredential.authentication", {"type": "webIdentity", "roleArn": ROLE, "webIdentityToken": "eyJ.hostile.token"})
+for j, wrong in enumerate(["text", 5, [KEYS], True]):
+    case(f"cred-wrong-type-{j}", with_(cred, "awsCredential", wrong), "awsCredential")
+case("cred-null-and-no-inline", with_(cred, "awsCredential", None), "authentication")
+case("cred-missing-authentication", with_(cred, "awsCredential.authentication", None, delete=True), "awsCredential.authentication")
+for j, wrong in enumerate(["text", [KEYS], 0]):
+    case(f"cred-authentication-wrong-type-{j}", with_(cred, "awsCredential.authentication", wrong), "awsCredential.authentication")
+case("cred-unknown-member", with_(cred, "awsCredential.endpoint", ENDPOINT), "awsCredential.endpoint")
+case("cred-configuration-member", with_(cred, "awsCredential.configuration", {"region": "us-east-1"}), "awsCredential.configuration")
+for j, region in enumerate([5, {"name": "us-east-1"}, ["us-east-1"], True]):
+    case(f"cred-region-wrong-type-overridden-{j}", with_(cred, "awsCredential.region", region), "awsCredential.region")
+no_config_region = with_(cred, "configuration.region", None, delete=True)
+case("cred-region-wrong-type-alone", with_(no_config_region, "awsCredential.region", 5), "awsCredential.region")
+case("cred-region-missing", with_(no_config_region, "awsCredential.region", None, delete=True), "awsCredential.region")
+case("cred-region-blank", with_(no_config_region, "awsCredential.region", " "), "awsCredential.region")
+for j, region in enumerate(["US-EAST-1", "us east 1", "üs-east-1"]):
+    case(f"cred-bad-region-{j}", with_(no_config_region, "awsCredential.region", region), "awsCredential.region")
+case("cred-no-configuration-no-region", with_(with_(cred, "configuration", None, delete=True), "awsCredential.region", None, delete=True), "awsCredential.region")
+case("cred-bad-configuration-region", with_(cred, "configuration.region", "Nowhere 1"), "configuration.region")
+case("cred-configuration-wrong-type", with_(cred, "configuration", "text"), "configuration")
+case("cred-bad-endpoint", with_(cred, "configuration.endpoint", "ftp://127.0.0.1:1"), "configuration.endpoint")
+case("cred-auth-no-type-no-keys", with_(cred, "awsCredential.authentication", {}), "awsCredential.authentication.type")
+case("cred-auth-bad-type", with_(cred, "awsCredential.authentication.type", "password"), "awsCredential.authentication.type")
+case("cred-auth-type-number", with_(cred, "awsCredential.authentication.type", 1), "awsCredential.authentication.type")
+case("cred-keys-missing-secret", with_(cred, "awsCredential.authentication.secretKey", None, delete=True), "awsCredential.authentication.secretKey")
+case("cred-keys-missing-access-key", with_(cred, "awsCredential.authentication.accessKey", None, delete=True), "awsCredential.authentication.accessKey")
+case("cred-keys-access-key-space", with_(cred, "awsCredential.authentication.accessKey", "AK ID"), "awsCredential.authentication.accessKey")
+case("cred-keys-token-wrong-type", with_(cred, "awsCredential.authentication.sessionToken", ["t"]), "awsCredential.authentication.sessionToken")
+case("cred-keys-unknown-field", with_(cred, "awsCredential.authentication.password", "x"), "awsCredential.authentication.password")
+case("cred-chain-unknown-field", with_(cred, "awsCredential.authentication", {"type": "defaultCredentialsChain", "roleArn": ROLE}), "awsCredential.authentication.roleArn")
+case("cred-role-missing-arn", with_(cred_assume, "awsCredential.authentication.roleArn", None, delete=True), "awsCredential.authentication.roleArn")
+case("cred-role-bad-arn", with_(cred_assume, "awsCredential.authentication.roleArn", "arn:aws:iam::123456789012:user/bob"), "awsCredential.authentication.roleArn")
+case("cred-role-bad-external-id", with_(cred_assume, "awsCredential.authentication.externalId", "has space"), "awsCredential.authentication.externalId")
+case("cred-role-bad-session-name", with_(cred_assume, "awsCredential.authentication.roleSessionName", "has:colon"), "awsCredential.authentication.roleSessionName")
+case("cred-role-bad-duration", with_(cred_assume, "awsCredential.authentication.durationSeconds", 899), "awsCredential.authentication.durationSeconds")
+case("cred-role-bad-policy", with_(cred_assume, "awsCredential.authentication.policy", "not json"), "awsCredential.authentication.policy")
+case("cred-role-token-without-keys", with_(cred_assume, "awsCredential.authentication.sessionToken", "t"), "awsCredential.authentication.sessionToken")
+case("cred-role-bad-sts-endpoint", with_(cred_assume, "configuration.stsEndpoint", "ftp://sts.example.com"), "configuration.stsEndpoint")
+case("cred-web-bad-token", with_(cred_web, "awsCredential.authentication.webIdentityToken", "has space"), "awsCredential.authentication.webIdentityToken")
+case("cred-web-external-id", with_(cred_web, "awsCredential.authentication.externalId", "tenant-a-ext"), "awsCredential.authentication.externalId")
+case("cred-web-missing-arn", with_(cred_web, "awsCredential.authentication.roleArn", None, delete=True), "awsCredential.authentication.roleArn")
+# Both: the inline authentication is not read, so the credential's fault is the one named.
+both = with_(cred, "authentication", KEYS)
+case("cred-and-inline-bad-credential-type", with_(both, "awsCredential.authentication.type", "password"), "awsCredential.authentication.type")
+case("cred-and-inline-both-broken", with_(with_(both, "authentication", {"type": "password"}), "awsCredential.authentication.secretKey", None, delete=True), "awsCredential.authentication.secretKey")
+case("cred-and-inline-region-wrong-type", with_(with_(both, "authentication.region", "us-east-1"), "awsCredential.region", 7), "awsCredential.region")
+case("cred-and-inline-input-bad", with_(both, "input.tableName", "a b"), "input.tableName")
+
 for old in os.listdir(HERE):
     if old.endswith(".json"):
         os.remove(os.path.join(HERE, old))
