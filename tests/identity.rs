@@ -569,6 +569,91 @@ async fn the_typed_entry_point_assumes_roles_too() {
     assert_eq!(sts.counts().1, 1);
 }
 
+/// `request` with `authentication` moved into an `awsCredential` (Camunda 8.10's saved
+/// credential) and the region taken from it: `configuration` keeps only the endpoints.
+fn in_credential(mut request: Value) -> Value {
+    let authentication = request.as_object_mut().unwrap().remove("authentication");
+    request["configuration"]
+        .as_object_mut()
+        .unwrap()
+        .remove("region");
+    request["awsCredential"] = json!({"authentication": authentication, "region": "us-east-1"});
+    request
+}
+
+/// assumeRole and webIdentity inside an `awsCredential`: the right ExternalId serves DynamoDB
+/// through the role (a role without DynamoDB rights gets DynamoDB's access error, so the role's
+/// keys and not the caller's signed it), a wrong one is refused by STS and DynamoDB sees nothing;
+/// web identity sends the credential's token to STS unsigned and signs with the answer.
+#[tokio::test]
+async fn roles_inside_an_aws_credential_are_assumed() {
+    let roles = roles();
+    let server = moto();
+    let list = json!({"operationGroup": "tableOperation", "tableOperation": "listTables"});
+    let right = in_credential(request(
+        assume_role(&roles.with_dynamodb, &roles.external_id),
+        None,
+        list.clone(),
+    ));
+    let invocation = invoke(&right, &Tenant::default()).await;
+    assert_eq!(invocation.http_requests, 2, "STS, then DynamoDB");
+    let listed = outcome(invocation, &[&server.secret_key]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(listed["status"], "OK", "{listed}");
+
+    let describe = table_input("any", "describeTable", json!({}));
+    let no_rights = in_credential(request(
+        assume_role(&roles.without_dynamodb, &roles.external_id),
+        None,
+        describe.clone(),
+    ));
+    let invocation = invoke(&no_rights, &Tenant::default()).await;
+    assert_eq!(invocation.http_requests, 2);
+    let (code, details) = execution(outcome(invocation, &[&server.secret_key]));
+    assert!(code.starts_with("AccessDenied"), "{code}");
+    assert_ne!(
+        details.and_then(|d| d.get("service").cloned()),
+        Some(json!("sts"))
+    );
+
+    let dynamodb = FaultServer::start(vec![Fault::Answer(200, vec![], "{}".into())]).await;
+    let mut wrong = in_credential(request(
+        assume_role(&roles.with_dynamodb, "tenant-b-guessing"),
+        None,
+        describe,
+    ));
+    wrong["configuration"]["endpoint"] = json!(dynamodb.url);
+    let invocation = invoke(&wrong, &Tenant::default()).await;
+    assert_eq!(invocation.http_requests, 1);
+    let (code, details) = execution(outcome(invocation, &[&server.secret_key]));
+    assert_eq!(code, "AccessDenied", "{details:?}");
+    assert_eq!(details.unwrap()["service"], "sts");
+    assert_eq!(dynamodb.counts(), (0, 0));
+    web_identity_inside_a_credential(roles, list).await;
+}
+
+/// webIdentity inside an `awsCredential`: the credential's token goes to STS (the fault server
+/// answering real moto credentials) unsigned, and DynamoDB is signed with the answer.
+async fn web_identity_inside_a_credential(roles: &Roles, list: Value) {
+    let temporary = temporary_credentials();
+    let token = web_token();
+    let sts = FaultServer::start(vec![sts_answer("AssumeRoleWithWebIdentity", &temporary)]).await;
+    let web =
+        json!({"type": "webIdentity", "roleArn": roles.web_identity, "webIdentityToken": token});
+    let web = in_credential(request(web, Some(&sts.url), list));
+    let invocation = invoke(&web, &Tenant::default()).await;
+    assert_eq!(invocation.http_requests, 2);
+    let secret = temporary["secretKey"].as_str().unwrap();
+    let listed = outcome(invocation, &[secret, &token]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(listed["status"], "OK", "{listed}");
+    let received = sts.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].header("authorization"), None);
+    let form = form(&received[0]);
+    assert_eq!(param(&form, "Action"), Some("AssumeRoleWithWebIdentity"));
+    assert_eq!(param(&form, "RoleArn"), Some(roles.web_identity.as_str()));
+    assert_eq!(param(&form, "WebIdentityToken"), Some(token.as_str()));
+}
+
 /// Not a test: what one STS call adds to an invocation against moto (median of 200 getItem
 /// invocations with assumeRole and with the same user's keys). Run by hand:
 /// `cargo test --test identity -- --ignored --nocapture sts_round_trip`.
