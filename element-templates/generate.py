@@ -29,6 +29,8 @@ BOOLEAN = [("True", "true"), ("False", "false")]
 RETURN_VALUES_PUT_DELETE = ["NONE", "ALL_OLD"]
 RETURN_VALUES_UPDATE = ["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"]
 SELECT = ["ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT"]
+# Every item read and write takes it (src/ops/consumed_capacity.rs).
+CONSUMED = [("returnConsumedCapacity", "d", "Return consumed capacity", ["NONE", "TOTAL", "INDEXES"])]
 
 
 def simple(prop, **test):
@@ -227,7 +229,7 @@ def our_operation_fields():
     return (
         fields(TABLE, "scanTable", [("indexName", "s", "Index name"), ("consistentRead", "b", "Consistent read"),
                                     ("segment", "n", "Segment (parallel scan)"), ("totalSegments", "n", "Total segments (parallel scan)"),
-                                    ("select", "d", "Select", SELECT)] + PAGING)
+                                    ("select", "d", "Select", SELECT)] + PAGING + CONSUMED)
         + fields(TABLE, "listTables", [("exclusiveStartTableName", "s", "Start after table"), ("limit", "n", "Tables per page")])
         + fields(TABLE, "updateTable", [("tableName", "S", "Table name"),
                                         ("billingModeStr", "d", "Billing mode", ["PROVISIONED", "PAY_PER_REQUEST"]),
@@ -240,25 +242,27 @@ def our_operation_fields():
                                        ("startingPosition", "d", "Starting position", ["TRIM_HORIZON", "LATEST"]),
                                        ("maxRecords", "n", "Maximum records"), ("maxResultBytes", "n", "Maximum result bytes")])
         + fields(TABLE, "executeAction", [("action", "S", "Action (DynamoDB or Streams API name)"), ("request", "j", "Request body")])
-        + fields(ITEM, "addItem", write_options(RETURN_VALUES_PUT_DELETE))
-        + fields(ITEM, "deleteItem", write_options(RETURN_VALUES_PUT_DELETE))
+        + fields(ITEM, "addItem", write_options(RETURN_VALUES_PUT_DELETE) + CONSUMED)
+        + fields(ITEM, "deleteItem", write_options(RETURN_VALUES_PUT_DELETE) + CONSUMED)
         + fields(ITEM, "getItem", [("projectionExpression", "s", "Projection expression"),
-                                   ("expressionAttributeNames", "j", "Expression attribute names"), ("consistentRead", "b", "Consistent read")])
-        + fields(ITEM, "updateItem", [("updateExpression", "t", "Update expression (instead of key attributes)")] + write_options(RETURN_VALUES_UPDATE))
+                                   ("expressionAttributeNames", "j", "Expression attribute names"), ("consistentRead", "b", "Consistent read")]
+                   + CONSUMED)
+        + fields(ITEM, "updateItem", [("updateExpression", "t", "Update expression (instead of key attributes)")] + write_options(RETURN_VALUES_UPDATE) + CONSUMED)
         + fields(ITEM, "query", [("tableName", "S", "Table name"), ("indexName", "s", "Index name"),
                                  ("keyConditionExpression", "t", "Key condition expression"),
                                  ("filterExpression", "t", "Filter expression"), ("projectionExpression", "s", "Projection expression"),
                                  ("expressionAttributeNames", "j", "Expression attribute names"),
                                  ("expressionAttributeValues", "j", "Expression attribute values"),
                                  ("scanIndexForward", "b", "Ascending (scan index forward)"), ("consistentRead", "b", "Consistent read"),
-                                 ("select", "d", "Select", SELECT)] + PAGING)
-        + fields(ITEM, "batchGetItems", [("requestItems", "J", "Request items")])
-        + fields(ITEM, "batchWriteItems", [("requestItems", "J", "Request items")])
-        + fields(ITEM, "transactWriteItems", [("transactItems", "J", "Transact items"), ("clientRequestToken", "s", "Client request token")])
-        + fields(ITEM, "transactGetItems", [("transactItems", "J", "Transact items")])
+                                 ("select", "d", "Select", SELECT)] + PAGING + CONSUMED)
+        + fields(ITEM, "batchGetItems", [("requestItems", "J", "Request items")] + CONSUMED)
+        + fields(ITEM, "batchWriteItems", [("requestItems", "J", "Request items")] + CONSUMED)
+        + fields(ITEM, "transactWriteItems", [("transactItems", "J", "Transact items"), ("clientRequestToken", "s", "Client request token")]
+                 + CONSUMED)
+        + fields(ITEM, "transactGetItems", [("transactItems", "J", "Transact items")] + CONSUMED)
         + fields(ITEM, "executeStatement", [("statement", "S", "Statement (PartiQL)"), ("parameters", "j", "Parameters"),
                                             ("consistentRead", "b", "Consistent read"), ("nextToken", "s", "Next token"),
-                                            ("limit", "n", "Limit")])
+                                            ("limit", "n", "Limit")] + CONSUMED)
     )
 
 

@@ -149,6 +149,7 @@ pub fn our_fields(op: &str, table: &str) -> Vec<Entry> {
             ("input.expressionAttributeValues", json!(r#"={":k": "k1"}"#)),
             ("input.scanIndexForward", json!("false")),
             ("input.maxItems", json!("10")),
+            ("input.returnConsumedCapacity", json!("TOTAL")),
         ],
         "batchWriteItems" => vec![(
             "input.requestItems",
@@ -220,7 +221,12 @@ pub fn check_our_result(op: &str, table: &str, result: &Value) {
         "listTables" => response["tableNames"]
             .as_array()
             .is_some_and(|names| names.iter().any(|n| n == table)),
-        "query" => response["items"][0]["n"]["N"] == "2",
+        // Asked for TOTAL from the template's dropdown: the summed capacity beside the items.
+        "query" => {
+            response["items"][0]["n"]["N"] == "2"
+                && result["consumedCapacity"]["tableName"] == table
+                && result["consumedCapacity"]["capacityUnits"].is_number()
+        }
         "batchWriteItems" => result["status"] == "OK",
         "batchGetItems" => response["responses"][table][0]["n"]["N"] == "3",
         "transactWriteItems" => response["clientRequestToken"].is_string(),
