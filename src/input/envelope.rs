@@ -194,12 +194,13 @@ fn read_retry(config: Fields) -> Result<RetryPolicy, ConnectorError> {
 }
 
 fn read_region(config: Fields, auth_fields: Fields) -> Result<String, ConnectorError> {
-    let region = match config.string("region")? {
+    let configured = config.string("region")?;
+    // Older requests carried the region in the authentication block: read (and so type-checked)
+    // even when the configuration's region overrides it.
+    let legacy = auth_fields.string("region")?;
+    let region = match configured.or(legacy) {
         Some(region) => region,
-        // Older requests carried the region in the authentication block.
-        None => auth_fields
-            .string("region")?
-            .ok_or_else(|| config.error("region", "is required"))?,
+        None => return Err(config.error("region", "is required")),
     };
     check_region(&region, &config.field("region"))?;
     Ok(region)

@@ -205,6 +205,24 @@ fn a_credential_region_that_is_not_text_is_refused_even_when_overridden() {
 }
 
 #[test]
+fn an_inline_legacy_region_that_is_not_text_is_refused_even_when_overridden() {
+    for region in [
+        json!(5),
+        json!({"name": "eu-west-3"}),
+        json!([]),
+        json!(false),
+    ] {
+        let auth = json!({"type": "defaultCredentialsChain", "region": region});
+        let result = envelope(request(
+            auth.clone(),
+            json!({"region": "ap-south-1"}),
+            Value::Null,
+        ));
+        assert_eq!(field_of(result), "authentication.region", "{auth}");
+    }
+}
+
+#[test]
 fn with_a_credential_the_inline_authentication_is_not_read() {
     // Camunda 8.10's templates 10 and 11 keep the inline form beside the credential: a user who
     // picks a credential may leave its keys empty.

@@ -385,6 +385,10 @@ case("cred-and-inline-both-broken", with_(with_(both, "authentication", {"type":
 case("cred-and-inline-region-wrong-type", with_(with_(both, "authentication.region", "us-east-1"), "awsCredential.region", 7), "awsCredential.region")
 case("cred-and-inline-input-bad", with_(both, "input.tableName", "a b"), "input.tableName")
 
+# The inline authentication's legacy region: read, and so type-checked, even when overridden.
+for j, region in enumerate([5, {"name": "us-east-1"}, ["us-east-1"], True]):
+    case(f"inline-region-wrong-type-overridden-{j}", with_(good_put, "authentication.region", region), "authentication.region")
+
 for old in os.listdir(HERE):
     if old.endswith(".json"):
         os.remove(os.path.join(HERE, old))
