@@ -320,6 +320,38 @@ fn export_refuses_other_operations_and_stats_reports_the_invocation() {
     assert!(stderr.contains("wall "), "{stderr}");
 }
 
+/// An export of a table that does not exist stops at its first invocation: exit 1, the
+/// connector's error on stderr (with where to resume), nothing on stdout.
+#[test]
+fn an_export_of_a_missing_table_exits_1_with_the_error_on_stderr() {
+    let dir = std::env::temp_dir().join(format!("export-missing-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let scan = write_request(
+        &dir,
+        "scan.json",
+        json!({"operationGroup": "tableOperation", "tableOperation": "scanTable",
+               "tableName": format!("export-missing-{}", std::process::id())}),
+    );
+    let output = export(&scan, &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(output.stdout.is_empty(), "stdout holds only items");
+    let error: Value = stderr
+        .lines()
+        .find_map(|line| serde_json::from_str(line).ok())
+        .unwrap_or_else(|| panic!("no error document on stderr: {stderr}"));
+    assert_eq!(error["error"]["kind"], "execution", "{error}");
+    assert_eq!(
+        error["error"]["code"], "ResourceNotFoundException",
+        "{error}"
+    );
+    assert!(
+        stderr.contains("stopped after 0 items in 0 pages"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(&env("DDB_TEST_MOTO_SECRET_KEY")));
+}
+
 /// How often each `seq` of the NDJSON lines came.
 fn counts(ndjson: &str, counts: &mut std::collections::BTreeMap<u64, u32>) {
     for line in ndjson.lines() {
