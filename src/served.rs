@@ -175,11 +175,25 @@ mod tests {
         assert_eq!(execution_status(302, false), 502);
     }
 
-    const SECRET: &str = "served-secret-never-echoed";
+    /// This run's secret (process and clock: distinctive), recorded under
+    /// `$DDB_TEST_LOG_DIR/secrets` for the scan of every output in scripts/test.sh.
+    static SECRET: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let secret = format!("served-secret-{}-{nanos:x}", std::process::id());
+        if let Ok(logs) = std::env::var("DDB_TEST_LOG_DIR") {
+            let dir = std::path::Path::new(&logs).join("secrets");
+            std::fs::create_dir_all(&dir).unwrap();
+            let file = dir.join(format!("served-{}.txt", std::process::id()));
+            std::fs::write(file, format!("{secret}\n")).unwrap();
+        }
+        secret
+    });
 
     fn describe_request(table: &str) -> String {
         json!({
-            "authentication": {"type": "credentials", "accessKey": "AKIDSERVED", "secretKey": SECRET},
+            "authentication": {"type": "credentials", "accessKey": "AKIDSERVED", "secretKey": SECRET.as_str()},
             "configuration": {"region": "us-east-1", "endpoint": "http://127.0.0.1:9"},
             "input": {"operationGroup": "tableOperation", "tableOperation": "describeTable", "tableName": table},
         })
@@ -213,12 +227,12 @@ mod tests {
         assert_eq!(error.status, 400);
         let body: Value = serde_json::from_str(&error.body).unwrap();
         assert_eq!(body["error"]["code"], "ResourceNotFoundException");
-        assert!(!error.body.contains(SECRET));
+        assert!(!error.body.contains(SECRET.as_str()));
     }
 
     #[test]
     fn bad_bodies_are_configuration_errors_that_echo_nothing() {
-        let not_json = format!("{{\"secretKey\": \"{SECRET}\", ");
+        let not_json = format!("{{\"secretKey\": \"{}\", ", *SECRET);
         let not_utf8 = [b'{', 0xff, 0xfe, b'}'];
         let unknown_field = describe_request("orders").replace("tableName", "tabelName");
         for body in [
@@ -231,7 +245,7 @@ mod tests {
             assert_eq!(refused.status, 400, "{}", refused.body);
             let error: Value = serde_json::from_str(&refused.body).unwrap();
             assert_eq!(error["error"]["kind"], "configuration");
-            assert!(!refused.body.contains(SECRET), "{}", refused.body);
+            assert!(!refused.body.contains(SECRET.as_str()), "{}", refused.body);
         }
         let large = too_large(MAX_BODY_BYTES + 1);
         assert_eq!(large.status, 413);

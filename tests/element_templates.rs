@@ -165,7 +165,7 @@ async fn camunda_templates_10_to_12_run_their_eight_operations_with_a_saved_cred
             auth.push(("authentication.accessKey", json!("AKIDSTALEINLINEKEY")));
             auth.push((
                 "authentication.secretKey",
-                json!("stale-inline-secret-0000"),
+                json!(common::test_secret("stale-inline")),
             ));
         }
         camunda_eight(template, &auth).await;
@@ -223,7 +223,7 @@ async fn typed_request_with_an_aws_credential_runs_on_it() {
     };
     let request = wit::Request {
         // Ignored beside the credential: wrong keys would fail moto's signature check.
-        authentication: keys("AKIDSTALEINLINEKEY", "stale-inline-secret-0000"),
+        authentication: keys("AKIDSTALEINLINEKEY", &common::test_secret("stale-inline")),
         configuration: wit::Configuration {
             region: String::new(),
             endpoint: Some(server.endpoint.clone()),

@@ -380,36 +380,72 @@ async fn a_table_that_never_becomes_active_is_a_wait_timeout() {
     assert_eq!(invocation.http_requests as usize, targets.len());
 }
 
-/// A request whose headers pass the host's cap on one fields resource (64 KiB; here a session
-/// token of 80 KB): the guest's header call fails, an error and not a trap, and nothing is sent.
-/// Headers under the cap go out.
+/// A session token of 80 KB would pass the host's cap on one fields resource (wasmtime-wasi-http
+/// traps the whole invocation over `max_fields_size`): the guest refuses it as a configuration
+/// error naming the field before anything is sent, whether the token is given or comes from the
+/// sandbox's environment. A token at the guest's bound (16 KiB) goes out.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "known bug: wasmtime-wasi-http traps on a fields resource over max_fields_size, so an 80 KB session token traps the invocation (HostFailure)"]
 async fn request_headers_over_the_hosts_cap_are_an_error_not_a_trap() {
     let server = FaultServer::start(vec![ok_answer()]).await;
-    let with_token = |bytes: usize| {
+    let request = |auth: Value| {
         json!({
-            "authentication": {"type": "credentials", "accessKey": "AKIDFAULT",
-                               "secretKey": common::test_secret("fault"), "sessionToken": "t".repeat(bytes)},
+            "authentication": auth,
             "configuration": {"region": "us-east-1", "endpoint": server.url, "maxAttempts": 3},
             "input": {"operationGroup": "itemOperation", "itemOperation": "getItem", "tableName": "orders", "primaryKeyComponents": {"id": "1"}},
         })
         .to_string()
     };
+    let with_token = |bytes: usize| {
+        request(json!({"type": "credentials", "accessKey": "AKIDFAULT",
+                       "secretKey": common::test_secret("fault"), "sessionToken": "t".repeat(bytes)}))
+    };
+    let from_environment = Tenant {
+        env: vec![
+            ("AWS_ACCESS_KEY_ID".into(), "AKIDFAULT".into()),
+            (
+                "AWS_SECRET_ACCESS_KEY".into(),
+                common::test_secret("fault-env"),
+            ),
+            ("AWS_SESSION_TOKEN".into(), "t".repeat(80 << 10)),
+        ],
+        ..Tenant::default()
+    };
     let host = common::host();
+    let cases = [
+        (
+            with_token(80 << 10),
+            Tenant::default(),
+            "authentication.sessionToken",
+            "16384",
+        ),
+        (
+            request(json!({"type": "defaultCredentialsChain"})),
+            from_environment,
+            "authentication",
+            "AWS_SESSION_TOKEN",
+        ),
+    ];
+    for (request, tenant, expected_field, mentioned) in cases {
+        let over = host.execute_json(&request, &tenant).await.expect("no trap");
+        match &over.result {
+            Err(ConnectorError::Configuration { field, message }) => {
+                assert_eq!(field.as_deref(), Some(expected_field), "{message}");
+                assert!(message.contains(mentioned), "{message}");
+                assert!(!message.contains("tttt"), "the token is not echoed");
+            }
+            other => panic!("expected a configuration error, got {other:?}"),
+        }
+        assert_eq!(over.http_requests, 0);
+        assert_eq!(
+            server.counts(),
+            (0, 0),
+            "a request over the cap reached the server"
+        );
+    }
     let under = host
-        .execute_json(&with_token(8 << 10), &Tenant::default())
+        .execute_json(&with_token(16 << 10), &Tenant::default())
         .await
         .expect("no trap");
     expect_item(under.result.map(|t| serde_json::from_str(&t).unwrap()));
-    assert_eq!(server.counts().1, 1);
-    let over = host
-        .execute_json(&with_token(80 << 10), &Tenant::default())
-        .await
-        .expect("no trap");
-    match &over.result {
-        Err(ConnectorError::Connection { message, .. }) => println!("over the cap: {message}"),
-        other => panic!("expected a connection error, got {other:?}"),
-    }
-    assert_eq!(server.counts().1, 1, "a request over the cap was sent");
+    assert_eq!(server.counts(), (1, 1));
 }

@@ -1,8 +1,12 @@
 //! The command-line runner: one JSON document out, exit status by outcome, no secret shown.
 //! Needs the component and moto: run through scripts/test.sh.
 
+#[allow(dead_code)] // the serve tests use the rest; here only the counting server
+mod support;
+
 use std::io::Write as _;
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
@@ -56,14 +60,44 @@ fn connector_errors_exit_1_with_the_error_document() {
     assert_eq!(doc["error"]["httpStatus"], 400);
 }
 
+/// Appends `bytes` to `$DDB_TEST_LOG_DIR/<folder>/cli-<process>.txt`, where the secret scan of
+/// scripts/test.sh reads (secrets: what to look for; outputs: where); nothing outside it.
+fn append_to_log(folder: &str, bytes: &[u8]) {
+    let Ok(logs) = std::env::var("DDB_TEST_LOG_DIR") else {
+        return;
+    };
+    let dir = std::path::Path::new(&logs).join(folder);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join(format!("cli-{}.txt", std::process::id())))
+        .and_then(|mut file| file.write_all(bytes))
+        .unwrap();
+}
+
+/// A secret made for this run (label, process, clock: found by no accident), recorded for the
+/// scan of every output in scripts/test.sh.
+fn run_secret(label: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let secret = format!("cli-{label}-secret-{}-{nanos:x}", std::process::id());
+    append_to_log("secrets", format!("{secret}\n").as_bytes());
+    secret
+}
+
 #[test]
 fn wrong_secret_exits_1_and_never_prints_the_secret() {
-    let secret = "cli-wrong-secret-0123456789";
-    let (code, doc, stderr) = invoke(&describe(secret), &["--pretty"]);
+    let secret = run_secret("wrong");
+    let (code, doc, stderr) = invoke(&describe(&secret), &["--pretty"]);
+    // What the runner printed, for the run's scan too.
+    append_to_log("outputs", format!("{doc}\n{stderr}\n").as_bytes());
     assert_eq!(code, 1);
     assert_eq!(doc["error"]["code"], "SignatureDoesNotMatch");
     assert_eq!(doc["error"]["httpStatus"], 403);
-    assert!(!doc.to_string().contains(secret) && !stderr.contains(secret));
+    assert!(!doc.to_string().contains(&secret) && !stderr.contains(&secret));
 }
 
 #[test]
@@ -155,4 +189,72 @@ fn pass_aws_env_reads_the_web_identity_token_file() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("AWS_WEB_IDENTITY_TOKEN_FILE"));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Exit 3 is a host failure: here a component that cannot be loaded, for real (a file that is
+/// not wasm, and a valid but empty component, which exports nothing the runner can call). The
+/// one JSON document on stdout says so; nothing was sent, and neither is exit 1 (a connector
+/// error) or 2 (usage).
+#[test]
+fn a_component_that_cannot_be_loaded_exits_3_with_the_host_error() {
+    let counter = support::Counter::start(b"{}".to_vec(), Duration::ZERO);
+    let dir = std::env::temp_dir().join(format!("cli-host-failure-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let not_wasm = dir.join("not-wasm.wasm");
+    std::fs::write(&not_wasm, b"not a component at all").unwrap();
+    // The component preamble alone: magic, version 0x0d, layer 1.
+    let empty = dir.join("empty-component.wasm");
+    std::fs::write(&empty, b"\0asm\x0d\x00\x01\x00").unwrap();
+    let request = list_tables(&counter.endpoint());
+    for component in [&not_wasm, &empty] {
+        let path = component.to_string_lossy().into_owned();
+        let (code, doc, stderr) = invoke(&request, &["--component", &path]);
+        assert_eq!(code, 3, "{component:?}: {doc} {stderr}");
+        assert_eq!(doc["error"]["kind"], "host", "{doc}");
+        assert!(doc["error"]["code"].is_string(), "{doc}");
+    }
+    assert_eq!((counter.connections(), counter.requests().len()), (0, 0));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// listTables at `endpoint`, signed with a secret of this run.
+fn list_tables(endpoint: &str) -> String {
+    json!({
+        "authentication": {"type": "credentials", "accessKey": "AKIDCLICAP", "secretKey": run_secret("cap")},
+        "configuration": {"region": "us-east-1", "endpoint": endpoint, "maxAttempts": 1},
+        "input": {"operationGroup": "tableOperation", "tableOperation": "listTables"},
+    })
+    .to_string()
+}
+
+/// `--max-request-bytes N`: a request one byte over N is a configuration error (field
+/// `request`, exit 1) and nothing reaches the counting server; one of exactly N bytes runs and
+/// is sent once.
+#[test]
+fn max_request_bytes_refuses_a_larger_request_and_runs_one_that_fits() {
+    let counter = support::Counter::start(br#"{"TableNames": []}"#.to_vec(), Duration::ZERO);
+    let request = list_tables(&counter.endpoint());
+    let over = (request.len() - 1).to_string();
+    let (code, doc, _) = invoke(&request, &["--max-request-bytes", &over]);
+    assert_eq!(code, 1, "{doc}");
+    assert_eq!(doc["error"]["kind"], "configuration", "{doc}");
+    assert_eq!(doc["error"]["field"], "request", "{doc}");
+    let message = doc["error"]["message"].as_str().unwrap();
+    assert!(message.contains(&over), "{message}");
+    assert_eq!(
+        (counter.connections(), counter.requests().len()),
+        (0, 0),
+        "a refused request was sent"
+    );
+
+    let fits = request.len().to_string();
+    let (code, doc, _) = invoke(&request, &["--max-request-bytes", &fits]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["status"], "OK", "{doc}");
+    assert_eq!((counter.connections(), counter.requests().len()), (1, 1));
+    assert!(
+        counter.requests()[0].contains("DynamoDB_20120810.ListTables"),
+        "{:?}",
+        counter.requests()
+    );
 }

@@ -62,6 +62,11 @@ fn seeded_table(name: &str) -> BTreeSet<u64> {
 /// A table of `ITEMS` items in `partitions` partitions (`g` alone when one), so that the
 /// segments of a parallel scan (which split by partition key) each get some.
 fn seeded_table_in(name: &str, partitions: u64) -> BTreeSet<u64> {
+    seeded_table_of(name, partitions, 50)
+}
+
+/// [`seeded_table_in`] with a `pad` attribute of `pad` bytes in every item.
+fn seeded_table_of(name: &str, partitions: u64, pad: usize) -> BTreeSet<u64> {
     invoke(
         json!({"operationGroup": "tableOperation", "tableOperation": "createTable", "tableName": name,
                "partitionKey": "grp", "partitionKeyType": "S", "sortKey": "seq", "sortKeyType": "N",
@@ -74,7 +79,7 @@ fn seeded_table_in(name: &str, partitions: u64) -> BTreeSet<u64> {
                 1 => "g".to_string(),
                 n => format!("g{}", seq % n),
             };
-            json!({"put": {"grp": grp, "seq": seq, "pad": "x".repeat(50)}})
+            json!({"put": {"grp": grp, "seq": seq, "pad": "x".repeat(pad)}})
         })
         .collect();
     invoke(
@@ -154,17 +159,43 @@ fn scan_and_query_export_every_item_once_across_invocations() {
     }
 }
 
+/// Bytes of `pad` in each item of the interrupted export's table: the table's NDJSON (about
+/// 480 KB) is far more than a pipe holds (64 KiB on Linux), so the export cannot reach its end
+/// while the test does not read, and the interruption cannot race the end.
+const INTERRUPTED_PAD: usize = 4000;
+
+/// Waits until `path` exists (the export's first checkpoint, renamed into place whole). Not a
+/// timed assertion: the bound only turns a hang into a failure.
+fn wait_for_file(path: &Path, child: &mut std::process::Child) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+    while !path.exists() {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the export ended ({status}) before its first checkpoint");
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no checkpoint after 300 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// Ctrl-C (SIGINT), sent once the first page's checkpoint is on disk and while the test reads
+/// nothing: the export is then stopped, with at least one page out, on a write the full pipe
+/// holds, far from its end. Exit 130, the checkpoint matches what was written, and the resumed
+/// run exports the rest, every item once.
 #[test]
 fn an_interrupted_export_resumes_from_its_checkpoint() {
+    const PAGE: u64 = 4;
     let table = format!("export-resume-{}", std::process::id());
-    let expected = seeded_table(&table);
+    let expected = seeded_table_of(&table, 1, INTERRUPTED_PAD);
     let dir = std::env::temp_dir().join(&table);
     std::fs::create_dir_all(&dir).unwrap();
     let scan = write_request(
         &dir,
         "scan.json",
         json!({"operationGroup": "tableOperation",
-        "tableOperation": "scanTable", "tableName": table, "limit": 1, "maxPages": 1}),
+        "tableOperation": "scanTable", "tableName": table, "limit": PAGE, "maxPages": 1}),
     );
     let checkpoint = dir.join("checkpoint.json");
     let _ = std::fs::remove_file(&checkpoint);
@@ -180,17 +211,19 @@ fn an_interrupted_export_resumes_from_its_checkpoint() {
         .args(["--checkpoint", &checkpoint_arg])
         .spawn()
         .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    for _ in 0..5 {
-        stdout.read_line(&mut first).unwrap();
-    }
+    wait_for_file(&checkpoint, &mut child);
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
-    stdout.read_to_string(&mut first).unwrap();
+    let mut first = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut first)
+        .unwrap();
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(130), "{stderr}");
@@ -200,8 +233,9 @@ fn an_interrupted_export_resumes_from_its_checkpoint() {
     );
     let mut seen = BTreeSet::new();
     sequence_numbers(&first, &mut seen);
+    eprintln!("{} items out before the interruption", seen.len());
     assert!(
-        seen.len() >= 5 && seen.len() < expected.len(),
+        seen.len() as u64 >= PAGE && seen.len() < expected.len(),
         "{} before the interruption",
         seen.len()
     );
@@ -318,6 +352,38 @@ fn export_refuses_other_operations_and_stats_reports_the_invocation() {
     assert!(number("memory high-water") >= 1 << 16, "{stderr}");
     assert_eq!(number("HTTP calls"), 1, "{stderr}");
     assert!(stderr.contains("wall "), "{stderr}");
+}
+
+/// An export of a table that does not exist stops at its first invocation: exit 1, the
+/// connector's error on stderr (with where to resume), nothing on stdout.
+#[test]
+fn an_export_of_a_missing_table_exits_1_with_the_error_on_stderr() {
+    let dir = std::env::temp_dir().join(format!("export-missing-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let scan = write_request(
+        &dir,
+        "scan.json",
+        json!({"operationGroup": "tableOperation", "tableOperation": "scanTable",
+               "tableName": format!("export-missing-{}", std::process::id())}),
+    );
+    let output = export(&scan, &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(output.stdout.is_empty(), "stdout holds only items");
+    let error: Value = stderr
+        .lines()
+        .find_map(|line| serde_json::from_str(line).ok())
+        .unwrap_or_else(|| panic!("no error document on stderr: {stderr}"));
+    assert_eq!(error["error"]["kind"], "execution", "{error}");
+    assert_eq!(
+        error["error"]["code"], "ResourceNotFoundException",
+        "{error}"
+    );
+    assert!(
+        stderr.contains("stopped after 0 items in 0 pages"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(&env("DDB_TEST_MOTO_SECRET_KEY")));
 }
 
 /// How often each `seq` of the NDJSON lines came.

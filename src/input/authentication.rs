@@ -7,6 +7,7 @@
 use super::fields::Fields;
 use crate::error::ConnectorError;
 use crate::wire::Credentials;
+use crate::wire::credentials::check_header_value;
 use crate::wire::sts::{AssumeRole, RoleSession};
 
 /// The `authentication.type` values.
@@ -245,6 +246,10 @@ fn read_keys(fields: Fields) -> Result<Credentials, ConnectorError> {
         .is_some_and(|t| t.chars().any(char::is_control))
     {
         return Err(fields.error("sessionToken", "must not contain control characters"));
+    }
+    check_header_value(&access_key).map_err(|m| fields.error("accessKey", m))?;
+    if let Some(token) = &session_token {
+        check_header_value(token).map_err(|m| fields.error("sessionToken", m))?;
     }
     Ok(Credentials {
         access_key,

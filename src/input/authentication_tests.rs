@@ -191,3 +191,34 @@ fn key_types_keep_their_old_rules() {
             .unwrap_err();
     assert_eq!(field_of(error), "authentication.roleArn");
 }
+
+#[test]
+fn header_values_are_bounded_and_the_error_names_the_field() {
+    use crate::wire::http::MAX_HEADER_VALUE_BYTES;
+    let at = "t".repeat(MAX_HEADER_VALUE_BYTES);
+    let over = "t".repeat(MAX_HEADER_VALUE_BYTES + 1);
+    assert!(read(json!({"accessKey": at, "secretKey": "s", "sessionToken": at})).is_ok());
+    for (auth, field) in [
+        (
+            json!({"accessKey": "AKID", "secretKey": "s", "sessionToken": over}),
+            "authentication.sessionToken",
+        ),
+        (
+            json!({"accessKey": over, "secretKey": "s"}),
+            "authentication.accessKey",
+        ),
+        (
+            json!({"type": "assumeRole", "roleArn": ARN, "accessKey": "AKID", "secretKey": "s", "sessionToken": over}),
+            "authentication.sessionToken",
+        ),
+    ] {
+        let error = read(auth).unwrap_err();
+        let text = error.to_string();
+        assert!(
+            text.contains(&(MAX_HEADER_VALUE_BYTES + 1).to_string()),
+            "{text}"
+        );
+        assert!(!text.contains("tttt"), "the value is not echoed: {text}");
+        assert_eq!(field_of(error), field);
+    }
+}

@@ -186,6 +186,7 @@ impl<'p, P: Platform + ?Sized> Transport<'p, P> {
         let mut skew_corrected = false;
         loop {
             let request = build(self.signing_time())?;
+            request.check_header_bytes()?;
             let remaining = self
                 .policy
                 .timeout
@@ -723,5 +724,44 @@ mod tests {
             call(&mut p, RetryPolicy::default()),
             Err(ConnectorError::Execution { attempts: 2, .. })
         ));
+    }
+
+    #[test]
+    fn headers_over_the_request_cap_are_refused_before_sending() {
+        use super::super::http::MAX_REQUEST_HEADER_BYTES;
+        // Credentials that skipped the per-value bound (as STS-issued ones do): a token that
+        // alone passes the cap on all headers together.
+        let token = "t".repeat(MAX_REQUEST_HEADER_BYTES);
+        let mut p = Scripted::new(vec![answer(200, &[], "{}")]);
+        let error = Client::new(
+            &mut p,
+            credentials(Some(token.as_str())),
+            "us-east-1".into(),
+            endpoint(),
+            RetryPolicy::default(),
+        )
+        .call("GetItem", &serde_json::json!({}))
+        .unwrap_err();
+        assert!(p.sent.is_empty(), "nothing is sent");
+        let text = error.to_string();
+        assert!(text.contains("x-amz-security-token"), "{text}");
+        assert!(!text.contains("tttt"), "{text}");
+        assert!(matches!(
+            &error,
+            ConnectorError::Configuration { field: Some(f), .. } if f == "authentication.sessionToken"
+        ));
+        // Just under the cap goes out.
+        let near = MAX_REQUEST_HEADER_BYTES - 1024;
+        let mut p = Scripted::new(vec![answer(200, &[], "{}")]);
+        let mut client = Client::new(
+            &mut p,
+            credentials(Some("t".repeat(near).as_str())),
+            "us-east-1".into(),
+            endpoint(),
+            RetryPolicy::default(),
+        );
+        assert!(client.call("GetItem", &serde_json::json!({})).is_ok());
+        assert_eq!(p.sent.len(), 1);
+        assert!(p.sent[0].0.header_bytes() <= MAX_REQUEST_HEADER_BYTES);
     }
 }

@@ -3,6 +3,19 @@
 
 use std::time::{Duration, SystemTime};
 
+use crate::error::ConnectorError;
+
+/// The most bytes one credential that becomes a header value may hold (`accessKey`, in
+/// `authorization`; `sessionToken`, in `x-amz-security-token`). Real keys are 16 to 128 bytes and
+/// STS session tokens a few KiB; the bound keeps every request under the host's cap on one
+/// fields resource (wasmtime-wasi-http's `max_fields_size`, 64 KiB by default), which it enforces
+/// by trapping the whole invocation rather than by failing the call.
+pub const MAX_HEADER_VALUE_BYTES: usize = 16 * 1024;
+
+/// The most bytes all of one request's headers may hold together (each name and value, plus
+/// `host`), checked before anything is sent.
+pub const MAX_REQUEST_HEADER_BYTES: usize = 48 * 1024;
+
 /// What the connector needs from its sandbox: outgoing HTTP, clocks, randomness, environment.
 pub trait Platform {
     /// Sends one request, giving up after `timeout`; `Err` is a connection failure, described.
@@ -59,6 +72,41 @@ pub struct HttpRequest {
     pub headers: Vec<(String, String)>,
     /// JSON body.
     pub body: Vec<u8>,
+}
+
+impl HttpRequest {
+    /// The bytes of every header's name and value, `host` (the authority) included.
+    pub fn header_bytes(&self) -> usize {
+        let sent: usize = self.headers.iter().map(|(n, v)| n.len() + v.len()).sum();
+        sent + "host".len() + self.authority.len()
+    }
+
+    /// A configuration error when the headers together pass [`MAX_REQUEST_HEADER_BYTES`], naming
+    /// the largest header and the request field it comes from, so nothing over the host's cap is
+    /// ever handed to it.
+    pub fn check_header_bytes(&self) -> Result<(), ConnectorError> {
+        let total = self.header_bytes();
+        if total <= MAX_REQUEST_HEADER_BYTES {
+            return Ok(());
+        }
+        let largest = self
+            .headers
+            .iter()
+            .max_by_key(|(n, v)| n.len() + v.len())
+            .map_or("host", |(n, _)| n.as_str());
+        let field = match largest {
+            "x-amz-security-token" => "authentication.sessionToken",
+            "authorization" => "authentication.accessKey",
+            _ => "configuration",
+        };
+        Err(ConnectorError::config(
+            field,
+            format!(
+                "the request's headers would hold {total} bytes, over the limit of \
+                 {MAX_REQUEST_HEADER_BYTES}; the largest is {largest}: nothing was sent"
+            ),
+        ))
+    }
 }
 
 /// An HTTP answer.
