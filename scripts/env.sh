@@ -106,12 +106,6 @@ build_component() {
     export DDB_CONNECTOR_COMPONENT="$ROOT/target/wasm32-wasip2/release/ddb_connector.wasm"
 }
 
-# A free port, taken and released: only for dynalite, which cannot bind port 0 (it reads 0 as
-# "the default", 4567); moto binds port 0 and says which port it got (moto_port).
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
 wait_for_port() {
     local port=$1 name=$2
     for _ in $(seq 1 150); do
@@ -123,19 +117,24 @@ wait_for_port() {
     log "$name did not start on port $port"; return 1
 }
 
-# The port moto (werkzeug) bound, from its log line " * Running on http://127.0.0.1:<port>",
-# within 15 s.
-moto_port() {
-    local log=$1
+# The port a server bound, from the first line of its log that matches the sed pattern, within
+# 15 s: moto (werkzeug) says " * Running on http://127.0.0.1:<port>", our dynalite launcher
+# "Dynalite listening at: http://127.0.0.1:<port>". Both bind port 0: no port is taken and released.
+bound_port() {
+    local log=$1 name=$2 pattern=$3
     for _ in $(seq 1 150); do
         local port
-        port=$(sed -n 's|.*Running on https\{0,1\}://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$log" | head -n 1)
+        port=$(sed -n "s|$pattern|\\1|p" "$log" | head -n 1)
         if [ -n "$port" ]; then
             echo "$port"; return 0
         fi
         sleep 0.1
     done
-    log "moto did not start (see $log)"; return 1
+    log "$name did not start (see $log)"; return 1
+}
+
+moto_port() {
+    bound_port "$1" moto '.*Running on https\{0,1\}://127\.0\.0\.1:\([0-9]*\).*'
 }
 
 stop_servers() {
@@ -188,10 +187,11 @@ start_moto_tls() {
 
 # dynalite, in memory. Exports DDB_TEST_DYNALITE_ENDPOINT.
 start_dynalite() {
-    local port; port=$(free_port)
     mkdir -p "$TOOLS/logs"
-    node "$ROOT/tools/dynalite/node_modules/dynalite/cli.js" --host 127.0.0.1 --port "$port" >"$TOOLS/logs/dynalite.log" 2>&1 &
+    node "$ROOT/tools/dynalite/listen.cjs" >"$TOOLS/logs/dynalite.log" 2>&1 &
     SERVER_PIDS+=($!)
+    local port
+    port=$(bound_port "$TOOLS/logs/dynalite.log" dynalite '.*listening at: http://127\.0\.0\.1:\([0-9]*\).*')
     wait_for_port "$port" dynalite
     export DDB_TEST_DYNALITE_ENDPOINT="http://127.0.0.1:$port"
     log "dynalite on $DDB_TEST_DYNALITE_ENDPOINT"
