@@ -233,8 +233,7 @@ async fn tables(runner: &mut Runner) {
         .await;
     let description = &streamed["TableDescription"];
     assert_eq!(
-        description["StreamSpecification"]["StreamViewType"],
-        "NEW_AND_OLD_IMAGES",
+        description["StreamSpecification"]["StreamViewType"], "NEW_AND_OLD_IMAGES",
         "{streamed}"
     );
 }
@@ -374,10 +373,12 @@ async fn transactions_and_statements(runner: &mut Runner) {
                     "expressionAttributeValues": {":v": "dos"}}},
     ]);
     let written = runner
-        .run(wit::Operation::TransactWriteItems(wit::TransactWriteItems {
-            transact_items_json: items.to_string(),
-            client_request_token: Some("typed-operations-token".into()),
-        }))
+        .run(wit::Operation::TransactWriteItems(
+            wit::TransactWriteItems {
+                transact_items_json: items.to_string(),
+                client_request_token: Some("typed-operations-token".into()),
+            },
+        ))
         .await;
     assert_eq!(written["clientRequestToken"], "typed-operations-token");
     let gets = json!([{"get": {"tableName": table, "key": {"id": "a", "n": 2}}},

@@ -10,6 +10,7 @@ use super::write_options::{
 use super::{Context, Operation, Outcome, ReadOperation, table_body};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
 use crate::input::fields::check_item_size;
 use crate::value::ValueFormat;
 
@@ -25,14 +26,16 @@ pub struct AddItem {
 }
 
 impl ReadOperation for AddItem {
+    const NAME: &'static str = "addItem";
+
     const FIELDS: &'static [&'static [&'static str]] =
-        &[&["tableName", "item"], WRITE_OPTION_FIELDS];
+        &[&[field::TABLE_NAME, field::ITEM], WRITE_OPTION_FIELDS];
 
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
-        let item = input.required_attributes("item", format)?;
-        check_item_size(&item, &input.field("item"))?;
+        let item = input.required_attributes(field::ITEM, format)?;
+        check_item_size(&item, &input.field(field::ITEM))?;
         Ok(Self {
-            table_name: input.table_name("tableName")?,
+            table_name: input.table_name(field::TABLE_NAME)?,
             item,
             options: read_write_options(input, format, &["NONE", "ALL_OLD"])?,
         })

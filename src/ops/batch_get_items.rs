@@ -10,6 +10,7 @@ use super::consumed_capacity::{
 use super::{Context, Operation, Outcome, ReadOperation, set};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
 use crate::input::fields::{check_key, check_table_name};
 use crate::value::ValueFormat;
 
@@ -41,8 +42,10 @@ pub struct BatchGetTable {
 }
 
 impl ReadOperation for BatchGetItems {
+    const NAME: &'static str = "batchGetItems";
+
     const FIELDS: &'static [&'static [&'static str]] =
-        &[&["requestItems", RETURN_CONSUMED_CAPACITY]];
+        &[&[field::REQUEST_ITEMS, RETURN_CONSUMED_CAPACITY]];
 
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
         Ok(Self {
@@ -54,11 +57,11 @@ impl ReadOperation for BatchGetItems {
 
 /// `requestItems`: `{"table": {"keys": [...], "projectionExpression", "expressionAttributeNames", "consistentRead"}}`.
 fn read_tables(input: Fields, format: ValueFormat) -> Result<Vec<BatchGetTable>, ConnectorError> {
-    let request_items = input.required_map("requestItems")?;
+    let request_items = input.required_map(field::REQUEST_ITEMS)?;
     if request_items.is_empty() {
-        return Err(input.error("requestItems", "must name at least one table"));
+        return Err(input.error(field::REQUEST_ITEMS, "must name at least one table"));
     }
-    let base = input.field("requestItems");
+    let base = input.field(field::REQUEST_ITEMS);
     let mut tables = Vec::with_capacity(request_items.len());
     for (table_name, spec) in &request_items {
         let path = format!("{base}.{table_name}");
@@ -67,23 +70,23 @@ fn read_tables(input: Fields, format: ValueFormat) -> Result<Vec<BatchGetTable>,
         };
         let spec = Fields::new(spec, &path);
         spec.reject_unknown(&[
-            "keys",
-            "projectionExpression",
-            "expressionAttributeNames",
-            "consistentRead",
+            field::KEYS,
+            field::PROJECTION_EXPRESSION,
+            field::EXPRESSION_ATTRIBUTE_NAMES,
+            field::CONSISTENT_READ,
         ])?;
         check_table_name(table_name).map_err(|m| ConnectorError::config(&path, m))?;
         let raw_keys = spec
-            .list("keys")?
-            .ok_or_else(|| spec.error("keys", "is required"))?;
+            .list(field::KEYS)?
+            .ok_or_else(|| spec.error(field::KEYS, "is required"))?;
         if raw_keys.is_empty() {
-            return Err(spec.error("keys", "must hold at least one key"));
+            return Err(spec.error(field::KEYS, "must hold at least one key"));
         }
         let keys = raw_keys
             .iter()
             .enumerate()
             .map(|(i, k)| {
-                let key_path = format!("{}[{i}]", spec.field("keys"));
+                let key_path = format!("{}[{i}]", spec.field(field::KEYS));
                 match k {
                     Value::Object(raw) => check_key(raw, format, &key_path),
                     _ => Err(ConnectorError::config(key_path, "must be an object")),
@@ -93,9 +96,9 @@ fn read_tables(input: Fields, format: ValueFormat) -> Result<Vec<BatchGetTable>,
         tables.push(BatchGetTable {
             table_name: table_name.clone(),
             keys,
-            projection_expression: spec.expression("projectionExpression")?,
-            expression_attribute_names: spec.attribute_names("expressionAttributeNames")?,
-            consistent_read: spec.bool("consistentRead")?,
+            projection_expression: spec.expression(field::PROJECTION_EXPRESSION)?,
+            expression_attribute_names: spec.attribute_names(field::EXPRESSION_ATTRIBUTE_NAMES)?,
+            consistent_read: spec.bool(field::CONSISTENT_READ)?,
         });
     }
     Ok(tables)

@@ -10,6 +10,7 @@ use super::consumed_capacity::{
 use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
 use crate::input::fields::{check_item_size, check_table_name};
 use crate::value::ValueFormat;
 
@@ -35,8 +36,10 @@ pub struct BatchWrite {
 }
 
 impl ReadOperation for BatchWriteItems {
+    const NAME: &'static str = "batchWriteItems";
+
     const FIELDS: &'static [&'static [&'static str]] =
-        &[&["requestItems", RETURN_CONSUMED_CAPACITY]];
+        &[&[field::REQUEST_ITEMS, RETURN_CONSUMED_CAPACITY]];
 
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
         Ok(Self {
@@ -48,11 +51,11 @@ impl ReadOperation for BatchWriteItems {
 
 /// `requestItems`: `{"table": [{"put": {item}}, {"delete": {key}}]}`.
 fn read_writes(input: Fields, format: ValueFormat) -> Result<Vec<BatchWrite>, ConnectorError> {
-    let request_items = input.required_map("requestItems")?;
+    let request_items = input.required_map(field::REQUEST_ITEMS)?;
     if request_items.is_empty() {
-        return Err(input.error("requestItems", "must name at least one table"));
+        return Err(input.error(field::REQUEST_ITEMS, "must name at least one table"));
     }
-    let base = input.field("requestItems");
+    let base = input.field(field::REQUEST_ITEMS);
     let mut writes = Vec::new();
     for (table_name, list) in &request_items {
         let path = format!("{base}.{table_name}");
@@ -72,15 +75,15 @@ fn read_writes(input: Fields, format: ValueFormat) -> Result<Vec<BatchWrite>, Co
                 ));
             };
             let fields = Fields::new(entry, &entry_path);
-            fields.reject_unknown(&["put", "delete"])?;
-            let request = match (fields.raw("put"), fields.raw("delete")) {
+            fields.reject_unknown(&[field::PUT, field::DELETE])?;
+            let request = match (fields.raw(field::PUT), fields.raw(field::DELETE)) {
                 (Some(_), None) => {
-                    let item = fields.required_attributes("put", format)?;
-                    check_item_size(&item, &fields.field("put"))?;
+                    let item = fields.required_attributes(field::PUT, format)?;
+                    check_item_size(&item, &fields.field(field::PUT))?;
                     serde_json::json!({ "PutRequest": { "Item": item } })
                 }
                 (None, Some(_)) => {
-                    serde_json::json!({ "DeleteRequest": { "Key": fields.primary_key("delete", format)? } })
+                    serde_json::json!({ "DeleteRequest": { "Key": fields.primary_key(field::DELETE, format)? } })
                 }
                 _ => {
                     return Err(ConnectorError::config(
@@ -96,7 +99,7 @@ fn read_writes(input: Fields, format: ValueFormat) -> Result<Vec<BatchWrite>, Co
         }
     }
     if writes.is_empty() {
-        return Err(input.error("requestItems", "must hold at least one put or delete"));
+        return Err(input.error(field::REQUEST_ITEMS, "must hold at least one put or delete"));
     }
     Ok(writes)
 }

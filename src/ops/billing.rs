@@ -4,6 +4,7 @@ use serde_json::{Value, json};
 
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
 
 /// Provisioned capacity, or on demand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,10 +22,10 @@ pub enum Billing {
 
 /// `billingModeStr` (or `billingMode`): the mode, capacity not yet read.
 pub fn read_billing_mode(input: Fields) -> Result<Option<Billing>, ConnectorError> {
-    let (mode, key) = match input.string("billingModeStr")? {
-        Some(mode) => (mode, "billingModeStr"),
-        None => match input.string("billingMode")? {
-            Some(mode) => (mode, "billingMode"),
+    let (mode, key) = match input.string(field::BILLING_MODE_STR)? {
+        Some(mode) => (mode, field::BILLING_MODE_STR),
+        None => match input.string(field::BILLING_MODE)? {
+            Some(mode) => (mode, field::BILLING_MODE),
             None => return Ok(None),
         },
     };
@@ -45,8 +46,8 @@ pub fn read_provisioned(input: Fields) -> Result<Billing, ConnectorError> {
             .ok_or_else(|| input.error(key, "is required for billing mode PROVISIONED"))
     };
     Ok(Billing::Provisioned {
-        read: capacity("readCapacityUnits")?,
-        write: capacity("writeCapacityUnits")?,
+        read: capacity(field::READ_CAPACITY_UNITS)?,
+        write: capacity(field::WRITE_CAPACITY_UNITS)?,
     })
 }
 

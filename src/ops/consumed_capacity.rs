@@ -15,9 +15,10 @@ use serde_json::{Map, Value, json};
 use super::{Context, Outcome};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
 
 /// The `input` field.
-pub const RETURN_CONSUMED_CAPACITY: &str = "returnConsumedCapacity";
+pub const RETURN_CONSUMED_CAPACITY: &str = field::RETURN_CONSUMED_CAPACITY;
 
 /// What consumed capacity to report (`NONE`, the default, reports nothing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

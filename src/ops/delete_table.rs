@@ -7,6 +7,7 @@ use super::table_wait::{TableGoal, wait_for_table};
 use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
 use crate::value::ValueFormat;
 
 /// Input of deleteTable.
@@ -17,11 +18,13 @@ pub struct DeleteTable {
 }
 
 impl ReadOperation for DeleteTable {
-    const FIELDS: &'static [&'static [&'static str]] = &[&["tableName"]];
+    const NAME: &'static str = "deleteTable";
+
+    const FIELDS: &'static [&'static [&'static str]] = &[&[field::TABLE_NAME]];
 
     fn read(input: Fields, _: ValueFormat) -> Result<Self, ConnectorError> {
         Ok(Self {
-            table_name: input.table_name("tableName")?,
+            table_name: input.table_name(field::TABLE_NAME)?,
         })
     }
 }

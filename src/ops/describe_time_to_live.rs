@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
 use crate::value::ValueFormat;
 
 /// Input of describeTimeToLive.
@@ -16,11 +17,13 @@ pub struct DescribeTimeToLive {
 }
 
 impl ReadOperation for DescribeTimeToLive {
-    const FIELDS: &'static [&'static [&'static str]] = &[&["tableName"]];
+    const NAME: &'static str = "describeTimeToLive";
+
+    const FIELDS: &'static [&'static [&'static str]] = &[&[field::TABLE_NAME]];
 
     fn read(input: Fields, _: ValueFormat) -> Result<Self, ConnectorError> {
         Ok(Self {
-            table_name: input.table_name("tableName")?,
+            table_name: input.table_name(field::TABLE_NAME)?,
         })
     }
 }

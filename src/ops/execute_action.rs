@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
 use crate::value::ValueFormat;
 use crate::wire::Api;
 
@@ -96,10 +97,12 @@ pub struct ExecuteAction {
 }
 
 impl ReadOperation for ExecuteAction {
-    const FIELDS: &'static [&'static [&'static str]] = &[&["action", "request"]];
+    const NAME: &'static str = "executeAction";
+
+    const FIELDS: &'static [&'static [&'static str]] = &[&[field::ACTION, field::REQUEST]];
 
     fn read(input: Fields, _: ValueFormat) -> Result<Self, ConnectorError> {
-        let name = input.required_string("action")?;
+        let name = input.required_string(field::ACTION)?;
         let (api, action) = find_action(&name).ok_or_else(|| {
             let hint = DYNAMODB_ACTIONS
                 .iter()
@@ -108,11 +111,11 @@ impl ReadOperation for ExecuteAction {
                 .map(|a| format!(" (did you mean {a}?)"))
                 .unwrap_or_default();
             input.error(
-                "action",
+                field::ACTION,
                 format!("is not an API action of DynamoDB or DynamoDB Streams{hint}"),
             )
         })?;
-        let body = input.map("request")?.unwrap_or_else(Map::new);
+        let body = input.map(field::REQUEST)?.unwrap_or_else(Map::new);
         Ok(Self {
             api,
             action,

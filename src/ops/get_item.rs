@@ -8,6 +8,7 @@ use super::consumed_capacity::{
 use super::{Context, Operation, Outcome, ReadOperation, set, table_body};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
 use crate::value::ValueFormat;
 
 /// Input of getItem.
@@ -28,22 +29,24 @@ pub struct GetItem {
 }
 
 impl ReadOperation for GetItem {
+    const NAME: &'static str = "getItem";
+
     const FIELDS: &'static [&'static [&'static str]] = &[&[
-        "tableName",
-        "primaryKeyComponents",
-        "projectionExpression",
-        "expressionAttributeNames",
-        "consistentRead",
+        field::TABLE_NAME,
+        field::PRIMARY_KEY_COMPONENTS,
+        field::PROJECTION_EXPRESSION,
+        field::EXPRESSION_ATTRIBUTE_NAMES,
+        field::CONSISTENT_READ,
         RETURN_CONSUMED_CAPACITY,
     ]];
 
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
         Ok(Self {
-            table_name: input.table_name("tableName")?,
-            key: input.primary_key("primaryKeyComponents", format)?,
-            projection_expression: input.expression("projectionExpression")?,
-            expression_attribute_names: input.attribute_names("expressionAttributeNames")?,
-            consistent_read: input.bool("consistentRead")?,
+            table_name: input.table_name(field::TABLE_NAME)?,
+            key: input.primary_key(field::PRIMARY_KEY_COMPONENTS, format)?,
+            projection_expression: input.expression(field::PROJECTION_EXPRESSION)?,
+            expression_attribute_names: input.attribute_names(field::EXPRESSION_ATTRIBUTE_NAMES)?,
+            consistent_read: input.bool(field::CONSISTENT_READ)?,
             return_consumed_capacity: ReturnConsumedCapacity::read(input)?,
         })
     }

@@ -68,6 +68,9 @@ pub trait Operation: Debug + Any {
 
 /// How an operation is read from the request's `input`.
 pub trait ReadOperation: Operation + Sized {
+    /// Its name in `input.tableOperation` / `input.itemOperation`, and its result's `action`.
+    const NAME: &'static str;
+
     /// The fields of `input` it takes besides the common ones, in groups, in the order an
     /// unknown-field error lists them.
     const FIELDS: &'static [&'static [&'static str]];

@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 use super::{Context, set};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
 use crate::input::fields::attribute_map;
 use crate::value::{self, ValueFormat};
 
@@ -33,11 +34,11 @@ pub const MAX_RESULT_BYTES: u64 = 16 << 20;
 
 /// Paging fields of scanTable and query (see [`Paging`]).
 pub const PAGING_FIELDS: &[&str] = &[
-    "limit",
-    "exclusiveStartKey",
-    "maxItems",
-    "maxPages",
-    "maxResultBytes",
+    field::LIMIT,
+    field::EXCLUSIVE_START_KEY,
+    field::MAX_ITEMS,
+    field::MAX_PAGES,
+    field::MAX_RESULT_BYTES,
 ];
 
 /// `select`: one of DynamoDB's `Select` values, any case.
@@ -48,10 +49,13 @@ pub fn read_select(input: Fields) -> Result<Option<String>, ConnectorError> {
         "SPECIFIC_ATTRIBUTES",
         "COUNT",
     ];
-    match input.non_empty_string("select")? {
+    match input.non_empty_string(field::SELECT)? {
         Some(s) => match SELECT.iter().find(|v| v.eq_ignore_ascii_case(&s)) {
             Some(v) => Ok(Some(v.to_string())),
-            None => Err(input.error("select", format!("must be one of {}", SELECT.join(", ")))),
+            None => Err(input.error(
+                field::SELECT,
+                format!("must be one of {}", SELECT.join(", ")),
+            )),
         },
         None => Ok(None),
     }
@@ -60,22 +64,22 @@ pub fn read_select(input: Fields) -> Result<Option<String>, ConnectorError> {
 /// Paging fields. `exclusiveStartKey` is always DynamoDB-typed: it is what a previous result's
 /// `lastEvaluatedKey` (always typed) said, passed back unchanged.
 pub fn read_paging(input: Fields) -> Result<Paging, ConnectorError> {
-    let exclusive_start_key = match input.map("exclusiveStartKey")? {
+    let exclusive_start_key = match input.map(field::EXCLUSIVE_START_KEY)? {
         Some(raw) if raw.is_empty() => None,
         Some(raw) => Some(attribute_map(
             &raw,
             ValueFormat::Typed,
-            &input.field("exclusiveStartKey"),
+            &input.field(field::EXCLUSIVE_START_KEY),
         )?),
         None => None,
     };
     Ok(Paging {
-        limit: input.u64_in("limit", 1..=1_000_000)?,
+        limit: input.u64_in(field::LIMIT, 1..=1_000_000)?,
         exclusive_start_key,
-        max_items: input.u64_in("maxItems", 1..=u64::from(u32::MAX))?,
-        max_pages: input.u64_in("maxPages", 1..=u64::from(u32::MAX))?,
+        max_items: input.u64_in(field::MAX_ITEMS, 1..=u64::from(u32::MAX))?,
+        max_pages: input.u64_in(field::MAX_PAGES, 1..=u64::from(u32::MAX))?,
         max_bytes: input
-            .u64_in("maxResultBytes", 1024..=MAX_RESULT_BYTES)?
+            .u64_in(field::MAX_RESULT_BYTES, 1024..=MAX_RESULT_BYTES)?
             .unwrap_or(DEFAULT_MAX_RESULT_BYTES),
     })
 }

@@ -9,6 +9,7 @@ use super::paging::{PAGING_FIELDS, Paging, collect_pages, read_paging, read_sele
 use super::{Context, Operation, Outcome, ReadOperation, set};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
 use crate::value::ValueFormat;
 
 /// Input of query.
@@ -41,18 +42,20 @@ pub struct Query {
 }
 
 impl ReadOperation for Query {
+    const NAME: &'static str = "query";
+
     const FIELDS: &'static [&'static [&'static str]] = &[
         &[
-            "tableName",
-            "indexName",
-            "keyConditionExpression",
-            "filterExpression",
-            "projectionExpression",
-            "expressionAttributeNames",
-            "expressionAttributeValues",
-            "scanIndexForward",
-            "consistentRead",
-            "select",
+            field::TABLE_NAME,
+            field::INDEX_NAME,
+            field::KEY_CONDITION_EXPRESSION,
+            field::FILTER_EXPRESSION,
+            field::PROJECTION_EXPRESSION,
+            field::EXPRESSION_ATTRIBUTE_NAMES,
+            field::EXPRESSION_ATTRIBUTE_VALUES,
+            field::SCAN_INDEX_FORWARD,
+            field::CONSISTENT_READ,
+            field::SELECT,
             RETURN_CONSUMED_CAPACITY,
         ],
         PAGING_FIELDS,
@@ -60,18 +63,18 @@ impl ReadOperation for Query {
 
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
         Ok(Self {
-            table_name: input.table_name("tableName")?,
-            index_name: input.index_name("indexName")?,
+            table_name: input.table_name(field::TABLE_NAME)?,
+            index_name: input.index_name(field::INDEX_NAME)?,
             key_condition_expression: input
-                .expression("keyConditionExpression")?
-                .ok_or_else(|| input.error("keyConditionExpression", "is required"))?,
-            filter_expression: input.expression("filterExpression")?,
-            projection_expression: input.expression("projectionExpression")?,
-            expression_attribute_names: input.attribute_names("expressionAttributeNames")?,
+                .expression(field::KEY_CONDITION_EXPRESSION)?
+                .ok_or_else(|| input.error(field::KEY_CONDITION_EXPRESSION, "is required"))?,
+            filter_expression: input.expression(field::FILTER_EXPRESSION)?,
+            projection_expression: input.expression(field::PROJECTION_EXPRESSION)?,
+            expression_attribute_names: input.attribute_names(field::EXPRESSION_ATTRIBUTE_NAMES)?,
             expression_attribute_values: input
-                .attribute_values("expressionAttributeValues", format)?,
-            scan_index_forward: input.bool("scanIndexForward")?,
-            consistent_read: input.bool("consistentRead")?,
+                .attribute_values(field::EXPRESSION_ATTRIBUTE_VALUES, format)?,
+            scan_index_forward: input.bool(field::SCAN_INDEX_FORWARD)?,
+            consistent_read: input.bool(field::CONSISTENT_READ)?,
             select: read_select(input)?,
             return_consumed_capacity: ReturnConsumedCapacity::read(input)?,
             paging: read_paging(input)?,

@@ -11,6 +11,7 @@ use super::paging::{PAGING_FIELDS, Paging, collect_pages, read_paging, read_sele
 use super::{Context, Operation, Outcome, ReadOperation, set};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
 use crate::value::ValueFormat;
 
 /// Input of scanTable.
@@ -41,18 +42,20 @@ pub struct ScanTable {
 }
 
 impl ReadOperation for ScanTable {
+    const NAME: &'static str = "scanTable";
+
     const FIELDS: &'static [&'static [&'static str]] = &[
         &[
-            "tableName",
-            "indexName",
-            "filterExpression",
-            "projectionExpression",
-            "expressionAttributeNames",
-            "expressionAttributeValues",
-            "consistentRead",
-            "segment",
-            "totalSegments",
-            "select",
+            field::TABLE_NAME,
+            field::INDEX_NAME,
+            field::FILTER_EXPRESSION,
+            field::PROJECTION_EXPRESSION,
+            field::EXPRESSION_ATTRIBUTE_NAMES,
+            field::EXPRESSION_ATTRIBUTE_VALUES,
+            field::CONSISTENT_READ,
+            field::SEGMENT,
+            field::TOTAL_SEGMENTS,
+            field::SELECT,
             RETURN_CONSUMED_CAPACITY,
         ],
         PAGING_FIELDS,
@@ -61,14 +64,14 @@ impl ReadOperation for ScanTable {
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
         let segment = read_segment(input)?;
         Ok(Self {
-            table_name: input.table_name("tableName")?,
-            index_name: input.index_name("indexName")?,
-            filter_expression: input.expression("filterExpression")?,
-            projection_expression: input.expression("projectionExpression")?,
-            expression_attribute_names: input.attribute_names("expressionAttributeNames")?,
+            table_name: input.table_name(field::TABLE_NAME)?,
+            index_name: input.index_name(field::INDEX_NAME)?,
+            filter_expression: input.expression(field::FILTER_EXPRESSION)?,
+            projection_expression: input.expression(field::PROJECTION_EXPRESSION)?,
+            expression_attribute_names: input.attribute_names(field::EXPRESSION_ATTRIBUTE_NAMES)?,
             expression_attribute_values: input
-                .attribute_values("expressionAttributeValues", format)?,
-            consistent_read: input.bool("consistentRead")?,
+                .attribute_values(field::EXPRESSION_ATTRIBUTE_VALUES, format)?,
+            consistent_read: input.bool(field::CONSISTENT_READ)?,
             segment,
             select: read_select(input)?,
             return_consumed_capacity: ReturnConsumedCapacity::read(input)?,
@@ -80,14 +83,14 @@ impl ReadOperation for ScanTable {
 /// Parallel scan: `segment` of `totalSegments`, both or neither.
 fn read_segment(input: Fields) -> Result<Option<(u64, u64)>, ConnectorError> {
     match (
-        input.u64_in("segment", 0..=999_999)?,
-        input.u64_in("totalSegments", 1..=1_000_000)?,
+        input.u64_in(field::SEGMENT, 0..=999_999)?,
+        input.u64_in(field::TOTAL_SEGMENTS, 1..=1_000_000)?,
     ) {
         (Some(s), Some(t)) if s < t => Ok(Some((s, t))),
-        (Some(_), Some(_)) => Err(input.error("segment", "must be less than totalSegments")),
+        (Some(_), Some(_)) => Err(input.error(field::SEGMENT, "must be less than totalSegments")),
         (None, None) => Ok(None),
-        (Some(_), None) => Err(input.error("totalSegments", "is required with segment")),
-        (None, Some(_)) => Err(input.error("segment", "is required with totalSegments")),
+        (Some(_), None) => Err(input.error(field::TOTAL_SEGMENTS, "is required with segment")),
+        (None, Some(_)) => Err(input.error(field::SEGMENT, "is required with totalSegments")),
     }
 }
 

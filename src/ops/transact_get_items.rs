@@ -9,6 +9,7 @@ use super::transact_items::read_transact_items;
 use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
 use crate::value::ValueFormat;
 
 /// Input of transactGetItems.
@@ -21,8 +22,10 @@ pub struct TransactGetItems {
 }
 
 impl ReadOperation for TransactGetItems {
+    const NAME: &'static str = "transactGetItems";
+
     const FIELDS: &'static [&'static [&'static str]] =
-        &[&["transactItems", RETURN_CONSUMED_CAPACITY]];
+        &[&[field::TRANSACT_ITEMS, RETURN_CONSUMED_CAPACITY]];
 
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
         Ok(Self {

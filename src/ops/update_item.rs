@@ -11,6 +11,7 @@ use super::write_options::{
 use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
 use crate::input::fields::attribute_map;
 use crate::value::ValueFormat;
 
@@ -54,25 +55,27 @@ pub enum AttributeAction {
 }
 
 impl ReadOperation for UpdateItem {
+    const NAME: &'static str = "updateItem";
+
     const FIELDS: &'static [&'static [&'static str]] = &[
         &[
-            "tableName",
-            "primaryKeyComponents",
-            "keyAttributes",
-            "attributeAction",
-            "updateExpression",
+            field::TABLE_NAME,
+            field::PRIMARY_KEY_COMPONENTS,
+            field::KEY_ATTRIBUTES,
+            field::ATTRIBUTE_ACTION,
+            field::UPDATE_EXPRESSION,
         ],
         WRITE_OPTION_FIELDS,
     ];
 
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
-        let table_name = input.table_name("tableName")?;
-        let key = input.primary_key("primaryKeyComponents", format)?;
-        let update = match input.expression("updateExpression")? {
+        let table_name = input.table_name(field::TABLE_NAME)?;
+        let key = input.primary_key(field::PRIMARY_KEY_COMPONENTS, format)?;
+        let update = match input.expression(field::UPDATE_EXPRESSION)? {
             Some(expression) => {
-                if input.has("keyAttributes") || input.has("attributeAction") {
+                if input.has(field::KEY_ATTRIBUTES) || input.has(field::ATTRIBUTE_ACTION) {
                     return Err(input.error(
-                        "updateExpression",
+                        field::UPDATE_EXPRESSION,
                         "give either updateExpression or keyAttributes with attributeAction, not both",
                     ));
                 }
@@ -94,19 +97,19 @@ fn attribute_update(
     key: &Map<String, Value>,
     format: ValueFormat,
 ) -> Result<Update, ConnectorError> {
-    let action_text = input.required_string("attributeAction")?;
-    let action = if action_text.eq_ignore_ascii_case("put") {
+    let action_text = input.required_string(field::ATTRIBUTE_ACTION)?;
+    let action = if action_text.eq_ignore_ascii_case(field::PUT) {
         AttributeAction::Put
-    } else if action_text.eq_ignore_ascii_case("delete") {
+    } else if action_text.eq_ignore_ascii_case(field::DELETE) {
         AttributeAction::Delete
     } else {
-        return Err(input.error("attributeAction", "must be PUT or DELETE"));
+        return Err(input.error(field::ATTRIBUTE_ACTION, "must be PUT or DELETE"));
     };
-    let raw = input.required_map("keyAttributes")?;
+    let raw = input.required_map(field::KEY_ATTRIBUTES)?;
     if raw.is_empty() {
-        return Err(input.error("keyAttributes", "must name at least one attribute"));
+        return Err(input.error(field::KEY_ATTRIBUTES, "must name at least one attribute"));
     }
-    let path = input.field("keyAttributes");
+    let path = input.field(field::KEY_ATTRIBUTES);
     if let Some(k) = raw.keys().find(|k| key.contains_key(*k)) {
         return Err(ConnectorError::config(
             format!("{path}.{k}"),
@@ -205,9 +208,9 @@ fn add_placeholder(
         .expect("placeholder maps are objects");
     if members.contains_key(placeholder) {
         let field = if map == "ExpressionAttributeNames" {
-            "expressionAttributeNames"
+            field::EXPRESSION_ATTRIBUTE_NAMES
         } else {
-            "expressionAttributeValues"
+            field::EXPRESSION_ATTRIBUTE_VALUES
         };
         return Err(ConnectorError::config(
             format!("input.{field}.{placeholder}"),

@@ -7,15 +7,16 @@ use super::consumed_capacity::{RETURN_CONSUMED_CAPACITY, ReturnConsumedCapacity}
 use super::set;
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
 use crate::value::ValueFormat;
 
 /// The `input` fields of a conditional write.
 pub const WRITE_OPTION_FIELDS: &[&str] = &[
-    "conditionExpression",
-    "expressionAttributeNames",
-    "expressionAttributeValues",
-    "returnValues",
-    "returnValuesOnConditionCheckFailure",
+    field::CONDITION_EXPRESSION,
+    field::EXPRESSION_ATTRIBUTE_NAMES,
+    field::EXPRESSION_ATTRIBUTE_VALUES,
+    field::RETURN_VALUES,
+    field::RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
     RETURN_CONSUMED_CAPACITY,
 ];
 
@@ -42,33 +43,35 @@ pub fn read_write_options(
     format: ValueFormat,
     allowed: &[&str],
 ) -> Result<WriteOptions, ConnectorError> {
-    let return_values = match input.non_empty_string("returnValues")? {
+    let return_values = match input.non_empty_string(field::RETURN_VALUES)? {
         Some(v) => match allowed.iter().find(|a| a.eq_ignore_ascii_case(&v)) {
             Some(a) => Some(a.to_string()),
             None => {
                 return Err(input.error(
-                    "returnValues",
+                    field::RETURN_VALUES,
                     format!("must be one of {}", allowed.join(", ")),
                 ));
             }
         },
         None => None,
     };
-    let on_failure = match input.non_empty_string("returnValuesOnConditionCheckFailure")? {
-        None => false,
-        Some(v) if v.eq_ignore_ascii_case("ALL_OLD") => true,
-        Some(v) if v.eq_ignore_ascii_case("NONE") => false,
-        Some(_) => {
-            return Err(input.error(
-                "returnValuesOnConditionCheckFailure",
-                "must be ALL_OLD or NONE",
-            ));
-        }
-    };
+    let on_failure =
+        match input.non_empty_string(field::RETURN_VALUES_ON_CONDITION_CHECK_FAILURE)? {
+            None => false,
+            Some(v) if v.eq_ignore_ascii_case("ALL_OLD") => true,
+            Some(v) if v.eq_ignore_ascii_case("NONE") => false,
+            Some(_) => {
+                return Err(input.error(
+                    field::RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+                    "must be ALL_OLD or NONE",
+                ));
+            }
+        };
     Ok(WriteOptions {
-        condition_expression: input.expression("conditionExpression")?,
-        expression_attribute_names: input.attribute_names("expressionAttributeNames")?,
-        expression_attribute_values: input.attribute_values("expressionAttributeValues", format)?,
+        condition_expression: input.expression(field::CONDITION_EXPRESSION)?,
+        expression_attribute_names: input.attribute_names(field::EXPRESSION_ATTRIBUTE_NAMES)?,
+        expression_attribute_values: input
+            .attribute_values(field::EXPRESSION_ATTRIBUTE_VALUES, format)?,
         return_values,
         return_item_on_condition_failure: on_failure,
         return_consumed_capacity: ReturnConsumedCapacity::read(input)?,
