@@ -8,7 +8,8 @@ use crate::input::field;
 use crate::value::ValueFormat;
 
 // The operation modules, each named once below.
-use super::*;
+use super::operations::*;
+use super::{Operation, ReadOperation};
 
 /// Every operation, table operations first; `expected one of` lists them in this order.
 pub const OPERATIONS: &[Entry] = &[

@@ -7,16 +7,17 @@ use serde_json::{Map, Value, json};
 use super::wit;
 use crate::error::ConnectorError;
 use crate::input::field;
-use crate::ops::registry::{Group, OPERATIONS};
-use crate::ops::{
-    ReadOperation, add_item::AddItem, batch_get_items::BatchGetItems,
-    batch_write_items::BatchWriteItems, create_table::CreateTable, delete_item::DeleteItem,
-    delete_table::DeleteTable, describe_table::DescribeTable,
-    describe_time_to_live::DescribeTimeToLive, execute_action::ExecuteAction,
-    execute_statement::ExecuteStatement, get_item::GetItem, list_tables::ListTables, query::Query,
-    read_stream::ReadStream, scan_table::ScanTable, transact_get_items::TransactGetItems,
-    transact_write_items::TransactWriteItems, update_item::UpdateItem, update_table::UpdateTable,
+use crate::ops::ReadOperation;
+use crate::ops::operations::{
+    add_item::AddItem, batch_get_items::BatchGetItems, batch_write_items::BatchWriteItems,
+    create_table::CreateTable, delete_item::DeleteItem, delete_table::DeleteTable,
+    describe_table::DescribeTable, describe_time_to_live::DescribeTimeToLive,
+    execute_action::ExecuteAction, execute_statement::ExecuteStatement, get_item::GetItem,
+    list_tables::ListTables, query::Query, read_stream::ReadStream, scan_table::ScanTable,
+    transact_get_items::TransactGetItems, transact_write_items::TransactWriteItems,
+    update_item::UpdateItem, update_table::UpdateTable,
 };
+use crate::ops::registry::{Group, OPERATIONS};
 use crate::request_size::ElementBudget;
 
 /// The `input` object being written, and what is left of the request's element budget (its

@@ -8,7 +8,7 @@ use crate::input::field;
 
 /// Provisioned capacity, or on demand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Billing {
+pub(crate) enum Billing {
     /// PROVISIONED with read and write capacity units.
     Provisioned {
         /// Read capacity units.
@@ -21,7 +21,7 @@ pub enum Billing {
 }
 
 /// `billingModeStr` (or `billingMode`): the mode, capacity not yet read.
-pub fn read_billing_mode(input: Fields) -> Result<Option<Billing>, ConnectorError> {
+pub(crate) fn read_billing_mode(input: Fields) -> Result<Option<Billing>, ConnectorError> {
     let (mode, key) = match input.string(field::BILLING_MODE_STR)? {
         Some(mode) => (mode, field::BILLING_MODE_STR),
         None => match input.string(field::BILLING_MODE)? {
@@ -39,7 +39,7 @@ pub fn read_billing_mode(input: Fields) -> Result<Option<Billing>, ConnectorErro
 }
 
 /// PROVISIONED with `readCapacityUnits` and `writeCapacityUnits`, both required.
-pub fn read_provisioned(input: Fields) -> Result<Billing, ConnectorError> {
+pub(crate) fn read_provisioned(input: Fields) -> Result<Billing, ConnectorError> {
     let capacity = |key: &str| {
         input
             .u64_in(key, 1..=40_000)?
@@ -52,7 +52,7 @@ pub fn read_provisioned(input: Fields) -> Result<Billing, ConnectorError> {
 }
 
 /// Sets `BillingMode` and, when provisioned, `ProvisionedThroughput`.
-pub fn set_billing(body: &mut Value, billing: Billing) {
+pub(crate) fn set_billing(body: &mut Value, billing: Billing) {
     match billing {
         Billing::Provisioned { read, write } => {
             body["BillingMode"] = json!("PROVISIONED");

@@ -10,7 +10,7 @@ use crate::input::fields::check_item_size;
 use crate::value::ValueFormat;
 
 /// DynamoDB's limit on transaction items.
-pub const MAX_TRANSACTION_ITEMS: usize = 100;
+pub(crate) const MAX_TRANSACTION_ITEMS: usize = 100;
 
 /// The kinds of entry a write transaction takes, and the one a read transaction takes.
 const WRITE_KINDS: &[&str] = &[
@@ -23,7 +23,7 @@ const READ_KINDS: &[&str] = &[field::GET];
 
 /// `transactItems`: a list of `{"put" | "update" | "delete" | "conditionCheck": {...}}` (writes)
 /// or `{"get": {...}}` (reads), each turned into DynamoDB's TransactItem.
-pub fn read_transact_items(
+pub(crate) fn read_transact_items(
     input: Fields,
     format: ValueFormat,
     write: bool,

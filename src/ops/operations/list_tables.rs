@@ -2,15 +2,15 @@
 
 use serde_json::{Value, json};
 
-use super::{Context, Operation, Outcome, ReadOperation, set};
 use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
+use crate::ops::{Context, Operation, Outcome, ReadOperation, set};
 use crate::value::ValueFormat;
 
 /// Input of listTables.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListTables {
+pub(crate) struct ListTables {
     /// Where to resume.
     pub exclusive_start_table_name: Option<String>,
     /// At most this many names (one page when set).

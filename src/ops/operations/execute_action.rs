@@ -4,15 +4,15 @@
 
 use serde_json::{Map, Value};
 
-use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
+use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
 use crate::wire::Api;
 
 /// Every API action of DynamoDB.
-pub const DYNAMODB_ACTIONS: &[&str] = &[
+pub(crate) const DYNAMODB_ACTIONS: &[&str] = &[
     "BatchExecuteStatement",
     "BatchGetItem",
     "BatchWriteItem",
@@ -78,7 +78,7 @@ pub const DYNAMODB_ACTIONS: &[&str] = &[
 ];
 
 /// Every API action of DynamoDB Streams.
-pub const STREAMS_ACTIONS: &[&str] = &[
+pub(crate) const STREAMS_ACTIONS: &[&str] = &[
     "DescribeStream",
     "GetRecords",
     "GetShardIterator",
@@ -87,7 +87,7 @@ pub const STREAMS_ACTIONS: &[&str] = &[
 
 /// Input of executeAction.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ExecuteAction {
+pub(crate) struct ExecuteAction {
     /// The API the action belongs to.
     pub api: Api,
     /// The action's name, such as `TagResource`.
@@ -125,7 +125,7 @@ impl ReadOperation for ExecuteAction {
 }
 
 /// The API and the canonical name of the action `name`, if it is one.
-pub fn find_action(name: &str) -> Option<(Api, &'static str)> {
+pub(crate) fn find_action(name: &str) -> Option<(Api, &'static str)> {
     let find = |actions: &[&'static str]| actions.iter().copied().find(|a| *a == name);
     find(DYNAMODB_ACTIONS)
         .map(|a| (Api::DynamoDb, a))

@@ -3,20 +3,20 @@
 
 use serde_json::{Map, Value};
 
-use super::consumed_capacity::{Shape, with_consumed_capacity};
-use super::write_options::{
-    WRITE_OPTION_FIELDS, WriteOptions, apply_write_options, read_write_options,
-};
-use super::{Context, Operation, Outcome, ReadOperation, table_body};
 use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
 use crate::input::fields::check_item_size;
+use crate::ops::engines::consumed_capacity::{Shape, with_consumed_capacity};
+use crate::ops::engines::write_options::{
+    WRITE_OPTION_FIELDS, WriteOptions, apply_write_options, read_write_options,
+};
+use crate::ops::{Context, Operation, Outcome, ReadOperation, table_body};
 use crate::value::ValueFormat;
 
 /// Input of addItem.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AddItem {
+pub(crate) struct AddItem {
     /// Table name.
     pub table_name: String,
     /// The item.

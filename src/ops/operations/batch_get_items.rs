@@ -3,23 +3,23 @@
 
 use serde_json::{Map, Value, json};
 
-use super::batch_rounds::{group_by_table, in_rounds};
-use super::consumed_capacity::{
-    RETURN_CONSUMED_CAPACITY, ReturnConsumedCapacity, Shape, with_consumed_capacity,
-};
-use super::{Context, Operation, Outcome, ReadOperation, set};
 use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
 use crate::input::fields::{check_key, check_table_name};
+use crate::ops::engines::batch_rounds::{group_by_table, in_rounds};
+use crate::ops::engines::consumed_capacity::{
+    ReturnConsumedCapacity, Shape, with_consumed_capacity,
+};
+use crate::ops::{Context, Operation, Outcome, ReadOperation, set};
 use crate::value::ValueFormat;
 
 /// DynamoDB's limit on one BatchGetItem call.
-pub const BATCH_GET_CHUNK: usize = 100;
+pub(crate) const BATCH_GET_CHUNK: usize = 100;
 
 /// Input of batchGetItems: the keys to get, by table.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BatchGetItems {
+pub(crate) struct BatchGetItems {
     /// Each table's part.
     pub tables: Vec<BatchGetTable>,
     /// `ReturnConsumedCapacity` (summed over the chunks and rounds, per table).
@@ -28,7 +28,7 @@ pub struct BatchGetItems {
 
 /// One table's part of a batchGetItems.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BatchGetTable {
+pub(crate) struct BatchGetTable {
     /// Table name.
     pub table_name: String,
     /// Keys to get (any number; sent 100 at a time).
@@ -45,7 +45,7 @@ impl ReadOperation for BatchGetItems {
     const NAME: &'static str = "batchGetItems";
 
     const FIELDS: &'static [&'static [&'static str]] =
-        &[&[field::REQUEST_ITEMS, RETURN_CONSUMED_CAPACITY]];
+        &[&[field::REQUEST_ITEMS, field::RETURN_CONSUMED_CAPACITY]];
 
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
         Ok(Self {
@@ -118,7 +118,7 @@ impl Operation for BatchGetItems {
 }
 
 /// Gets every key, 100 per call, retrying `UnprocessedKeys` with backoff; what is still
-/// unprocessed after [`BATCH_RETRY_ROUNDS`](super::batch_rounds::BATCH_RETRY_ROUNDS) is reported, never dropped.
+/// unprocessed after [`BATCH_RETRY_ROUNDS`](crate::ops::engines::batch_rounds::BATCH_RETRY_ROUNDS) is reported, never dropped.
 fn get_all(
     context: &mut Context<'_>,
     tables: &[BatchGetTable],

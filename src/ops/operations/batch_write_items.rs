@@ -3,23 +3,23 @@
 
 use serde_json::{Value, json};
 
-use super::batch_rounds::{group_by_table, in_rounds};
-use super::consumed_capacity::{
-    RETURN_CONSUMED_CAPACITY, ReturnConsumedCapacity, Shape, with_consumed_capacity,
-};
-use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
 use crate::input::fields::{check_item_size, check_table_name};
+use crate::ops::engines::batch_rounds::{group_by_table, in_rounds};
+use crate::ops::engines::consumed_capacity::{
+    ReturnConsumedCapacity, Shape, with_consumed_capacity,
+};
+use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
 
 /// DynamoDB's limit on one BatchWriteItem call.
-pub const BATCH_WRITE_CHUNK: usize = 25;
+pub(crate) const BATCH_WRITE_CHUNK: usize = 25;
 
 /// Input of batchWriteItems: every put and delete, in order.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BatchWriteItems {
+pub(crate) struct BatchWriteItems {
     /// The writes.
     pub writes: Vec<BatchWrite>,
     /// `ReturnConsumedCapacity` (summed over the chunks and rounds, per table).
@@ -28,7 +28,7 @@ pub struct BatchWriteItems {
 
 /// One write of a batchWriteItems, in DynamoDB's shape (`{"PutRequest": {"Item": …}}`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct BatchWrite {
+pub(crate) struct BatchWrite {
     /// Table name.
     pub table_name: String,
     /// `{"PutRequest": …}` or `{"DeleteRequest": …}`.
@@ -39,7 +39,7 @@ impl ReadOperation for BatchWriteItems {
     const NAME: &'static str = "batchWriteItems";
 
     const FIELDS: &'static [&'static [&'static str]] =
-        &[&[field::REQUEST_ITEMS, RETURN_CONSUMED_CAPACITY]];
+        &[&[field::REQUEST_ITEMS, field::RETURN_CONSUMED_CAPACITY]];
 
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
         Ok(Self {
@@ -118,7 +118,7 @@ impl Operation for BatchWriteItems {
 }
 
 /// Writes every put and delete, 25 per call, retrying `UnprocessedItems` with backoff; what
-/// is still unprocessed after [`BATCH_RETRY_ROUNDS`](super::batch_rounds::BATCH_RETRY_ROUNDS) is reported, never dropped.
+/// is still unprocessed after [`BATCH_RETRY_ROUNDS`](crate::ops::engines::batch_rounds::BATCH_RETRY_ROUNDS) is reported, never dropped.
 fn write_all(
     context: &mut Context<'_>,
     writes: &[BatchWrite],
@@ -154,7 +154,7 @@ fn write_all(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::batch_rounds::BATCH_RETRY_ROUNDS;
+    use crate::ops::engines::batch_rounds::BATCH_RETRY_ROUNDS;
     use crate::ops::testing::{context, read};
 
     #[test]

@@ -4,15 +4,15 @@
 
 use serde_json::{Map, Value, json};
 
-use super::consumed_capacity::{Shape, with_consumed_capacity};
-use super::write_options::{
-    WRITE_OPTION_FIELDS, WriteOptions, apply_write_options, read_write_options,
-};
-use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
 use crate::input::fields::attribute_map;
+use crate::ops::engines::consumed_capacity::{Shape, with_consumed_capacity};
+use crate::ops::engines::write_options::{
+    WRITE_OPTION_FIELDS, WriteOptions, apply_write_options, read_write_options,
+};
+use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
 
 /// Every `ReturnValues` updateItem takes.
@@ -20,7 +20,7 @@ const RETURN_VALUES: &[&str] = &["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "U
 
 /// Input of updateItem.
 #[derive(Debug, Clone, PartialEq)]
-pub struct UpdateItem {
+pub(crate) struct UpdateItem {
     /// Table name.
     pub table_name: String,
     /// Primary key.
@@ -33,7 +33,7 @@ pub struct UpdateItem {
 
 /// How updateItem changes the item.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Update {
+pub(crate) enum Update {
     /// Camunda's form: put or delete the listed attributes.
     Attributes {
         /// Attributes to set (values) or remove (names only).
@@ -47,7 +47,7 @@ pub enum Update {
 
 /// What updateItem does with the attributes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AttributeAction {
+pub(crate) enum AttributeAction {
     /// Set each attribute.
     Put,
     /// Remove each attribute.
@@ -151,7 +151,7 @@ impl Operation for UpdateItem {
 /// The UpdateItem body. Camunda's attribute form becomes `SET #a0 = :v0, ...` or
 /// `REMOVE #a0, ...` through placeholders, so reserved words and dots in names are safe; it
 /// returns the item after the update unless the request asks otherwise.
-pub fn update_item_body(
+pub(crate) fn update_item_body(
     table_name: &str,
     key: &Map<String, Value>,
     update: &Update,

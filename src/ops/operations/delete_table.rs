@@ -3,16 +3,16 @@
 
 use serde_json::{Value, json};
 
-use super::table_wait::{TableGoal, wait_for_table};
-use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
+use crate::ops::engines::table_wait::{TableGoal, wait_for_table};
+use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
 
 /// Input of deleteTable.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeleteTable {
+pub(crate) struct DeleteTable {
     /// Table name.
     pub table_name: String,
 }

@@ -3,26 +3,26 @@
 
 use serde_json::{Map, Value, json};
 
-use super::consumed_capacity::{RETURN_CONSUMED_CAPACITY, ReturnConsumedCapacity};
-use super::set;
+use super::consumed_capacity::ReturnConsumedCapacity;
 use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
+use crate::ops::set;
 use crate::value::ValueFormat;
 
 /// The `input` fields of a conditional write.
-pub const WRITE_OPTION_FIELDS: &[&str] = &[
+pub(crate) const WRITE_OPTION_FIELDS: &[&str] = &[
     field::CONDITION_EXPRESSION,
     field::EXPRESSION_ATTRIBUTE_NAMES,
     field::EXPRESSION_ATTRIBUTE_VALUES,
     field::RETURN_VALUES,
     field::RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-    RETURN_CONSUMED_CAPACITY,
+    field::RETURN_CONSUMED_CAPACITY,
 ];
 
 /// A condition on a write, with its placeholders and what to return.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WriteOptions {
+pub(crate) struct WriteOptions {
     /// Condition expression.
     pub condition_expression: Option<String>,
     /// `#name` placeholders (shared with an update expression).
@@ -38,7 +38,7 @@ pub struct WriteOptions {
 }
 
 /// Reads a write's options; `returnValues` must be one of `allowed` (any case).
-pub fn read_write_options(
+pub(crate) fn read_write_options(
     input: Fields,
     format: ValueFormat,
     allowed: &[&str],
@@ -80,7 +80,7 @@ pub fn read_write_options(
 
 /// Adds a write's condition, placeholders and return values; `default_return` applies when the
 /// request names none.
-pub fn apply_write_options(body: &mut Value, options: &WriteOptions, default_return: Option<&str>) {
+pub(crate) fn apply_write_options(body: &mut Value, options: &WriteOptions, default_return: Option<&str>) {
     set(body, "ConditionExpression", &options.condition_expression);
     set(
         body,

@@ -3,15 +3,15 @@
 
 use serde_json::{Value, json};
 
-use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
+use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
 
 /// Input of describeTimeToLive.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DescribeTimeToLive {
+pub(crate) struct DescribeTimeToLive {
     /// Table name.
     pub table_name: String,
 }

@@ -3,17 +3,17 @@
 
 use serde_json::{Value, json};
 
-use super::billing::{Billing, read_billing_mode, read_provisioned, set_billing};
-use super::table_wait::{TableGoal, wait_for_table};
-use super::{Context, Operation, Outcome, ReadOperation, set};
 use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
+use crate::ops::engines::billing::{Billing, read_billing_mode, read_provisioned, set_billing};
+use crate::ops::engines::table_wait::{TableGoal, wait_for_table};
+use crate::ops::{Context, Operation, Outcome, ReadOperation, set};
 use crate::value::ValueFormat;
 
 /// Billing, protection and TTL changes of updateTable.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct UpdateTable {
+pub(crate) struct UpdateTable {
     /// Table name.
     pub table_name: String,
     /// New billing mode and capacity.

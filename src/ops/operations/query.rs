@@ -1,42 +1,29 @@
 //! query: Query, following pages within the caps; answers the items with the paging facts.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use super::consumed_capacity::{
-    RETURN_CONSUMED_CAPACITY, ReturnConsumedCapacity, Shape, with_consumed_capacity,
-};
-use super::paging::{PAGING_FIELDS, Paging, collect_pages, read_paging, read_select};
-use super::{Context, Operation, Outcome, ReadOperation, set};
 use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
+use crate::ops::engines::consumed_capacity::{Shape, with_consumed_capacity};
+use crate::ops::engines::paging::{PAGING_FIELDS, Paging, collect_pages, read_paging};
+use crate::ops::engines::read_options::ReadOptions;
+use crate::ops::{Context, Operation, Outcome, ReadOperation, set};
 use crate::value::ValueFormat;
 
 /// Input of query.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Query {
+pub(crate) struct Query {
     /// Table name.
     pub table_name: String,
     /// Index to query instead of the table.
     pub index_name: Option<String>,
     /// Key condition expression.
     pub key_condition_expression: String,
-    /// Filter expression.
-    pub filter_expression: Option<String>,
-    /// Projection expression.
-    pub projection_expression: Option<String>,
-    /// `#name` placeholders.
-    pub expression_attribute_names: Option<Map<String, Value>>,
-    /// `:value` placeholders, as attribute values.
-    pub expression_attribute_values: Option<Map<String, Value>>,
     /// Ascending (default) or descending sort key order.
     pub scan_index_forward: Option<bool>,
-    /// Strongly consistent reads.
-    pub consistent_read: Option<bool>,
-    /// `Select` (ALL_ATTRIBUTES, COUNT, ...).
-    pub select: Option<String>,
-    /// `ReturnConsumedCapacity` (summed over the pages).
-    pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
+    /// Filter, projection, placeholders, consistency, select, consumed capacity.
+    pub options: ReadOptions,
     /// Paging and caps.
     pub paging: Paging,
 }
@@ -56,7 +43,7 @@ impl ReadOperation for Query {
             field::SCAN_INDEX_FORWARD,
             field::CONSISTENT_READ,
             field::SELECT,
-            RETURN_CONSUMED_CAPACITY,
+            field::RETURN_CONSUMED_CAPACITY,
         ],
         PAGING_FIELDS,
     ];
@@ -68,15 +55,8 @@ impl ReadOperation for Query {
             key_condition_expression: input
                 .expression(field::KEY_CONDITION_EXPRESSION)?
                 .ok_or_else(|| input.error(field::KEY_CONDITION_EXPRESSION, "is required"))?,
-            filter_expression: input.expression(field::FILTER_EXPRESSION)?,
-            projection_expression: input.expression(field::PROJECTION_EXPRESSION)?,
-            expression_attribute_names: input.attribute_names(field::EXPRESSION_ATTRIBUTE_NAMES)?,
-            expression_attribute_values: input
-                .attribute_values(field::EXPRESSION_ATTRIBUTE_VALUES, format)?,
+            options: ReadOptions::read(input, format)?,
             scan_index_forward: input.bool(field::SCAN_INDEX_FORWARD)?,
-            consistent_read: input.bool(field::CONSISTENT_READ)?,
-            select: read_select(input)?,
-            return_consumed_capacity: ReturnConsumedCapacity::read(input)?,
             paging: read_paging(input)?,
         })
     }
@@ -87,26 +67,8 @@ impl Query {
     pub fn body(&self) -> Value {
         let mut body = json!({ "TableName": self.table_name, "KeyConditionExpression": self.key_condition_expression });
         set(&mut body, "IndexName", &self.index_name);
-        set(&mut body, "FilterExpression", &self.filter_expression);
-        set(
-            &mut body,
-            "ProjectionExpression",
-            &self.projection_expression,
-        );
-        set(
-            &mut body,
-            "ExpressionAttributeNames",
-            &self.expression_attribute_names,
-        );
-        set(
-            &mut body,
-            "ExpressionAttributeValues",
-            &self.expression_attribute_values,
-        );
+        self.options.apply(&mut body);
         set(&mut body, "ScanIndexForward", &self.scan_index_forward);
-        set(&mut body, "ConsistentRead", &self.consistent_read);
-        set(&mut body, "Select", &self.select);
-        ReturnConsumedCapacity::apply(self.return_consumed_capacity, &mut body);
         body
     }
 }
@@ -116,7 +78,7 @@ impl Operation for Query {
         let pages = collect_pages(context, "Query", self.body(), &self.paging)?;
         let mut response = pages.summary();
         response["items"] = context.items(pages.items);
-        let asked = self.return_consumed_capacity;
+        let asked = self.options.return_consumed_capacity;
         Ok(with_consumed_capacity(
             Outcome::new(response),
             asked,

@@ -8,19 +8,19 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
-use super::paging::{DEFAULT_MAX_RESULT_BYTES, MAX_RESULT_BYTES};
-use super::stream_calls::{describe_shards, latest_stream, shard_iterator};
-use super::stream_checkpoint::{
-    Checkpoint, Position, Shard, StreamSource, next_shard, read_source, render_record,
-};
-use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
+use crate::ops::engines::paging::{DEFAULT_MAX_RESULT_BYTES, MAX_RESULT_BYTES};
+use crate::ops::streams::stream_calls::{describe_shards, latest_stream, shard_iterator};
+use crate::ops::streams::stream_checkpoint::{
+    Checkpoint, Position, Shard, StreamSource, next_shard, read_source, render_record,
+};
+use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::{self, ValueFormat};
 
 /// Records per invocation when `maxRecords` is not given.
-pub const DEFAULT_MAX_RECORDS: u64 = 1000;
+pub(crate) const DEFAULT_MAX_RECORDS: u64 = 1000;
 /// GetRecords answers at most 1,000 records per call.
 const GET_RECORDS_LIMIT: u64 = 1000;
 /// Empty pages of a closed shard before this invocation leaves it for the next.
@@ -28,7 +28,7 @@ const MAX_EMPTY_PAGES: u32 = 8;
 
 /// Where the first read of a stream starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum StartingPosition {
+pub(crate) enum StartingPosition {
     /// The oldest record still in the stream (24 hours).
     #[default]
     TrimHorizon,
@@ -38,7 +38,7 @@ pub enum StartingPosition {
 
 /// Input of readStream.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ReadStream {
+pub(crate) struct ReadStream {
     /// The stream (from the checkpoint when one is given).
     pub source: StreamSource,
     /// Where a previous invocation stopped.

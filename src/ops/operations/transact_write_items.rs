@@ -3,20 +3,20 @@
 
 use serde_json::json;
 
-use super::consumed_capacity::{
-    RETURN_CONSUMED_CAPACITY, ReturnConsumedCapacity, Shape, with_consumed_capacity,
-};
-use super::transact_items::read_transact_items;
-use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
+use crate::ops::engines::consumed_capacity::{
+    ReturnConsumedCapacity, Shape, with_consumed_capacity,
+};
+use crate::ops::engines::transact_items::read_transact_items;
+use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
 use crate::wire::Platform;
 
 /// Input of transactWriteItems.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TransactWriteItems {
+pub(crate) struct TransactWriteItems {
     /// Up to 100 Put / Update / Delete / ConditionCheck items, in DynamoDB's shape.
     pub items: Vec<serde_json::Value>,
     /// Idempotency token (generated when absent).
@@ -31,7 +31,7 @@ impl ReadOperation for TransactWriteItems {
     const FIELDS: &'static [&'static [&'static str]] = &[&[
         field::TRANSACT_ITEMS,
         field::CLIENT_REQUEST_TOKEN,
-        RETURN_CONSUMED_CAPACITY,
+        field::RETURN_CONSUMED_CAPACITY,
     ]];
 
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {

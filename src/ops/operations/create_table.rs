@@ -2,17 +2,17 @@
 
 use serde_json::{Value, json};
 
-use super::billing::{Billing, read_billing_mode, read_provisioned, set_billing};
-use super::table_wait::{TableGoal, wait_for_table};
-use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
+use crate::ops::engines::billing::{Billing, read_billing_mode, read_provisioned, set_billing};
+use crate::ops::engines::table_wait::{TableGoal, wait_for_table};
+use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
 
 /// Input of createTable.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CreateTable {
+pub(crate) struct CreateTable {
     /// Table name.
     pub table_name: String,
     /// One or two key attributes.
@@ -25,7 +25,7 @@ pub struct CreateTable {
 
 /// Key attribute type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyType {
+pub(crate) enum KeyType {
     /// `B`
     Binary,
     /// `N`
@@ -47,7 +47,7 @@ impl KeyType {
 
 /// Role of a key attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyRole {
+pub(crate) enum KeyRole {
     /// Partition key.
     Hash,
     /// Sort key.
@@ -66,7 +66,7 @@ impl KeyRole {
 
 /// One attribute of a key schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyAttribute {
+pub(crate) struct KeyAttribute {
     /// Attribute name.
     pub name: String,
     /// HASH or RANGE.

@@ -2,15 +2,15 @@
 
 use serde_json::json;
 
-use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
+use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
 
 /// Input of describeTable.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DescribeTable {
+pub(crate) struct DescribeTable {
     /// Table name.
     pub table_name: String,
 }

@@ -2,19 +2,19 @@
 
 use serde_json::{Map, Value};
 
-use super::consumed_capacity::{Shape, with_consumed_capacity};
-use super::write_options::{
-    WRITE_OPTION_FIELDS, WriteOptions, apply_write_options, read_write_options,
-};
-use super::{Context, Operation, Outcome, ReadOperation, table_body};
 use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
+use crate::ops::engines::consumed_capacity::{Shape, with_consumed_capacity};
+use crate::ops::engines::write_options::{
+    WRITE_OPTION_FIELDS, WriteOptions, apply_write_options, read_write_options,
+};
+use crate::ops::{Context, Operation, Outcome, ReadOperation, table_body};
 use crate::value::ValueFormat;
 
 /// Input of deleteItem.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DeleteItem {
+pub(crate) struct DeleteItem {
     /// Table name.
     pub table_name: String,
     /// Primary key.

@@ -3,13 +3,13 @@
 
 use serde_json::{Value, json};
 
-use super::consumed_capacity::{
-    RETURN_CONSUMED_CAPACITY, ReturnConsumedCapacity, Shape, with_consumed_capacity,
-};
-use super::{Context, Operation, Outcome, ReadOperation, set};
 use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
+use crate::ops::engines::consumed_capacity::{
+    ReturnConsumedCapacity, Shape, with_consumed_capacity,
+};
+use crate::ops::{Context, Operation, Outcome, ReadOperation, set};
 use crate::value::{self, ValueFormat};
 
 /// DynamoDB's limit on a PartiQL statement.
@@ -17,7 +17,7 @@ const MAX_STATEMENT_BYTES: usize = 8192;
 
 /// Input of executeStatement.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ExecuteStatement {
+pub(crate) struct ExecuteStatement {
     /// The statement.
     pub statement: String,
     /// `?` parameters, as attribute values.
@@ -41,7 +41,7 @@ impl ReadOperation for ExecuteStatement {
         field::CONSISTENT_READ,
         field::NEXT_TOKEN,
         field::LIMIT,
-        RETURN_CONSUMED_CAPACITY,
+        field::RETURN_CONSUMED_CAPACITY,
     ]];
 
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
