@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::to_envelope::{authentication, aws_credential, configuration};
 use super::wit;
 use crate::error::ConnectorError;
 use crate::input::field;
@@ -86,14 +87,7 @@ impl Input {
 /// The JSON request `request` stands for.
 pub fn to_json_request(request: wit::Request) -> Result<Value, ConnectorError> {
     let authentication = authentication(request.authentication);
-    let configuration = json!({
-        (field::REGION): request.configuration.region,
-        (field::ENDPOINT): request.configuration.endpoint,
-        (field::STS_ENDPOINT): request.configuration.sts_endpoint,
-        (field::MAX_ATTEMPTS): request.configuration.max_attempts,
-        (field::TIMEOUT_MS): request.configuration.timeout_ms,
-        (field::STREAMS_ENDPOINT): request.configuration.streams_endpoint,
-    });
+    let configuration = configuration(request.configuration);
     let mut input = Input::default();
     let name = operation(&mut input, request.operation)?;
     let group = match OPERATIONS.iter().find(|e| e.name == name).map(|e| e.group) {
@@ -108,43 +102,6 @@ pub fn to_json_request(request: wit::Request) -> Result<Value, ConnectorError> {
         json_request[field::AWS_CREDENTIAL] = aws_credential(credential);
     }
     Ok(json_request)
-}
-
-/// The JSON `awsCredential` object `credential` stands for.
-fn aws_credential(credential: wit::AwsCredential) -> Value {
-    json!({
-        (field::AUTHENTICATION): authentication(credential.authentication),
-        (field::REGION): credential.region,
-    })
-}
-
-/// The JSON `authentication` object `authentication` stands for.
-fn authentication(authentication: wit::Authentication) -> Value {
-    let keys = |c: wit::StaticCredentials| json!({ (field::ACCESS_KEY): c.access_key, (field::SECRET_KEY): c.secret_key, (field::SESSION_TOKEN): c.session_token });
-    let (kind, mut object) = match authentication {
-        wit::Authentication::Credentials(c) => ("credentials", keys(c)),
-        wit::Authentication::DefaultCredentialsChain => ("defaultCredentialsChain", json!({})),
-        wit::Authentication::AssumeRole(role) => {
-            let mut object = role.caller.map_or_else(|| json!({}), keys);
-            object[field::ROLE_ARN] = json!(role.role_arn);
-            object[field::EXTERNAL_ID] = json!(role.external_id);
-            object[field::ROLE_SESSION_NAME] = json!(role.role_session_name);
-            object[field::DURATION_SECONDS] = json!(role.duration_seconds);
-            object[field::POLICY] = json!(role.policy);
-            ("assumeRole", object)
-        }
-        wit::Authentication::WebIdentity(role) => {
-            let object = json!({
-                (field::ROLE_ARN): role.role_arn,
-                (field::WEB_IDENTITY_TOKEN): role.web_identity_token,
-                (field::ROLE_SESSION_NAME): role.role_session_name,
-                (field::DURATION_SECONDS): role.duration_seconds,
-            });
-            ("webIdentity", object)
-        }
-    };
-    object[field::TYPE] = json!(kind);
-    object
 }
 
 /// Puts the operation's fields; returns its name.

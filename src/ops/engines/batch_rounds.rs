@@ -37,7 +37,9 @@ pub(crate) fn in_rounds<'p>(
 }
 
 /// `(table, entry)` pairs as `{"table": [entries]}`, in first-seen order.
-pub(crate) fn group_by_table(pairs: impl IntoIterator<Item = (String, Value)>) -> Map<String, Value> {
+pub(crate) fn group_by_table(
+    pairs: impl IntoIterator<Item = (String, Value)>,
+) -> Map<String, Value> {
     let mut grouped = Map::new();
     for (table, entry) in pairs {
         let list = grouped.entry(table).or_insert_with(|| json!([]));

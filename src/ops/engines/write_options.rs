@@ -80,7 +80,11 @@ pub(crate) fn read_write_options(
 
 /// Adds a write's condition, placeholders and return values; `default_return` applies when the
 /// request names none.
-pub(crate) fn apply_write_options(body: &mut Value, options: &WriteOptions, default_return: Option<&str>) {
+pub(crate) fn apply_write_options(
+    body: &mut Value,
+    options: &WriteOptions,
+    default_return: Option<&str>,
+) {
     set(body, "ConditionExpression", &options.condition_expression);
     set(
         body,

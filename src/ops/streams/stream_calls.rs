@@ -43,7 +43,10 @@ pub(crate) fn invalid_answer(message: &str) -> ConnectorError {
 }
 
 /// The table's latest stream, from DescribeTable.
-pub(crate) fn latest_stream(context: &mut Context<'_>, table: &str) -> Result<String, ConnectorError> {
+pub(crate) fn latest_stream(
+    context: &mut Context<'_>,
+    table: &str,
+) -> Result<String, ConnectorError> {
     let answer = context.call("DescribeTable", &json!({ "TableName": table }))?;
     match answer["Table"]["LatestStreamArn"].as_str() {
         Some(arn) => Ok(arn.to_string()),
@@ -63,7 +66,10 @@ pub(crate) fn latest_stream(context: &mut Context<'_>, table: &str) -> Result<St
 }
 
 /// Every shard of the stream, following DescribeStream's pages.
-pub(crate) fn describe_shards(context: &mut Context<'_>, arn: &str) -> Result<Vec<Shard>, ConnectorError> {
+pub(crate) fn describe_shards(
+    context: &mut Context<'_>,
+    arn: &str,
+) -> Result<Vec<Shard>, ConnectorError> {
     let mut shards = Vec::new();
     let mut start: Option<String> = None;
     for _ in 0..MAX_DESCRIBE_PAGES {
