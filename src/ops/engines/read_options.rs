@@ -1,6 +1,6 @@
-//! What getItem, query and scanTable share: the projection, its placeholders, consistency,
-//! and what to return (consumed capacity); query and scanTable also filter and select. One
-//! reader and one setter chain for the three bodies.
+//! What getItem, query, scanTable and each table of batchGetItems share: the projection, its
+//! placeholders, consistency, and what to return (consumed capacity); query and scanTable also
+//! filter and select. One reader and one setter chain for their bodies.
 
 use serde_json::{Map, Value};
 
@@ -54,7 +54,7 @@ impl ReadOptions {
         })
     }
 
-    /// Sets each option given on a GetItem, Query or Scan `body`.
+    /// Sets each option given on a GetItem, Query or Scan `body` (or a BatchGetItem table's).
     pub(crate) fn apply(&self, body: &mut Value) {
         set(body, "FilterExpression", &self.filter_expression);
         set(body, "ProjectionExpression", &self.projection_expression);

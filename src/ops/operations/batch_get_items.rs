@@ -11,7 +11,8 @@ use crate::ops::engines::batch_rounds::{group_by_table, in_rounds};
 use crate::ops::engines::consumed_capacity::{
     ReturnConsumedCapacity, Shape, with_consumed_capacity,
 };
-use crate::ops::{Context, Operation, Outcome, ReadOperation, set};
+use crate::ops::engines::read_options::ReadOptions;
+use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
 
 /// DynamoDB's limit on one BatchGetItem call.
@@ -33,12 +34,8 @@ pub(crate) struct BatchGetTable {
     pub table_name: String,
     /// Keys to get (any number; sent 100 at a time).
     pub keys: Vec<Map<String, Value>>,
-    /// Projection expression.
-    pub projection_expression: Option<String>,
-    /// `#name` placeholders.
-    pub expression_attribute_names: Option<Map<String, Value>>,
-    /// Strongly consistent reads.
-    pub consistent_read: Option<bool>,
+    /// Its projection, placeholders and consistency (the others are not among its fields).
+    pub options: ReadOptions,
 }
 
 impl ReadOperation for BatchGetItems {
@@ -96,9 +93,7 @@ fn read_tables(input: Fields, format: ValueFormat) -> Result<Vec<BatchGetTable>,
         tables.push(BatchGetTable {
             table_name: table_name.clone(),
             keys,
-            projection_expression: spec.expression(field::PROJECTION_EXPRESSION)?,
-            expression_attribute_names: spec.attribute_names(field::EXPRESSION_ATTRIBUTE_NAMES)?,
-            consistent_read: spec.bool(field::CONSISTENT_READ)?,
+            options: ReadOptions::read(spec, format)?,
         });
     }
     Ok(tables)
@@ -126,17 +121,7 @@ fn get_all(
 ) -> Result<Value, ConnectorError> {
     let options = |table: &BatchGetTable| {
         let mut spec = json!({});
-        set(
-            &mut spec,
-            "ProjectionExpression",
-            &table.projection_expression,
-        );
-        set(
-            &mut spec,
-            "ExpressionAttributeNames",
-            &table.expression_attribute_names,
-        );
-        set(&mut spec, "ConsistentRead", &table.consistent_read);
+        table.options.apply(&mut spec);
         spec
     };
     let pending: Vec<(String, Value)> = tables
