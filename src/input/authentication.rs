@@ -6,7 +6,7 @@
 
 use super::fields::Fields;
 use crate::error::ConnectorError;
-use crate::input::field;
+use crate::input::field::{self, auth_type};
 use crate::wire::Credentials;
 use crate::wire::sts::{AssumeRole, RoleSession};
 
@@ -67,15 +67,15 @@ pub fn read_auth(fields: Fields) -> Result<Auth, ConnectorError> {
     let kind = fields.string(field::TYPE)?;
     let has_keys = fields.has(field::ACCESS_KEY) || fields.has(field::SECRET_KEY);
     match kind.as_deref() {
-        Some("credentials") => {}
+        Some(auth_type::CREDENTIALS) => {}
         None if has_keys => {}
-        Some("defaultCredentialsChain") => {
+        Some(auth_type::DEFAULT_CREDENTIALS_CHAIN) => {
             // Keys left over from a form that switched type are ignored, as before.
             fields.reject_unknown(&KEY_FIELDS)?;
             return Ok(Auth::DefaultChain);
         }
-        Some("assumeRole") => return read_assume_role(fields),
-        Some("webIdentity") => return read_web_identity(fields),
+        Some(auth_type::ASSUME_ROLE) => return read_assume_role(fields),
+        Some(auth_type::WEB_IDENTITY) => return read_web_identity(fields),
         None => return Err(fields.error(field::TYPE, format!("is required: {TYPES}"))),
         Some(_) => return Err(fields.error(field::TYPE, format!("must be {TYPES}"))),
     }

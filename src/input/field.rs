@@ -95,3 +95,11 @@ pub(crate) const ROLE_SESSION_NAME: &str = "roleSessionName";
 pub(crate) const DURATION_SECONDS: &str = "durationSeconds";
 pub(crate) const POLICY: &str = "policy";
 pub(crate) const WEB_IDENTITY_TOKEN: &str = "webIdentityToken";
+
+/// The values of `authentication.type`, which the reader and the typed mapping both write.
+pub(crate) mod auth_type {
+    pub(crate) const CREDENTIALS: &str = "credentials";
+    pub(crate) const DEFAULT_CREDENTIALS_CHAIN: &str = "defaultCredentialsChain";
+    pub(crate) const ASSUME_ROLE: &str = "assumeRole";
+    pub(crate) const WEB_IDENTITY: &str = "webIdentity";
+}

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::wit;
-use crate::input::field;
+use crate::input::field::{self, auth_type};
 
 /// The JSON `configuration` object `configuration` stands for.
 pub(super) fn configuration(configuration: wit::Configuration) -> Value {
@@ -30,8 +30,10 @@ pub(super) fn aws_credential(credential: wit::AwsCredential) -> Value {
 pub(super) fn authentication(authentication: wit::Authentication) -> Value {
     let keys = |c: wit::StaticCredentials| json!({ (field::ACCESS_KEY): c.access_key, (field::SECRET_KEY): c.secret_key, (field::SESSION_TOKEN): c.session_token });
     let (kind, mut object) = match authentication {
-        wit::Authentication::Credentials(c) => ("credentials", keys(c)),
-        wit::Authentication::DefaultCredentialsChain => ("defaultCredentialsChain", json!({})),
+        wit::Authentication::Credentials(c) => (auth_type::CREDENTIALS, keys(c)),
+        wit::Authentication::DefaultCredentialsChain => {
+            (auth_type::DEFAULT_CREDENTIALS_CHAIN, json!({}))
+        }
         wit::Authentication::AssumeRole(role) => {
             let mut object = role.caller.map_or_else(|| json!({}), keys);
             object[field::ROLE_ARN] = json!(role.role_arn);
@@ -39,7 +41,7 @@ pub(super) fn authentication(authentication: wit::Authentication) -> Value {
             object[field::ROLE_SESSION_NAME] = json!(role.role_session_name);
             object[field::DURATION_SECONDS] = json!(role.duration_seconds);
             object[field::POLICY] = json!(role.policy);
-            ("assumeRole", object)
+            (auth_type::ASSUME_ROLE, object)
         }
         wit::Authentication::WebIdentity(role) => {
             let object = json!({
@@ -48,7 +50,7 @@ pub(super) fn authentication(authentication: wit::Authentication) -> Value {
                 (field::ROLE_SESSION_NAME): role.role_session_name,
                 (field::DURATION_SECONDS): role.duration_seconds,
             });
-            ("webIdentity", object)
+            (auth_type::WEB_IDENTITY, object)
         }
     };
     object[field::TYPE] = json!(kind);
