@@ -30,8 +30,6 @@ pub use error::ConnectorError;
 pub use input::request_size::{self, MAX_REQUEST_BYTES};
 pub use request::{Request, execute, parse_request, parse_request_json};
 pub use wire::Platform;
-// Where tests/sigv4_matrix.rs finds the signer.
-pub use wire::signing;
 
 /// Runs one request given as JSON text; returns the JSON text of its result,
 /// `{"action": ..., "status": "OK", "response": ...}`, written straight from the outcome (never

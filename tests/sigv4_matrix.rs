@@ -5,7 +5,7 @@
 //! - A reference signer written here from the SigV4 specification (its own HMAC-SHA256 over
 //!   `sha2`), first checked against RFC 4231, AWS's key-derivation example and every
 //!   header-signing case of the AWS SigV4 test suite (`tests/sigv4/`), then compared with
-//!   `ddb_connector::signing::sign_request` across a matrix of hosts, regions, credentials
+//!   `ddb_connector::wire::signing::sign_request` across a matrix of hosts, regions, credentials
 //!   (long secrets, session tokens), bodies, targets and times.
 //! - botocore's `SigV4Auth` (`tests/support/botocore_sign_matrix.py`, one process) on the same
 //!   matrix. Needs botocore, which `scripts/test.sh` installs; without it the test fails.
@@ -13,7 +13,7 @@
 use std::time::{Duration, UNIX_EPOCH};
 
 use ddb_connector::input::Credentials;
-use ddb_connector::signing::{SERVICE, SignedHeaders, sign_request};
+use ddb_connector::wire::signing::{SERVICE, SignedHeaders, sign_request};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 

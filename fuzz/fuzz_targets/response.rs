@@ -4,7 +4,7 @@
 #![no_main]
 
 use ddb_connector::input::OutputFormat;
-use ddb_connector::ops::stream_checkpoint;
+use ddb_connector::ops::streams::stream_checkpoint;
 use ddb_connector::wire::{HttpResponse, read_response};
 use libfuzzer_sys::fuzz_target;
 

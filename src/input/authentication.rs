@@ -6,6 +6,7 @@
 
 use super::fields::Fields;
 use crate::error::ConnectorError;
+use crate::input::field::{self, auth_type};
 use crate::wire::Credentials;
 use crate::wire::credentials::check_header_value;
 use crate::wire::sts::{AssumeRole, RoleSession};
@@ -54,24 +55,30 @@ impl std::fmt::Debug for WebIdentityToken {
 }
 
 /// The fields of the key-based types (`region` is where older requests put the region).
-const KEY_FIELDS: [&str; 5] = ["type", "accessKey", "secretKey", "sessionToken", "region"];
+const KEY_FIELDS: [&str; 5] = [
+    field::TYPE,
+    field::ACCESS_KEY,
+    field::SECRET_KEY,
+    field::SESSION_TOKEN,
+    field::REGION,
+];
 
 /// Reads the `authentication` object.
 pub fn read_auth(fields: Fields) -> Result<Auth, ConnectorError> {
-    let kind = fields.string("type")?;
-    let has_keys = fields.has("accessKey") || fields.has("secretKey");
+    let kind = fields.string(field::TYPE)?;
+    let has_keys = fields.has(field::ACCESS_KEY) || fields.has(field::SECRET_KEY);
     match kind.as_deref() {
-        Some("credentials") => {}
+        Some(auth_type::CREDENTIALS) => {}
         None if has_keys => {}
-        Some("defaultCredentialsChain") => {
+        Some(auth_type::DEFAULT_CREDENTIALS_CHAIN) => {
             // Keys left over from a form that switched type are ignored, as before.
             fields.reject_unknown(&KEY_FIELDS)?;
             return Ok(Auth::DefaultChain);
         }
-        Some("assumeRole") => return read_assume_role(fields),
-        Some("webIdentity") => return read_web_identity(fields),
-        None => return Err(fields.error("type", format!("is required: {TYPES}"))),
-        Some(_) => return Err(fields.error("type", format!("must be {TYPES}"))),
+        Some(auth_type::ASSUME_ROLE) => return read_assume_role(fields),
+        Some(auth_type::WEB_IDENTITY) => return read_web_identity(fields),
+        None => return Err(fields.error(field::TYPE, format!("is required: {TYPES}"))),
+        Some(_) => return Err(fields.error(field::TYPE, format!("must be {TYPES}"))),
     }
     fields.reject_unknown(&KEY_FIELDS)?;
     read_keys(fields).map(Auth::Static)
@@ -79,26 +86,29 @@ pub fn read_auth(fields: Fields) -> Result<Auth, ConnectorError> {
 
 fn read_assume_role(fields: Fields) -> Result<Auth, ConnectorError> {
     fields.reject_unknown(&[
-        "type",
-        "roleArn",
-        "externalId",
-        "roleSessionName",
-        "durationSeconds",
-        "policy",
-        "accessKey",
-        "secretKey",
-        "sessionToken",
-        "region",
+        field::TYPE,
+        field::ROLE_ARN,
+        field::EXTERNAL_ID,
+        field::ROLE_SESSION_NAME,
+        field::DURATION_SECONDS,
+        field::POLICY,
+        field::ACCESS_KEY,
+        field::SECRET_KEY,
+        field::SESSION_TOKEN,
+        field::REGION,
     ])?;
     let session = read_session(fields)?;
-    let external_id = fields.string("externalId")?;
+    let external_id = fields.string(field::EXTERNAL_ID)?;
     if let Some(id) = &external_id {
-        check_chars(id, 2..=1224, "+=,.@:/-").map_err(|m| fields.error("externalId", m))?;
+        check_chars(id, 2..=1224, "+=,.@:/-").map_err(|m| fields.error(field::EXTERNAL_ID, m))?;
     }
-    let caller = if fields.has("accessKey") || fields.has("secretKey") {
+    let caller = if fields.has(field::ACCESS_KEY) || fields.has(field::SECRET_KEY) {
         Some(read_keys(fields)?)
-    } else if fields.has("sessionToken") {
-        return Err(fields.error("sessionToken", "is given without accessKey and secretKey"));
+    } else if fields.has(field::SESSION_TOKEN) {
+        return Err(fields.error(
+            field::SESSION_TOKEN,
+            "is given without accessKey and secretKey",
+        ));
     } else {
         None
     };
@@ -112,17 +122,17 @@ fn read_assume_role(fields: Fields) -> Result<Auth, ConnectorError> {
 
 fn read_web_identity(fields: Fields) -> Result<Auth, ConnectorError> {
     fields.reject_unknown(&[
-        "type",
-        "roleArn",
-        "webIdentityToken",
-        "roleSessionName",
-        "durationSeconds",
-        "region",
+        field::TYPE,
+        field::ROLE_ARN,
+        field::WEB_IDENTITY_TOKEN,
+        field::ROLE_SESSION_NAME,
+        field::DURATION_SECONDS,
+        field::REGION,
     ])?;
     let session = read_session(fields)?;
-    let token = fields.string("webIdentityToken")?;
+    let token = fields.string(field::WEB_IDENTITY_TOKEN)?;
     if let Some(token) = &token {
-        check_web_identity_token(token).map_err(|m| fields.error("webIdentityToken", m))?;
+        check_web_identity_token(token).map_err(|m| fields.error(field::WEB_IDENTITY_TOKEN, m))?;
     }
     Ok(Auth::WebIdentity {
         session,
@@ -142,14 +152,15 @@ pub fn check_web_identity_token(token: &str) -> Result<(), &'static str> {
 }
 
 fn read_session(fields: Fields) -> Result<RoleSession, ConnectorError> {
-    let role_arn = fields.required_string("roleArn")?;
-    check_role_arn(&role_arn).map_err(|m| fields.error("roleArn", m))?;
+    let role_arn = fields.required_string(field::ROLE_ARN)?;
+    check_role_arn(&role_arn).map_err(|m| fields.error(field::ROLE_ARN, m))?;
     let session_name = fields
-        .string("roleSessionName")?
+        .string(field::ROLE_SESSION_NAME)?
         .unwrap_or_else(|| DEFAULT_SESSION_NAME.to_string());
-    check_chars(&session_name, 2..=64, "+=,.@-").map_err(|m| fields.error("roleSessionName", m))?;
+    check_chars(&session_name, 2..=64, "+=,.@-")
+        .map_err(|m| fields.error(field::ROLE_SESSION_NAME, m))?;
     let duration_seconds = fields
-        .u64_in("durationSeconds", DURATION_SECONDS)?
+        .u64_in(field::DURATION_SECONDS, DURATION_SECONDS)?
         .map_or(*DURATION_SECONDS.start(), |n| n) as u32;
     Ok(RoleSession {
         role_arn,
@@ -160,13 +171,13 @@ fn read_session(fields: Fields) -> Result<RoleSession, ConnectorError> {
 
 /// A session policy: an object, or JSON text holding one, sent compact.
 fn read_policy(fields: Fields) -> Result<Option<String>, ConnectorError> {
-    let Some(policy) = fields.map("policy")? else {
+    let Some(policy) = fields.map(field::POLICY)? else {
         return Ok(None);
     };
     let text = serde_json::Value::Object(policy).to_string();
     if text.chars().count() > MAX_POLICY_CHARS {
         return Err(fields.error(
-            "policy",
+            field::POLICY,
             format!("must be at most {MAX_POLICY_CHARS} characters of JSON"),
         ));
     }
@@ -229,23 +240,26 @@ fn check_chars(
 
 /// `accessKey`, `secretKey` and `sessionToken`.
 fn read_keys(fields: Fields) -> Result<Credentials, ConnectorError> {
-    let access_key = fields.required_string("accessKey")?;
-    let secret_key = fields.required_string("secretKey")?;
+    let access_key = fields.required_string(field::ACCESS_KEY)?;
+    let secret_key = fields.required_string(field::SECRET_KEY)?;
     if access_key
         .chars()
         .any(|c| c.is_whitespace() || c.is_control())
     {
-        return Err(fields.error("accessKey", "must not contain spaces or control characters"));
+        return Err(fields.error(
+            field::ACCESS_KEY,
+            "must not contain spaces or control characters",
+        ));
     }
     if secret_key.chars().any(char::is_control) {
-        return Err(fields.error("secretKey", "must not contain control characters"));
+        return Err(fields.error(field::SECRET_KEY, "must not contain control characters"));
     }
-    let session_token = fields.non_empty_string("sessionToken")?;
+    let session_token = fields.non_empty_string(field::SESSION_TOKEN)?;
     if session_token
         .as_deref()
         .is_some_and(|t| t.chars().any(char::is_control))
     {
-        return Err(fields.error("sessionToken", "must not contain control characters"));
+        return Err(fields.error(field::SESSION_TOKEN, "must not contain control characters"));
     }
     check_header_value(&access_key).map_err(|m| fields.error("accessKey", m))?;
     if let Some(token) = &session_token {

@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 use super::authentication::{Auth, read_auth};
+use super::field;
 use super::fields::Fields;
 use crate::error::ConnectorError;
 use crate::value::ValueFormat;
@@ -23,13 +24,13 @@ pub const MAX_WAIT_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 
 /// The fields of `input` that are not an operation's own: which operation, and the options.
 pub const INPUT_COMMON: &[&str] = &[
-    "operationGroup",
-    "tableOperation",
-    "itemOperation",
-    "type",
-    "valueFormat",
-    "outputFormat",
-    "waitTimeoutMs",
+    field::OPERATION_GROUP,
+    field::TABLE_OPERATION,
+    field::ITEM_OPERATION,
+    field::TYPE,
+    field::VALUE_FORMAT,
+    field::OUTPUT_FORMAT,
+    field::WAIT_TIMEOUT_MS,
 ];
 
 /// Everything a request says besides its operation, checked.
@@ -96,18 +97,18 @@ pub fn read_envelope(value: &Value) -> Result<(Envelope, Fields<'_>), ConnectorE
     let signer = read_root(root)?;
     // A credential carries the region, so `configuration` may be left out beside one.
     let no_configuration = Map::new();
-    let config = match (&signer, root.raw("configuration")) {
-        (Signer::Credential(_), None) => Fields::new(&no_configuration, "configuration"),
-        _ => Fields::new(root.object("configuration")?, "configuration"),
+    let config = match (&signer, root.raw(field::CONFIGURATION)) {
+        (Signer::Credential(_), None) => Fields::new(&no_configuration, field::CONFIGURATION),
+        _ => Fields::new(root.object(field::CONFIGURATION)?, field::CONFIGURATION),
     };
-    let input = Fields::new(root.object("input")?, "input");
+    let input = Fields::new(root.object(field::INPUT)?, field::INPUT);
     config.reject_unknown(&[
-        "region",
-        "endpoint",
-        "streamsEndpoint",
-        "stsEndpoint",
-        "maxAttempts",
-        "timeoutMs",
+        field::REGION,
+        field::ENDPOINT,
+        field::STREAMS_ENDPOINT,
+        field::STS_ENDPOINT,
+        field::MAX_ATTEMPTS,
+        field::TIMEOUT_MS,
     ])?;
     let retry = read_retry(config)?;
     let (auth, region) = match signer {
@@ -117,14 +118,14 @@ pub fn read_envelope(value: &Value) -> Result<(Envelope, Fields<'_>), ConnectorE
             (read_auth(auth_fields)?, region)
         }
     };
-    let endpoint = match config.string("endpoint")? {
+    let endpoint = match config.string(field::ENDPOINT)? {
         Some(url) => parse_endpoint(&url)?,
         None => default_endpoint(&region),
     };
     let streams_endpoint = read_streams_endpoint(config, &region, &endpoint)?;
     let sts_endpoint = config
-        .string("stsEndpoint")?
-        .map(|url| parse_endpoint_at(&url, &config.field("stsEndpoint")))
+        .string(field::STS_ENDPOINT)?
+        .map(|url| parse_endpoint_at(&url, &config.field(field::STS_ENDPOINT)))
         .transpose()?;
     let (value_format, output, wait_timeout) = read_options(input)?;
     let envelope = Envelope {
@@ -144,25 +145,25 @@ pub fn read_envelope(value: &Value) -> Result<(Envelope, Fields<'_>), ConnectorE
 /// Checks the request's own fields; returns where its authentication is.
 fn read_root(root: Fields) -> Result<Signer, ConnectorError> {
     root.reject_unknown(&[
-        "authentication",
-        "configuration",
-        "input",
-        "awsCredential",
-        "operationGroup",
+        field::AUTHENTICATION,
+        field::CONFIGURATION,
+        field::INPUT,
+        field::AWS_CREDENTIAL,
+        field::OPERATION_GROUP,
     ])?;
     // Camunda's templates 2 to 6 bind `operationGroup` here, beside `input.type`, which names
     // the operation; Camunda's connector does not read it, nor do we, beyond its values.
-    if let Some(group) = root.string("operationGroup")?
+    if let Some(group) = root.string(field::OPERATION_GROUP)?
         && !matches!(group.as_str(), "table" | "item")
     {
-        return Err(root.error("operationGroup", "must be \"table\" or \"item\""));
+        return Err(root.error(field::OPERATION_GROUP, "must be \"table\" or \"item\""));
     }
     // With a credential the inline authentication is not read (a form may leave it half-filled).
     Ok(match aws_credential(root)? {
         Some(credential) => Signer::Credential(credential),
         None => Signer::Inline(Fields::new(
-            root.object("authentication")?,
-            "authentication",
+            root.object(field::AUTHENTICATION)?,
+            field::AUTHENTICATION,
         )),
     })
 }
@@ -174,9 +175,9 @@ fn read_streams_endpoint(
     region: &str,
     endpoint: &Endpoint,
 ) -> Result<Endpoint, ConnectorError> {
-    match config.string("streamsEndpoint")? {
-        Some(url) => parse_endpoint_at(&url, &config.field("streamsEndpoint")),
-        None if config.has("endpoint") => Ok(endpoint.clone()),
+    match config.string(field::STREAMS_ENDPOINT)? {
+        Some(url) => parse_endpoint_at(&url, &config.field(field::STREAMS_ENDPOINT)),
+        None if config.has(field::ENDPOINT) => Ok(endpoint.clone()),
         None => Ok(default_streams_endpoint(region)),
     }
 }
@@ -185,24 +186,24 @@ fn read_retry(config: Fields) -> Result<RetryPolicy, ConnectorError> {
     let defaults = RetryPolicy::default();
     Ok(RetryPolicy {
         max_attempts: config
-            .u64_in("maxAttempts", 1..=10)?
+            .u64_in(field::MAX_ATTEMPTS, 1..=10)?
             .map_or(defaults.max_attempts, |n| n as u32),
         timeout: config
-            .u64_in("timeoutMs", 100..=900_000)?
+            .u64_in(field::TIMEOUT_MS, 100..=900_000)?
             .map_or(defaults.timeout, Duration::from_millis),
     })
 }
 
 fn read_region(config: Fields, auth_fields: Fields) -> Result<String, ConnectorError> {
-    let configured = config.string("region")?;
+    let configured = config.string(field::REGION)?;
     // Older requests carried the region in the authentication block: read (and so type-checked)
     // even when the configuration's region overrides it.
-    let legacy = auth_fields.string("region")?;
+    let legacy = auth_fields.string(field::REGION)?;
     let region = match configured.or(legacy) {
         Some(region) => region,
-        None => return Err(config.error("region", "is required")),
+        None => return Err(config.error(field::REGION, "is required")),
     };
-    check_region(&region, &config.field("region"))?;
+    check_region(&region, &config.field(field::REGION))?;
     Ok(region)
 }
 
@@ -217,10 +218,10 @@ enum Signer<'a> {
 /// `awsCredential`, the reusable credential Camunda 8.10 binds as a whole
 /// (`io.camunda:aws-credential:1`), when the request has one.
 fn aws_credential<'a>(root: Fields<'a>) -> Result<Option<Fields<'a>>, ConnectorError> {
-    match root.raw("awsCredential") {
+    match root.raw(field::AWS_CREDENTIAL) {
         None => Ok(None),
-        Some(Value::Object(map)) => Ok(Some(Fields::new(map, "awsCredential"))),
-        Some(_) => Err(root.error("awsCredential", "must be an object")),
+        Some(Value::Object(map)) => Ok(Some(Fields::new(map, field::AWS_CREDENTIAL))),
+        Some(_) => Err(root.error(field::AWS_CREDENTIAL, "must be an object")),
     }
 }
 
@@ -228,27 +229,25 @@ fn aws_credential<'a>(root: Fields<'a>) -> Result<Option<Fields<'a>>, ConnectorE
 /// reads it: its `authentication` replaces the inline one (which is not read); its `region`
 /// applies unless `configuration.region` overrides it (template 12's "region override").
 fn read_credential(credential: Fields, config: Fields) -> Result<(Auth, String), ConnectorError> {
-    credential.reject_unknown(&["authentication", "region"])?;
-    let auth_fields = Fields::new(
-        credential.object("authentication")?,
-        "awsCredential.authentication",
-    );
+    credential.reject_unknown(&[field::AUTHENTICATION, field::REGION])?;
+    let auth_path = credential.field(field::AUTHENTICATION);
+    let auth_fields = Fields::new(credential.object(field::AUTHENTICATION)?, &auth_path);
     // A form leaves an unused region blank: blank is absent here. The credential's region is
     // read (a string or nothing) even when the configuration's overrides it.
-    let credential_region = credential.non_empty_string("region")?;
-    let region = match config.non_empty_string("region")? {
+    let credential_region = credential.non_empty_string(field::REGION)?;
+    let region = match config.non_empty_string(field::REGION)? {
         Some(region) => {
-            check_region(&region, &config.field("region"))?;
+            check_region(&region, &config.field(field::REGION))?;
             region
         }
         None => {
             let region = credential_region.ok_or_else(|| {
                 credential.error(
-                    "region",
+                    field::REGION,
                     "is required when configuration.region is not given",
                 )
             })?;
-            check_region(&region, &credential.field("region"))?;
+            check_region(&region, &credential.field(field::REGION))?;
             region
         }
     };
@@ -257,21 +256,21 @@ fn read_credential(credential: Fields, config: Fields) -> Result<(Auth, String),
 
 /// `valueFormat`, `outputFormat` and `waitTimeoutMs`.
 fn read_options(input: Fields) -> Result<(ValueFormat, OutputFormat, Duration), ConnectorError> {
-    let value_format = match input.string("valueFormat")?.as_deref() {
+    let value_format = match input.string(field::VALUE_FORMAT)?.as_deref() {
         None => ValueFormat::Plain,
         Some(s) if s.eq_ignore_ascii_case("plain") => ValueFormat::Plain,
         Some(s) if s.eq_ignore_ascii_case("typed") => ValueFormat::Typed,
-        Some(_) => return Err(input.error("valueFormat", "must be \"plain\" or \"typed\"")),
+        Some(_) => return Err(input.error(field::VALUE_FORMAT, "must be \"plain\" or \"typed\"")),
     };
-    let output = match input.string("outputFormat")?.as_deref() {
+    let output = match input.string(field::OUTPUT_FORMAT)?.as_deref() {
         None => OutputFormat::Typed,
         Some(s) if s.eq_ignore_ascii_case("typed") => OutputFormat::Typed,
         Some(s) if s.eq_ignore_ascii_case("plain") => OutputFormat::Plain,
-        Some(_) => return Err(input.error("outputFormat", "must be \"typed\" or \"plain\"")),
+        Some(_) => return Err(input.error(field::OUTPUT_FORMAT, "must be \"typed\" or \"plain\"")),
     };
     let max_wait = MAX_WAIT_TIMEOUT.as_millis() as u64;
     let wait_timeout = input
-        .u64_in("waitTimeoutMs", 0..=max_wait)?
+        .u64_in(field::WAIT_TIMEOUT_MS, 0..=max_wait)?
         .map_or(DEFAULT_WAIT_TIMEOUT, Duration::from_millis);
     Ok((value_format, output, wait_timeout))
 }

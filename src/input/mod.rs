@@ -10,6 +10,7 @@
 
 pub mod authentication;
 pub mod envelope;
+pub mod field;
 pub mod fields;
 pub mod request_size;
 

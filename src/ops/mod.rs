@@ -1,9 +1,7 @@
-//! The operations, one file each: its input, how it is read from the request's `input`, the
-//! DynamoDB body, how it runs and what it answers. [`registry`] lists them; the engines several
-//! share have their own files (paging, batch rounds, waiting for a table, transaction items,
-//! write options, consumed capacity, billing).
+//! The operations, one file each in [`operations`]: its input, how it is read from the request's
+//! `input`, the DynamoDB body, how it runs and what it answers. [`registry`] lists them; what
+//! several share is in [`engines`], readStream's parts in [`streams`].
 
-use std::any::Any;
 use std::fmt::Debug;
 use std::time::Duration;
 
@@ -11,63 +9,40 @@ use serde_json::{Map, Value, json};
 
 pub use outcome::{Beside, Completed, Outcome};
 
-use consumed_capacity::ConsumedCapacity;
+use engines::consumed_capacity::ConsumedCapacity;
 
 use crate::error::ConnectorError;
 use crate::input::{Fields, OutputFormat};
 use crate::value::{ValueFormat, plain_map};
 use crate::wire::{Api, Client, Platform};
 
-pub mod outcome;
+pub(crate) mod outcome;
 pub mod registry;
 
-// Engines shared by several operations.
-pub mod batch_rounds;
-pub mod billing;
-pub mod consumed_capacity;
-pub mod paging;
-pub mod stream_calls;
-pub mod stream_checkpoint;
-pub mod table_wait;
-pub mod transact_items;
-pub mod write_options;
+/// One file per operation.
+pub(crate) mod operations;
 
-// Table operations.
-pub mod create_table;
-pub mod delete_table;
-pub mod describe_table;
-pub mod describe_time_to_live;
-pub mod list_tables;
-pub mod read_stream;
-pub mod scan_table;
-pub mod update_table;
+/// What several operations share: paging, batch rounds, waiting for a table, transaction
+/// items, read and write options, consumed capacity, billing.
+pub(crate) mod engines;
 
-// Both groups.
-pub mod execute_action;
-
-// Item operations.
-pub mod add_item;
-pub mod batch_get_items;
-pub mod batch_write_items;
-pub mod delete_item;
-pub mod execute_statement;
-pub mod get_item;
-pub mod query;
-pub mod transact_get_items;
-pub mod transact_write_items;
-pub mod update_item;
+/// readStream's parts: the checkpoint and record rendering (pure), and its calls.
+pub mod streams;
 
 #[cfg(test)]
 pub(crate) mod testing;
 
 /// One operation, read and checked: it makes its DynamoDB calls and gives its result.
-pub trait Operation: Debug + Any {
+pub trait Operation: Debug {
     /// Runs the operation to the end.
     fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError>;
 }
 
 /// How an operation is read from the request's `input`.
-pub trait ReadOperation: Operation + Sized {
+pub trait ReadOperation: Operation + Sized + 'static {
+    /// Its name in `input.tableOperation` / `input.itemOperation`, and its result's `action`.
+    const NAME: &'static str;
+
     /// The fields of `input` it takes besides the common ones, in groups, in the order an
     /// unknown-field error lists them.
     const FIELDS: &'static [&'static [&'static str]];
@@ -79,13 +54,13 @@ pub trait ReadOperation: Operation + Sized {
 /// What an operation runs with: the client for its calls and how its result is rendered.
 pub struct Context<'p> {
     /// Makes each DynamoDB call.
-    pub client: Client<'p, dyn Platform + 'p>,
+    pub(crate) client: Client<'p, dyn Platform + 'p>,
     /// How items in the result are rendered.
-    pub output: OutputFormat,
+    pub(crate) output: OutputFormat,
     /// Bound on waiting for a table to settle.
-    pub wait_timeout: Duration,
+    pub(crate) wait_timeout: Duration,
     /// What the calls so far reported consuming (when the operation asked for it).
-    pub consumed: ConsumedCapacity,
+    pub(crate) consumed: ConsumedCapacity,
 }
 
 impl Context<'_> {

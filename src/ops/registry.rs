@@ -4,32 +4,34 @@
 use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::envelope::INPUT_COMMON;
+use crate::input::field;
 use crate::value::ValueFormat;
 
 // The operation modules, each named once below.
-use super::*;
+use super::operations::*;
+use super::{Operation, ReadOperation};
 
 /// Every operation, table operations first; `expected one of` lists them in this order.
 pub const OPERATIONS: &[Entry] = &[
-    entry::<create_table::CreateTable>("createTable", Group::Table),
-    entry::<delete_table::DeleteTable>("deleteTable", Group::Table),
-    entry::<describe_table::DescribeTable>("describeTable", Group::Table),
-    entry::<scan_table::ScanTable>("scanTable", Group::Table),
-    entry::<list_tables::ListTables>("listTables", Group::Table),
-    entry::<update_table::UpdateTable>("updateTable", Group::Table),
-    entry::<describe_time_to_live::DescribeTimeToLive>("describeTimeToLive", Group::Table),
-    entry::<read_stream::ReadStream>("readStream", Group::Table),
-    entry::<add_item::AddItem>("addItem", Group::Item),
-    entry::<delete_item::DeleteItem>("deleteItem", Group::Item),
-    entry::<get_item::GetItem>("getItem", Group::Item),
-    entry::<update_item::UpdateItem>("updateItem", Group::Item),
-    entry::<query::Query>("query", Group::Item),
-    entry::<batch_get_items::BatchGetItems>("batchGetItems", Group::Item),
-    entry::<batch_write_items::BatchWriteItems>("batchWriteItems", Group::Item),
-    entry::<transact_write_items::TransactWriteItems>("transactWriteItems", Group::Item),
-    entry::<transact_get_items::TransactGetItems>("transactGetItems", Group::Item),
-    entry::<execute_statement::ExecuteStatement>("executeStatement", Group::Item),
-    entry::<execute_action::ExecuteAction>("executeAction", Group::Both),
+    entry::<create_table::CreateTable>(Group::Table),
+    entry::<delete_table::DeleteTable>(Group::Table),
+    entry::<describe_table::DescribeTable>(Group::Table),
+    entry::<scan_table::ScanTable>(Group::Table),
+    entry::<list_tables::ListTables>(Group::Table),
+    entry::<update_table::UpdateTable>(Group::Table),
+    entry::<describe_time_to_live::DescribeTimeToLive>(Group::Table),
+    entry::<read_stream::ReadStream>(Group::Table),
+    entry::<add_item::AddItem>(Group::Item),
+    entry::<delete_item::DeleteItem>(Group::Item),
+    entry::<get_item::GetItem>(Group::Item),
+    entry::<update_item::UpdateItem>(Group::Item),
+    entry::<query::Query>(Group::Item),
+    entry::<batch_get_items::BatchGetItems>(Group::Item),
+    entry::<batch_write_items::BatchWriteItems>(Group::Item),
+    entry::<transact_write_items::TransactWriteItems>(Group::Item),
+    entry::<transact_get_items::TransactGetItems>(Group::Item),
+    entry::<execute_statement::ExecuteStatement>(Group::Item),
+    entry::<execute_action::ExecuteAction>(Group::Both),
 ];
 
 /// `operationGroup`: table or item operations.
@@ -53,9 +55,9 @@ pub struct Entry {
     read: fn(Fields, ValueFormat) -> Result<Box<dyn Operation>, ConnectorError>,
 }
 
-const fn entry<T: ReadOperation>(name: &'static str, group: Group) -> Entry {
+const fn entry<T: ReadOperation>(group: Group) -> Entry {
     Entry {
-        name,
+        name: T::NAME,
         group,
         fields: T::FIELDS,
         read: read_boxed::<T>,
@@ -111,19 +113,19 @@ pub fn read_operation(
 /// The group `input` names (none in the older form, which names only `type`), the operation's
 /// name, and the field that named it.
 fn operation_name(input: Fields) -> Result<(Option<Group>, String, &'static str), ConnectorError> {
-    let (group, key) = match input.string("operationGroup")?.as_deref() {
-        Some("tableOperation" | "table") => (Some(Group::Table), "tableOperation"),
-        Some("itemOperation" | "item") => (Some(Group::Item), "itemOperation"),
-        None if input.has("type") => (None, "type"),
+    let (group, key) = match input.string(field::OPERATION_GROUP)?.as_deref() {
+        Some(field::TABLE_OPERATION | "table") => (Some(Group::Table), field::TABLE_OPERATION),
+        Some(field::ITEM_OPERATION | "item") => (Some(Group::Item), field::ITEM_OPERATION),
+        None if input.has(field::TYPE) => (None, field::TYPE),
         None => {
             return Err(input.error(
-                "operationGroup",
+                field::OPERATION_GROUP,
                 "is required: \"tableOperation\" or \"itemOperation\"",
             ));
         }
         Some(_) => {
             return Err(input.error(
-                "operationGroup",
+                field::OPERATION_GROUP,
                 "must be \"tableOperation\" or \"itemOperation\"",
             ));
         }
@@ -132,7 +134,7 @@ fn operation_name(input: Fields) -> Result<(Option<Group>, String, &'static str)
     let name = match input.string(key)? {
         Some(name) => name,
         None => input
-            .string("type")?
+            .string(field::TYPE)?
             .ok_or_else(|| input.error(key, "is required"))?,
     };
     Ok((group, name, key))

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::registry::read_operation;
-use super::{Context, Operation};
+use super::{Context, Operation, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::read_envelope;
 use crate::wire::testing::Scripted;
@@ -25,12 +25,14 @@ fn read_request(request: &Value) -> Result<(&'static str, Box<dyn Operation>), C
     read_operation(input, envelope.value_format)
 }
 
-/// The operation `input` describes, as its own type.
-pub(crate) fn read<T: Operation>(input: Value) -> T {
-    let operation: Box<dyn std::any::Any> = read_request(&request(input)).unwrap().1;
-    *operation
-        .downcast::<T>()
-        .expect("the input names another operation")
+/// The operation `input` describes, as its own type: the whole reader accepts it as `T`, and
+/// `T`'s reader gives it.
+pub(crate) fn read<T: ReadOperation>(input: Value) -> T {
+    let request = request(input);
+    let (name, _) = read_request(&request).unwrap();
+    assert_eq!(name, T::NAME, "the input names another operation");
+    let (envelope, input) = read_envelope(&request).unwrap();
+    T::read(input, envelope.value_format).unwrap()
 }
 
 /// The field a request's configuration error names.

@@ -7,6 +7,7 @@
 mod errors;
 mod platform;
 mod served;
+mod to_envelope;
 mod to_request;
 
 use errors::to_wit_error;

@@ -4,10 +4,11 @@ use serde_json::{Value, json};
 
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
 
 /// Provisioned capacity, or on demand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Billing {
+pub(crate) enum Billing {
     /// PROVISIONED with read and write capacity units.
     Provisioned {
         /// Read capacity units.
@@ -20,11 +21,11 @@ pub enum Billing {
 }
 
 /// `billingModeStr` (or `billingMode`): the mode, capacity not yet read.
-pub fn read_billing_mode(input: Fields) -> Result<Option<Billing>, ConnectorError> {
-    let (mode, key) = match input.string("billingModeStr")? {
-        Some(mode) => (mode, "billingModeStr"),
-        None => match input.string("billingMode")? {
-            Some(mode) => (mode, "billingMode"),
+pub(crate) fn read_billing_mode(input: Fields) -> Result<Option<Billing>, ConnectorError> {
+    let (mode, key) = match input.string(field::BILLING_MODE_STR)? {
+        Some(mode) => (mode, field::BILLING_MODE_STR),
+        None => match input.string(field::BILLING_MODE)? {
+            Some(mode) => (mode, field::BILLING_MODE),
             None => return Ok(None),
         },
     };
@@ -38,20 +39,20 @@ pub fn read_billing_mode(input: Fields) -> Result<Option<Billing>, ConnectorErro
 }
 
 /// PROVISIONED with `readCapacityUnits` and `writeCapacityUnits`, both required.
-pub fn read_provisioned(input: Fields) -> Result<Billing, ConnectorError> {
+pub(crate) fn read_provisioned(input: Fields) -> Result<Billing, ConnectorError> {
     let capacity = |key: &str| {
         input
             .u64_in(key, 1..=40_000)?
             .ok_or_else(|| input.error(key, "is required for billing mode PROVISIONED"))
     };
     Ok(Billing::Provisioned {
-        read: capacity("readCapacityUnits")?,
-        write: capacity("writeCapacityUnits")?,
+        read: capacity(field::READ_CAPACITY_UNITS)?,
+        write: capacity(field::WRITE_CAPACITY_UNITS)?,
     })
 }
 
 /// Sets `BillingMode` and, when provisioned, `ProvisionedThroughput`.
-pub fn set_billing(body: &mut Value, billing: Billing) {
+pub(crate) fn set_billing(body: &mut Value, billing: Billing) {
     match billing {
         Billing::Provisioned { read, write } => {
             body["BillingMode"] = json!("PROVISIONED");

@@ -5,33 +5,39 @@ use serde_json::{Map, Value};
 
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
 use crate::input::fields::check_item_size;
 use crate::value::ValueFormat;
 
 /// DynamoDB's limit on transaction items.
-pub const MAX_TRANSACTION_ITEMS: usize = 100;
+pub(crate) const MAX_TRANSACTION_ITEMS: usize = 100;
 
 /// The kinds of entry a write transaction takes, and the one a read transaction takes.
-const WRITE_KINDS: &[&str] = &["put", "update", "delete", "conditionCheck"];
-const READ_KINDS: &[&str] = &["get"];
+const WRITE_KINDS: &[&str] = &[
+    field::PUT,
+    field::UPDATE,
+    field::DELETE,
+    field::CONDITION_CHECK,
+];
+const READ_KINDS: &[&str] = &[field::GET];
 
 /// `transactItems`: a list of `{"put" | "update" | "delete" | "conditionCheck": {...}}` (writes)
 /// or `{"get": {...}}` (reads), each turned into DynamoDB's TransactItem.
-pub fn read_transact_items(
+pub(crate) fn read_transact_items(
     input: Fields,
     format: ValueFormat,
     write: bool,
 ) -> Result<Vec<Value>, ConnectorError> {
     let list = input
-        .list("transactItems")?
-        .ok_or_else(|| input.error("transactItems", "is required"))?;
+        .list(field::TRANSACT_ITEMS)?
+        .ok_or_else(|| input.error(field::TRANSACT_ITEMS, "is required"))?;
     if list.is_empty() || list.len() > MAX_TRANSACTION_ITEMS {
         return Err(input.error(
-            "transactItems",
+            field::TRANSACT_ITEMS,
             format!("must hold 1 to {MAX_TRANSACTION_ITEMS} items (DynamoDB's transaction limit); it holds {}", list.len()),
         ));
     }
-    let base = input.field("transactItems");
+    let base = input.field(field::TRANSACT_ITEMS);
     let kinds = if write { WRITE_KINDS } else { READ_KINDS };
     list.iter()
         .enumerate()
@@ -60,62 +66,66 @@ pub fn read_transact_items(
 /// DynamoDB's name of an entry kind, and the fields it takes besides the common ones.
 fn kind_fields(kind: &str) -> (&'static str, &'static [&'static str]) {
     const CONDITION: &[&str] = &[
-        "key",
-        "primaryKeyComponents",
-        "conditionExpression",
-        "returnValuesOnConditionCheckFailure",
+        field::KEY,
+        field::PRIMARY_KEY_COMPONENTS,
+        field::CONDITION_EXPRESSION,
+        field::RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
     ];
     match kind {
-        "put" => (
+        field::PUT => (
             "Put",
             &[
-                "item",
-                "conditionExpression",
-                "returnValuesOnConditionCheckFailure",
+                field::ITEM,
+                field::CONDITION_EXPRESSION,
+                field::RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
             ],
         ),
-        "update" => (
+        field::UPDATE => (
             "Update",
             &[
-                "key",
-                "primaryKeyComponents",
-                "updateExpression",
-                "conditionExpression",
-                "returnValuesOnConditionCheckFailure",
+                field::KEY,
+                field::PRIMARY_KEY_COMPONENTS,
+                field::UPDATE_EXPRESSION,
+                field::CONDITION_EXPRESSION,
+                field::RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
             ],
         ),
-        "delete" => ("Delete", CONDITION),
-        "conditionCheck" => ("ConditionCheck", CONDITION),
+        field::DELETE => ("Delete", CONDITION),
+        field::CONDITION_CHECK => ("ConditionCheck", CONDITION),
         _ => (
             "Get",
-            &["key", "primaryKeyComponents", "projectionExpression"],
+            &[
+                field::KEY,
+                field::PRIMARY_KEY_COMPONENTS,
+                field::PROJECTION_EXPRESSION,
+            ],
         ),
     }
 }
 
 fn transact_item(kind: &str, spec: Fields, format: ValueFormat) -> Result<Value, ConnectorError> {
-    let key_field = if spec.has("primaryKeyComponents") {
-        "primaryKeyComponents"
+    let key_field = if spec.has(field::PRIMARY_KEY_COMPONENTS) {
+        field::PRIMARY_KEY_COMPONENTS
     } else {
-        "key"
+        field::KEY
     };
     let mut body = Map::new();
     body.insert(
         "TableName".into(),
-        Value::String(spec.table_name("tableName")?),
+        Value::String(spec.table_name(field::TABLE_NAME)?),
     );
     let (dynamo_kind, extra) = kind_fields(kind);
     let mut known = vec![
-        "tableName",
-        "expressionAttributeNames",
-        "expressionAttributeValues",
+        field::TABLE_NAME,
+        field::EXPRESSION_ATTRIBUTE_NAMES,
+        field::EXPRESSION_ATTRIBUTE_VALUES,
     ];
     known.extend_from_slice(extra);
     spec.reject_unknown(&known)?;
     match kind {
-        "put" => {
-            let item = spec.required_attributes("item", format)?;
-            check_item_size(&item, &spec.field("item"))?;
+        field::PUT => {
+            let item = spec.required_attributes(field::ITEM, format)?;
+            check_item_size(&item, &spec.field(field::ITEM))?;
             body.insert("Item".into(), Value::Object(item));
         }
         _ => {
@@ -125,14 +135,14 @@ fn transact_item(kind: &str, spec: Fields, format: ValueFormat) -> Result<Value,
             );
         }
     }
-    if kind == "update" {
+    if kind == field::UPDATE {
         let expression = spec
-            .expression("updateExpression")?
-            .ok_or_else(|| spec.error("updateExpression", "is required"))?;
+            .expression(field::UPDATE_EXPRESSION)?
+            .ok_or_else(|| spec.error(field::UPDATE_EXPRESSION, "is required"))?;
         body.insert("UpdateExpression".into(), Value::String(expression));
     }
-    if kind == "conditionCheck" && !spec.has("conditionExpression") {
-        return Err(spec.error("conditionExpression", "is required"));
+    if kind == field::CONDITION_CHECK && !spec.has(field::CONDITION_EXPRESSION) {
+        return Err(spec.error(field::CONDITION_EXPRESSION, "is required"));
     }
     put_expressions(&mut body, spec, format)?;
     Ok(serde_json::json!({ dynamo_kind: body }))
@@ -144,22 +154,22 @@ fn put_expressions(
     spec: Fields,
     format: ValueFormat,
 ) -> Result<(), ConnectorError> {
-    if let Some(condition) = spec.expression("conditionExpression")? {
+    if let Some(condition) = spec.expression(field::CONDITION_EXPRESSION)? {
         body.insert("ConditionExpression".into(), Value::String(condition));
     }
-    if let Some(projection) = spec.expression("projectionExpression")? {
+    if let Some(projection) = spec.expression(field::PROJECTION_EXPRESSION)? {
         body.insert("ProjectionExpression".into(), Value::String(projection));
     }
-    if let Some(names) = spec.attribute_names("expressionAttributeNames")? {
+    if let Some(names) = spec.attribute_names(field::EXPRESSION_ATTRIBUTE_NAMES)? {
         body.insert("ExpressionAttributeNames".into(), Value::Object(names));
     }
-    if let Some(values) = spec.attribute_values("expressionAttributeValues", format)? {
+    if let Some(values) = spec.attribute_values(field::EXPRESSION_ATTRIBUTE_VALUES, format)? {
         body.insert("ExpressionAttributeValues".into(), Value::Object(values));
     }
-    if let Some(v) = spec.non_empty_string("returnValuesOnConditionCheckFailure")? {
+    if let Some(v) = spec.non_empty_string(field::RETURN_VALUES_ON_CONDITION_CHECK_FAILURE)? {
         if !v.eq_ignore_ascii_case("ALL_OLD") && !v.eq_ignore_ascii_case("NONE") {
             return Err(spec.error(
-                "returnValuesOnConditionCheckFailure",
+                field::RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
                 "must be ALL_OLD or NONE",
             ));
         }

@@ -3,15 +3,15 @@
 
 use serde_json::json;
 
-use super::Context;
 use super::stream_checkpoint::{Shard, shards_of};
 use crate::error::ConnectorError;
+use crate::ops::Context;
 
 /// DescribeStream pages followed (100 shards each) before giving up on a listing.
 const MAX_DESCRIBE_PAGES: u32 = 1000;
 
 /// An iterator of `kind` (`TRIM_HORIZON`, `LATEST`, `AFTER_SEQUENCE_NUMBER` with `sequence`).
-pub fn shard_iterator(
+pub(crate) fn shard_iterator(
     context: &mut Context<'_>,
     arn: &str,
     shard_id: &str,
@@ -30,7 +30,7 @@ pub fn shard_iterator(
 }
 
 /// An answer that lacks what the call promises.
-pub fn invalid_answer(message: &str) -> ConnectorError {
+pub(crate) fn invalid_answer(message: &str) -> ConnectorError {
     ConnectorError::Execution {
         code: "InvalidResponse".into(),
         message: message.into(),
@@ -43,7 +43,10 @@ pub fn invalid_answer(message: &str) -> ConnectorError {
 }
 
 /// The table's latest stream, from DescribeTable.
-pub fn latest_stream(context: &mut Context<'_>, table: &str) -> Result<String, ConnectorError> {
+pub(crate) fn latest_stream(
+    context: &mut Context<'_>,
+    table: &str,
+) -> Result<String, ConnectorError> {
     let answer = context.call("DescribeTable", &json!({ "TableName": table }))?;
     match answer["Table"]["LatestStreamArn"].as_str() {
         Some(arn) => Ok(arn.to_string()),
@@ -63,7 +66,10 @@ pub fn latest_stream(context: &mut Context<'_>, table: &str) -> Result<String, C
 }
 
 /// Every shard of the stream, following DescribeStream's pages.
-pub fn describe_shards(context: &mut Context<'_>, arn: &str) -> Result<Vec<Shard>, ConnectorError> {
+pub(crate) fn describe_shards(
+    context: &mut Context<'_>,
+    arn: &str,
+) -> Result<Vec<Shard>, ConnectorError> {
     let mut shards = Vec::new();
     let mut start: Option<String> = None;
     for _ in 0..MAX_DESCRIBE_PAGES {

@@ -12,16 +12,14 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::{Context, Outcome};
 use crate::error::ConnectorError;
 use crate::input::Fields;
-
-/// The `input` field.
-pub const RETURN_CONSUMED_CAPACITY: &str = "returnConsumedCapacity";
+use crate::input::field;
+use crate::ops::{Context, Outcome};
 
 /// What consumed capacity to report (`NONE`, the default, reports nothing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReturnConsumedCapacity {
+pub(crate) enum ReturnConsumedCapacity {
     /// Per table.
     Total,
     /// Per table, with the table's and each index's share.
@@ -31,14 +29,17 @@ pub enum ReturnConsumedCapacity {
 impl ReturnConsumedCapacity {
     /// Reads `returnConsumedCapacity`: `NONE`, `TOTAL` or `INDEXES`, any case.
     pub fn read(input: Fields) -> Result<Option<Self>, ConnectorError> {
-        let Some(value) = input.non_empty_string(RETURN_CONSUMED_CAPACITY)? else {
+        let Some(value) = input.non_empty_string(field::RETURN_CONSUMED_CAPACITY)? else {
             return Ok(None);
         };
         match value.to_ascii_uppercase().as_str() {
             "NONE" => Ok(None),
             "TOTAL" => Ok(Some(Self::Total)),
             "INDEXES" => Ok(Some(Self::Indexes)),
-            _ => Err(input.error(RETURN_CONSUMED_CAPACITY, "must be NONE, TOTAL or INDEXES")),
+            _ => Err(input.error(
+                field::RETURN_CONSUMED_CAPACITY,
+                "must be NONE, TOTAL or INDEXES",
+            )),
         }
     }
 
@@ -55,7 +56,7 @@ impl ReturnConsumedCapacity {
 
 /// How an operation answers its sum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
+pub(crate) enum Shape {
     /// One table's (an object, or `null` when DynamoDB reported none), as GetItem, Query or
     /// ExecuteStatement report it.
     OneTable,
@@ -66,7 +67,7 @@ pub enum Shape {
 /// Capacity units: the total and its read and write parts, each when DynamoDB reported it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Units {
+pub(crate) struct Units {
     #[serde(skip_serializing_if = "Option::is_none")]
     capacity_units: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -93,7 +94,7 @@ impl Units {
 /// One table's sum.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TableCapacity {
+pub(crate) struct TableCapacity {
     table_name: String,
     #[serde(flatten)]
     total: Units,
@@ -126,16 +127,11 @@ impl TableCapacity {
             }
         }
     }
-
-    /// The capacity units, read and write together.
-    pub fn capacity_units(&self) -> f64 {
-        self.total.capacity_units.unwrap_or(0.0)
-    }
 }
 
 /// The capacity an invocation's calls consumed, per table in the order first reported.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ConsumedCapacity {
+pub(crate) struct ConsumedCapacity {
     tables: Vec<TableCapacity>,
 }
 
@@ -169,11 +165,6 @@ impl ConsumedCapacity {
         self.tables[position].add(reported);
     }
 
-    /// Each table's sum.
-    pub fn tables(&self) -> &[TableCapacity] {
-        &self.tables
-    }
-
     /// The sum in `shape`.
     pub fn to_value(&self, shape: Shape) -> Value {
         let value = match shape {
@@ -186,7 +177,7 @@ impl ConsumedCapacity {
 
 /// `outcome` with `consumedCapacity` beside its response when it was `asked` for: the sum of
 /// what the context's calls reported. Unasked, the result keeps its shape.
-pub fn with_consumed_capacity(
+pub(crate) fn with_consumed_capacity(
     outcome: Outcome,
     asked: Option<ReturnConsumedCapacity>,
     context: &Context<'_>,
@@ -202,8 +193,8 @@ pub fn with_consumed_capacity(
 mod tests {
     use super::*;
     use crate::ops::Operation;
-    use crate::ops::batch_write_items::BatchWriteItems;
-    use crate::ops::query::Query;
+    use crate::ops::operations::batch_write_items::BatchWriteItems;
+    use crate::ops::operations::query::Query;
     use crate::ops::testing::{context, error_field, read, request};
     use crate::wire::testing::{Scripted, answer};
 

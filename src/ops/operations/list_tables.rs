@@ -2,14 +2,15 @@
 
 use serde_json::{Value, json};
 
-use super::{Context, Operation, Outcome, ReadOperation, set};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
+use crate::ops::{Context, Operation, Outcome, ReadOperation, set};
 use crate::value::ValueFormat;
 
 /// Input of listTables.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListTables {
+pub(crate) struct ListTables {
     /// Where to resume.
     pub exclusive_start_table_name: Option<String>,
     /// At most this many names (one page when set).
@@ -17,12 +18,15 @@ pub struct ListTables {
 }
 
 impl ReadOperation for ListTables {
-    const FIELDS: &'static [&'static [&'static str]] = &[&["exclusiveStartTableName", "limit"]];
+    const NAME: &'static str = "listTables";
+
+    const FIELDS: &'static [&'static [&'static str]] =
+        &[&[field::EXCLUSIVE_START_TABLE_NAME, field::LIMIT]];
 
     fn read(input: Fields, _: ValueFormat) -> Result<Self, ConnectorError> {
         Ok(Self {
-            exclusive_start_table_name: input.index_name("exclusiveStartTableName")?,
-            limit: input.u64_in("limit", 1..=100)?,
+            exclusive_start_table_name: input.index_name(field::EXCLUSIVE_START_TABLE_NAME)?,
+            limit: input.u64_in(field::LIMIT, 1..=100)?,
         })
     }
 }

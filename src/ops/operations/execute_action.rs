@@ -4,14 +4,15 @@
 
 use serde_json::{Map, Value};
 
-use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
+use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
 use crate::wire::Api;
 
 /// Every API action of DynamoDB.
-pub const DYNAMODB_ACTIONS: &[&str] = &[
+pub(crate) const DYNAMODB_ACTIONS: &[&str] = &[
     "BatchExecuteStatement",
     "BatchGetItem",
     "BatchWriteItem",
@@ -77,7 +78,7 @@ pub const DYNAMODB_ACTIONS: &[&str] = &[
 ];
 
 /// Every API action of DynamoDB Streams.
-pub const STREAMS_ACTIONS: &[&str] = &[
+pub(crate) const STREAMS_ACTIONS: &[&str] = &[
     "DescribeStream",
     "GetRecords",
     "GetShardIterator",
@@ -86,7 +87,7 @@ pub const STREAMS_ACTIONS: &[&str] = &[
 
 /// Input of executeAction.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ExecuteAction {
+pub(crate) struct ExecuteAction {
     /// The API the action belongs to.
     pub api: Api,
     /// The action's name, such as `TagResource`.
@@ -96,10 +97,12 @@ pub struct ExecuteAction {
 }
 
 impl ReadOperation for ExecuteAction {
-    const FIELDS: &'static [&'static [&'static str]] = &[&["action", "request"]];
+    const NAME: &'static str = "executeAction";
+
+    const FIELDS: &'static [&'static [&'static str]] = &[&[field::ACTION, field::REQUEST]];
 
     fn read(input: Fields, _: ValueFormat) -> Result<Self, ConnectorError> {
-        let name = input.required_string("action")?;
+        let name = input.required_string(field::ACTION)?;
         let (api, action) = find_action(&name).ok_or_else(|| {
             let hint = DYNAMODB_ACTIONS
                 .iter()
@@ -108,11 +111,11 @@ impl ReadOperation for ExecuteAction {
                 .map(|a| format!(" (did you mean {a}?)"))
                 .unwrap_or_default();
             input.error(
-                "action",
+                field::ACTION,
                 format!("is not an API action of DynamoDB or DynamoDB Streams{hint}"),
             )
         })?;
-        let body = input.map("request")?.unwrap_or_else(Map::new);
+        let body = input.map(field::REQUEST)?.unwrap_or_else(Map::new);
         Ok(Self {
             api,
             action,
@@ -122,7 +125,7 @@ impl ReadOperation for ExecuteAction {
 }
 
 /// The API and the canonical name of the action `name`, if it is one.
-pub fn find_action(name: &str) -> Option<(Api, &'static str)> {
+pub(crate) fn find_action(name: &str) -> Option<(Api, &'static str)> {
     let find = |actions: &[&'static str]| actions.iter().copied().find(|a| *a == name);
     find(DYNAMODB_ACTIONS)
         .map(|a| (Api::DynamoDb, a))

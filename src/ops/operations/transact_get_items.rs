@@ -2,18 +2,19 @@
 
 use serde_json::{Value, json};
 
-use super::consumed_capacity::{
-    RETURN_CONSUMED_CAPACITY, ReturnConsumedCapacity, Shape, with_consumed_capacity,
-};
-use super::transact_items::read_transact_items;
-use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
+use crate::ops::engines::consumed_capacity::{
+    ReturnConsumedCapacity, Shape, with_consumed_capacity,
+};
+use crate::ops::engines::transact_items::read_transact_items;
+use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
 
 /// Input of transactGetItems.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TransactGetItems {
+pub(crate) struct TransactGetItems {
     /// Up to 100 Get items, in DynamoDB's shape.
     pub items: Vec<Value>,
     /// `ReturnConsumedCapacity` (per table).
@@ -21,8 +22,10 @@ pub struct TransactGetItems {
 }
 
 impl ReadOperation for TransactGetItems {
+    const NAME: &'static str = "transactGetItems";
+
     const FIELDS: &'static [&'static [&'static str]] =
-        &[&["transactItems", RETURN_CONSUMED_CAPACITY]];
+        &[&[field::TRANSACT_ITEMS, field::RETURN_CONSUMED_CAPACITY]];
 
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
         Ok(Self {

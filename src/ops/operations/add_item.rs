@@ -3,19 +3,20 @@
 
 use serde_json::{Map, Value};
 
-use super::consumed_capacity::{Shape, with_consumed_capacity};
-use super::write_options::{
-    WRITE_OPTION_FIELDS, WriteOptions, apply_write_options, read_write_options,
-};
-use super::{Context, Operation, Outcome, ReadOperation, table_body};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
 use crate::input::fields::check_item_size;
+use crate::ops::engines::consumed_capacity::{Shape, with_consumed_capacity};
+use crate::ops::engines::write_options::{
+    WRITE_OPTION_FIELDS, WriteOptions, apply_write_options, read_write_options,
+};
+use crate::ops::{Context, Operation, Outcome, ReadOperation, table_body};
 use crate::value::ValueFormat;
 
 /// Input of addItem.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AddItem {
+pub(crate) struct AddItem {
     /// Table name.
     pub table_name: String,
     /// The item.
@@ -25,14 +26,16 @@ pub struct AddItem {
 }
 
 impl ReadOperation for AddItem {
+    const NAME: &'static str = "addItem";
+
     const FIELDS: &'static [&'static [&'static str]] =
-        &[&["tableName", "item"], WRITE_OPTION_FIELDS];
+        &[&[field::TABLE_NAME, field::ITEM], WRITE_OPTION_FIELDS];
 
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
-        let item = input.required_attributes("item", format)?;
-        check_item_size(&item, &input.field("item"))?;
+        let item = input.required_attributes(field::ITEM, format)?;
+        check_item_size(&item, &input.field(field::ITEM))?;
         Ok(Self {
-            table_name: input.table_name("tableName")?,
+            table_name: input.table_name(field::TABLE_NAME)?,
             item,
             options: read_write_options(input, format, &["NONE", "ALL_OLD"])?,
         })

@@ -3,16 +3,16 @@
 
 use serde_json::{Map, Value, json};
 
-use super::Context;
 use crate::error::ConnectorError;
+use crate::ops::Context;
 
 /// Rounds of retrying unprocessed batch keys or items before reporting them.
-pub const BATCH_RETRY_ROUNDS: u32 = 8;
+pub(crate) const BATCH_RETRY_ROUNDS: u32 = 8;
 
 /// Sends `(table, entry)` pairs `chunk` at a time through `send`, which returns what DynamoDB
 /// left unprocessed; that is sent again after a backoff, for up to [`BATCH_RETRY_ROUNDS`]
 /// more rounds. Returns what is still unprocessed.
-pub fn in_rounds<'p>(
+pub(crate) fn in_rounds<'p>(
     context: &mut Context<'p>,
     mut pending: Vec<(String, Value)>,
     chunk: usize,
@@ -37,7 +37,9 @@ pub fn in_rounds<'p>(
 }
 
 /// `(table, entry)` pairs as `{"table": [entries]}`, in first-seen order.
-pub fn group_by_table(pairs: impl IntoIterator<Item = (String, Value)>) -> Map<String, Value> {
+pub(crate) fn group_by_table(
+    pairs: impl IntoIterator<Item = (String, Value)>,
+) -> Map<String, Value> {
     let mut grouped = Map::new();
     for (table, entry) in pairs {
         let list = grouped.entry(table).or_insert_with(|| json!([]));

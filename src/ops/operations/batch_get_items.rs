@@ -3,22 +3,24 @@
 
 use serde_json::{Map, Value, json};
 
-use super::batch_rounds::{group_by_table, in_rounds};
-use super::consumed_capacity::{
-    RETURN_CONSUMED_CAPACITY, ReturnConsumedCapacity, Shape, with_consumed_capacity,
-};
-use super::{Context, Operation, Outcome, ReadOperation, set};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
 use crate::input::fields::{check_key, check_table_name};
+use crate::ops::engines::batch_rounds::{group_by_table, in_rounds};
+use crate::ops::engines::consumed_capacity::{
+    ReturnConsumedCapacity, Shape, with_consumed_capacity,
+};
+use crate::ops::engines::read_options::ReadOptions;
+use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
 
 /// DynamoDB's limit on one BatchGetItem call.
-pub const BATCH_GET_CHUNK: usize = 100;
+pub(crate) const BATCH_GET_CHUNK: usize = 100;
 
 /// Input of batchGetItems: the keys to get, by table.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BatchGetItems {
+pub(crate) struct BatchGetItems {
     /// Each table's part.
     pub tables: Vec<BatchGetTable>,
     /// `ReturnConsumedCapacity` (summed over the chunks and rounds, per table).
@@ -27,22 +29,20 @@ pub struct BatchGetItems {
 
 /// One table's part of a batchGetItems.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BatchGetTable {
+pub(crate) struct BatchGetTable {
     /// Table name.
     pub table_name: String,
     /// Keys to get (any number; sent 100 at a time).
     pub keys: Vec<Map<String, Value>>,
-    /// Projection expression.
-    pub projection_expression: Option<String>,
-    /// `#name` placeholders.
-    pub expression_attribute_names: Option<Map<String, Value>>,
-    /// Strongly consistent reads.
-    pub consistent_read: Option<bool>,
+    /// Its projection, placeholders and consistency (the others are not among its fields).
+    pub options: ReadOptions,
 }
 
 impl ReadOperation for BatchGetItems {
+    const NAME: &'static str = "batchGetItems";
+
     const FIELDS: &'static [&'static [&'static str]] =
-        &[&["requestItems", RETURN_CONSUMED_CAPACITY]];
+        &[&[field::REQUEST_ITEMS, field::RETURN_CONSUMED_CAPACITY]];
 
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
         Ok(Self {
@@ -54,11 +54,11 @@ impl ReadOperation for BatchGetItems {
 
 /// `requestItems`: `{"table": {"keys": [...], "projectionExpression", "expressionAttributeNames", "consistentRead"}}`.
 fn read_tables(input: Fields, format: ValueFormat) -> Result<Vec<BatchGetTable>, ConnectorError> {
-    let request_items = input.required_map("requestItems")?;
+    let request_items = input.required_map(field::REQUEST_ITEMS)?;
     if request_items.is_empty() {
-        return Err(input.error("requestItems", "must name at least one table"));
+        return Err(input.error(field::REQUEST_ITEMS, "must name at least one table"));
     }
-    let base = input.field("requestItems");
+    let base = input.field(field::REQUEST_ITEMS);
     let mut tables = Vec::with_capacity(request_items.len());
     for (table_name, spec) in &request_items {
         let path = format!("{base}.{table_name}");
@@ -67,23 +67,23 @@ fn read_tables(input: Fields, format: ValueFormat) -> Result<Vec<BatchGetTable>,
         };
         let spec = Fields::new(spec, &path);
         spec.reject_unknown(&[
-            "keys",
-            "projectionExpression",
-            "expressionAttributeNames",
-            "consistentRead",
+            field::KEYS,
+            field::PROJECTION_EXPRESSION,
+            field::EXPRESSION_ATTRIBUTE_NAMES,
+            field::CONSISTENT_READ,
         ])?;
         check_table_name(table_name).map_err(|m| ConnectorError::config(&path, m))?;
         let raw_keys = spec
-            .list("keys")?
-            .ok_or_else(|| spec.error("keys", "is required"))?;
+            .list(field::KEYS)?
+            .ok_or_else(|| spec.error(field::KEYS, "is required"))?;
         if raw_keys.is_empty() {
-            return Err(spec.error("keys", "must hold at least one key"));
+            return Err(spec.error(field::KEYS, "must hold at least one key"));
         }
         let keys = raw_keys
             .iter()
             .enumerate()
             .map(|(i, k)| {
-                let key_path = format!("{}[{i}]", spec.field("keys"));
+                let key_path = format!("{}[{i}]", spec.field(field::KEYS));
                 match k {
                     Value::Object(raw) => check_key(raw, format, &key_path),
                     _ => Err(ConnectorError::config(key_path, "must be an object")),
@@ -93,9 +93,7 @@ fn read_tables(input: Fields, format: ValueFormat) -> Result<Vec<BatchGetTable>,
         tables.push(BatchGetTable {
             table_name: table_name.clone(),
             keys,
-            projection_expression: spec.expression("projectionExpression")?,
-            expression_attribute_names: spec.attribute_names("expressionAttributeNames")?,
-            consistent_read: spec.bool("consistentRead")?,
+            options: ReadOptions::read(spec, format)?,
         });
     }
     Ok(tables)
@@ -115,7 +113,7 @@ impl Operation for BatchGetItems {
 }
 
 /// Gets every key, 100 per call, retrying `UnprocessedKeys` with backoff; what is still
-/// unprocessed after [`BATCH_RETRY_ROUNDS`](super::batch_rounds::BATCH_RETRY_ROUNDS) is reported, never dropped.
+/// unprocessed after [`BATCH_RETRY_ROUNDS`](crate::ops::engines::batch_rounds::BATCH_RETRY_ROUNDS) is reported, never dropped.
 fn get_all(
     context: &mut Context<'_>,
     tables: &[BatchGetTable],
@@ -123,17 +121,7 @@ fn get_all(
 ) -> Result<Value, ConnectorError> {
     let options = |table: &BatchGetTable| {
         let mut spec = json!({});
-        set(
-            &mut spec,
-            "ProjectionExpression",
-            &table.projection_expression,
-        );
-        set(
-            &mut spec,
-            "ExpressionAttributeNames",
-            &table.expression_attribute_names,
-        );
-        set(&mut spec, "ConsistentRead", &table.consistent_read);
+        table.options.apply(&mut spec);
         spec
     };
     let pending: Vec<(String, Value)> = tables

@@ -3,22 +3,23 @@
 
 use serde_json::{Value, json};
 
-use super::batch_rounds::{group_by_table, in_rounds};
-use super::consumed_capacity::{
-    RETURN_CONSUMED_CAPACITY, ReturnConsumedCapacity, Shape, with_consumed_capacity,
-};
-use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
 use crate::input::fields::{check_item_size, check_table_name};
+use crate::ops::engines::batch_rounds::{group_by_table, in_rounds};
+use crate::ops::engines::consumed_capacity::{
+    ReturnConsumedCapacity, Shape, with_consumed_capacity,
+};
+use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
 
 /// DynamoDB's limit on one BatchWriteItem call.
-pub const BATCH_WRITE_CHUNK: usize = 25;
+pub(crate) const BATCH_WRITE_CHUNK: usize = 25;
 
 /// Input of batchWriteItems: every put and delete, in order.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BatchWriteItems {
+pub(crate) struct BatchWriteItems {
     /// The writes.
     pub writes: Vec<BatchWrite>,
     /// `ReturnConsumedCapacity` (summed over the chunks and rounds, per table).
@@ -27,7 +28,7 @@ pub struct BatchWriteItems {
 
 /// One write of a batchWriteItems, in DynamoDB's shape (`{"PutRequest": {"Item": …}}`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct BatchWrite {
+pub(crate) struct BatchWrite {
     /// Table name.
     pub table_name: String,
     /// `{"PutRequest": …}` or `{"DeleteRequest": …}`.
@@ -35,8 +36,10 @@ pub struct BatchWrite {
 }
 
 impl ReadOperation for BatchWriteItems {
+    const NAME: &'static str = "batchWriteItems";
+
     const FIELDS: &'static [&'static [&'static str]] =
-        &[&["requestItems", RETURN_CONSUMED_CAPACITY]];
+        &[&[field::REQUEST_ITEMS, field::RETURN_CONSUMED_CAPACITY]];
 
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
         Ok(Self {
@@ -48,11 +51,11 @@ impl ReadOperation for BatchWriteItems {
 
 /// `requestItems`: `{"table": [{"put": {item}}, {"delete": {key}}]}`.
 fn read_writes(input: Fields, format: ValueFormat) -> Result<Vec<BatchWrite>, ConnectorError> {
-    let request_items = input.required_map("requestItems")?;
+    let request_items = input.required_map(field::REQUEST_ITEMS)?;
     if request_items.is_empty() {
-        return Err(input.error("requestItems", "must name at least one table"));
+        return Err(input.error(field::REQUEST_ITEMS, "must name at least one table"));
     }
-    let base = input.field("requestItems");
+    let base = input.field(field::REQUEST_ITEMS);
     let mut writes = Vec::new();
     for (table_name, list) in &request_items {
         let path = format!("{base}.{table_name}");
@@ -72,15 +75,15 @@ fn read_writes(input: Fields, format: ValueFormat) -> Result<Vec<BatchWrite>, Co
                 ));
             };
             let fields = Fields::new(entry, &entry_path);
-            fields.reject_unknown(&["put", "delete"])?;
-            let request = match (fields.raw("put"), fields.raw("delete")) {
+            fields.reject_unknown(&[field::PUT, field::DELETE])?;
+            let request = match (fields.raw(field::PUT), fields.raw(field::DELETE)) {
                 (Some(_), None) => {
-                    let item = fields.required_attributes("put", format)?;
-                    check_item_size(&item, &fields.field("put"))?;
+                    let item = fields.required_attributes(field::PUT, format)?;
+                    check_item_size(&item, &fields.field(field::PUT))?;
                     serde_json::json!({ "PutRequest": { "Item": item } })
                 }
                 (None, Some(_)) => {
-                    serde_json::json!({ "DeleteRequest": { "Key": fields.primary_key("delete", format)? } })
+                    serde_json::json!({ "DeleteRequest": { "Key": fields.primary_key(field::DELETE, format)? } })
                 }
                 _ => {
                     return Err(ConnectorError::config(
@@ -96,7 +99,7 @@ fn read_writes(input: Fields, format: ValueFormat) -> Result<Vec<BatchWrite>, Co
         }
     }
     if writes.is_empty() {
-        return Err(input.error("requestItems", "must hold at least one put or delete"));
+        return Err(input.error(field::REQUEST_ITEMS, "must hold at least one put or delete"));
     }
     Ok(writes)
 }
@@ -115,7 +118,7 @@ impl Operation for BatchWriteItems {
 }
 
 /// Writes every put and delete, 25 per call, retrying `UnprocessedItems` with backoff; what
-/// is still unprocessed after [`BATCH_RETRY_ROUNDS`](super::batch_rounds::BATCH_RETRY_ROUNDS) is reported, never dropped.
+/// is still unprocessed after [`BATCH_RETRY_ROUNDS`](crate::ops::engines::batch_rounds::BATCH_RETRY_ROUNDS) is reported, never dropped.
 fn write_all(
     context: &mut Context<'_>,
     writes: &[BatchWrite],
@@ -151,7 +154,7 @@ fn write_all(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::batch_rounds::BATCH_RETRY_ROUNDS;
+    use crate::ops::engines::batch_rounds::BATCH_RETRY_ROUNDS;
     use crate::ops::testing::{context, read};
 
     #[test]

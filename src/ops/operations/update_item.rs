@@ -4,14 +4,15 @@
 
 use serde_json::{Map, Value, json};
 
-use super::consumed_capacity::{Shape, with_consumed_capacity};
-use super::write_options::{
-    WRITE_OPTION_FIELDS, WriteOptions, apply_write_options, read_write_options,
-};
-use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
 use crate::input::fields::attribute_map;
+use crate::ops::engines::consumed_capacity::{Shape, with_consumed_capacity};
+use crate::ops::engines::write_options::{
+    WRITE_OPTION_FIELDS, WriteOptions, apply_write_options, read_write_options,
+};
+use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
 
 /// Every `ReturnValues` updateItem takes.
@@ -19,7 +20,7 @@ const RETURN_VALUES: &[&str] = &["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "U
 
 /// Input of updateItem.
 #[derive(Debug, Clone, PartialEq)]
-pub struct UpdateItem {
+pub(crate) struct UpdateItem {
     /// Table name.
     pub table_name: String,
     /// Primary key.
@@ -32,7 +33,7 @@ pub struct UpdateItem {
 
 /// How updateItem changes the item.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Update {
+pub(crate) enum Update {
     /// Camunda's form: put or delete the listed attributes.
     Attributes {
         /// Attributes to set (values) or remove (names only).
@@ -46,7 +47,7 @@ pub enum Update {
 
 /// What updateItem does with the attributes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AttributeAction {
+pub(crate) enum AttributeAction {
     /// Set each attribute.
     Put,
     /// Remove each attribute.
@@ -54,25 +55,27 @@ pub enum AttributeAction {
 }
 
 impl ReadOperation for UpdateItem {
+    const NAME: &'static str = "updateItem";
+
     const FIELDS: &'static [&'static [&'static str]] = &[
         &[
-            "tableName",
-            "primaryKeyComponents",
-            "keyAttributes",
-            "attributeAction",
-            "updateExpression",
+            field::TABLE_NAME,
+            field::PRIMARY_KEY_COMPONENTS,
+            field::KEY_ATTRIBUTES,
+            field::ATTRIBUTE_ACTION,
+            field::UPDATE_EXPRESSION,
         ],
         WRITE_OPTION_FIELDS,
     ];
 
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
-        let table_name = input.table_name("tableName")?;
-        let key = input.primary_key("primaryKeyComponents", format)?;
-        let update = match input.expression("updateExpression")? {
+        let table_name = input.table_name(field::TABLE_NAME)?;
+        let key = input.primary_key(field::PRIMARY_KEY_COMPONENTS, format)?;
+        let update = match input.expression(field::UPDATE_EXPRESSION)? {
             Some(expression) => {
-                if input.has("keyAttributes") || input.has("attributeAction") {
+                if input.has(field::KEY_ATTRIBUTES) || input.has(field::ATTRIBUTE_ACTION) {
                     return Err(input.error(
-                        "updateExpression",
+                        field::UPDATE_EXPRESSION,
                         "give either updateExpression or keyAttributes with attributeAction, not both",
                     ));
                 }
@@ -94,19 +97,19 @@ fn attribute_update(
     key: &Map<String, Value>,
     format: ValueFormat,
 ) -> Result<Update, ConnectorError> {
-    let action_text = input.required_string("attributeAction")?;
-    let action = if action_text.eq_ignore_ascii_case("put") {
+    let action_text = input.required_string(field::ATTRIBUTE_ACTION)?;
+    let action = if action_text.eq_ignore_ascii_case(field::PUT) {
         AttributeAction::Put
-    } else if action_text.eq_ignore_ascii_case("delete") {
+    } else if action_text.eq_ignore_ascii_case(field::DELETE) {
         AttributeAction::Delete
     } else {
-        return Err(input.error("attributeAction", "must be PUT or DELETE"));
+        return Err(input.error(field::ATTRIBUTE_ACTION, "must be PUT or DELETE"));
     };
-    let raw = input.required_map("keyAttributes")?;
+    let raw = input.required_map(field::KEY_ATTRIBUTES)?;
     if raw.is_empty() {
-        return Err(input.error("keyAttributes", "must name at least one attribute"));
+        return Err(input.error(field::KEY_ATTRIBUTES, "must name at least one attribute"));
     }
-    let path = input.field("keyAttributes");
+    let path = input.field(field::KEY_ATTRIBUTES);
     if let Some(k) = raw.keys().find(|k| key.contains_key(*k)) {
         return Err(ConnectorError::config(
             format!("{path}.{k}"),
@@ -148,7 +151,7 @@ impl Operation for UpdateItem {
 /// The UpdateItem body. Camunda's attribute form becomes `SET #a0 = :v0, ...` or
 /// `REMOVE #a0, ...` through placeholders, so reserved words and dots in names are safe; it
 /// returns the item after the update unless the request asks otherwise.
-pub fn update_item_body(
+pub(crate) fn update_item_body(
     table_name: &str,
     key: &Map<String, Value>,
     update: &Update,
@@ -205,9 +208,9 @@ fn add_placeholder(
         .expect("placeholder maps are objects");
     if members.contains_key(placeholder) {
         let field = if map == "ExpressionAttributeNames" {
-            "expressionAttributeNames"
+            field::EXPRESSION_ATTRIBUTE_NAMES
         } else {
-            "expressionAttributeValues"
+            field::EXPRESSION_ATTRIBUTE_VALUES
         };
         return Err(ConnectorError::config(
             format!("input.{field}.{placeholder}"),

@@ -3,25 +3,28 @@
 
 use serde_json::{Value, json};
 
-use super::table_wait::{TableGoal, wait_for_table};
-use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
+use crate::ops::engines::table_wait::{TableGoal, wait_for_table};
+use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
 
 /// Input of deleteTable.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeleteTable {
+pub(crate) struct DeleteTable {
     /// Table name.
     pub table_name: String,
 }
 
 impl ReadOperation for DeleteTable {
-    const FIELDS: &'static [&'static [&'static str]] = &[&["tableName"]];
+    const NAME: &'static str = "deleteTable";
+
+    const FIELDS: &'static [&'static [&'static str]] = &[&[field::TABLE_NAME]];
 
     fn read(input: Fields, _: ValueFormat) -> Result<Self, ConnectorError> {
         Ok(Self {
-            table_name: input.table_name("tableName")?,
+            table_name: input.table_name(field::TABLE_NAME)?,
         })
     }
 }

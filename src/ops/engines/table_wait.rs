@@ -4,12 +4,12 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::Context;
 use crate::error::ConnectorError;
+use crate::ops::Context;
 
 /// What a wait waits for.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum TableGoal {
+pub(crate) enum TableGoal {
     /// The table is ACTIVE.
     Active,
     /// The table is gone.
@@ -18,7 +18,7 @@ pub enum TableGoal {
 
 /// Polls DescribeTable until the table is ACTIVE (returning its description) or gone,
 /// for at most `timeout`.
-pub fn wait_for_table(
+pub(crate) fn wait_for_table(
     context: &mut Context<'_>,
     table_name: &str,
     goal: TableGoal,

@@ -3,24 +3,27 @@
 
 use serde_json::{Value, json};
 
-use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
+use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
 
 /// Input of describeTimeToLive.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DescribeTimeToLive {
+pub(crate) struct DescribeTimeToLive {
     /// Table name.
     pub table_name: String,
 }
 
 impl ReadOperation for DescribeTimeToLive {
-    const FIELDS: &'static [&'static [&'static str]] = &[&["tableName"]];
+    const NAME: &'static str = "describeTimeToLive";
+
+    const FIELDS: &'static [&'static [&'static str]] = &[&[field::TABLE_NAME]];
 
     fn read(input: Fields, _: ValueFormat) -> Result<Self, ConnectorError> {
         Ok(Self {
-            table_name: input.table_name("tableName")?,
+            table_name: input.table_name(field::TABLE_NAME)?,
         })
     }
 }

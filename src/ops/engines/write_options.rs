@@ -3,25 +3,26 @@
 
 use serde_json::{Map, Value, json};
 
-use super::consumed_capacity::{RETURN_CONSUMED_CAPACITY, ReturnConsumedCapacity};
-use super::set;
+use super::consumed_capacity::ReturnConsumedCapacity;
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
+use crate::ops::set;
 use crate::value::ValueFormat;
 
 /// The `input` fields of a conditional write.
-pub const WRITE_OPTION_FIELDS: &[&str] = &[
-    "conditionExpression",
-    "expressionAttributeNames",
-    "expressionAttributeValues",
-    "returnValues",
-    "returnValuesOnConditionCheckFailure",
-    RETURN_CONSUMED_CAPACITY,
+pub(crate) const WRITE_OPTION_FIELDS: &[&str] = &[
+    field::CONDITION_EXPRESSION,
+    field::EXPRESSION_ATTRIBUTE_NAMES,
+    field::EXPRESSION_ATTRIBUTE_VALUES,
+    field::RETURN_VALUES,
+    field::RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+    field::RETURN_CONSUMED_CAPACITY,
 ];
 
 /// A condition on a write, with its placeholders and what to return.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WriteOptions {
+pub(crate) struct WriteOptions {
     /// Condition expression.
     pub condition_expression: Option<String>,
     /// `#name` placeholders (shared with an update expression).
@@ -37,38 +38,40 @@ pub struct WriteOptions {
 }
 
 /// Reads a write's options; `returnValues` must be one of `allowed` (any case).
-pub fn read_write_options(
+pub(crate) fn read_write_options(
     input: Fields,
     format: ValueFormat,
     allowed: &[&str],
 ) -> Result<WriteOptions, ConnectorError> {
-    let return_values = match input.non_empty_string("returnValues")? {
+    let return_values = match input.non_empty_string(field::RETURN_VALUES)? {
         Some(v) => match allowed.iter().find(|a| a.eq_ignore_ascii_case(&v)) {
             Some(a) => Some(a.to_string()),
             None => {
                 return Err(input.error(
-                    "returnValues",
+                    field::RETURN_VALUES,
                     format!("must be one of {}", allowed.join(", ")),
                 ));
             }
         },
         None => None,
     };
-    let on_failure = match input.non_empty_string("returnValuesOnConditionCheckFailure")? {
-        None => false,
-        Some(v) if v.eq_ignore_ascii_case("ALL_OLD") => true,
-        Some(v) if v.eq_ignore_ascii_case("NONE") => false,
-        Some(_) => {
-            return Err(input.error(
-                "returnValuesOnConditionCheckFailure",
-                "must be ALL_OLD or NONE",
-            ));
-        }
-    };
+    let on_failure =
+        match input.non_empty_string(field::RETURN_VALUES_ON_CONDITION_CHECK_FAILURE)? {
+            None => false,
+            Some(v) if v.eq_ignore_ascii_case("ALL_OLD") => true,
+            Some(v) if v.eq_ignore_ascii_case("NONE") => false,
+            Some(_) => {
+                return Err(input.error(
+                    field::RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+                    "must be ALL_OLD or NONE",
+                ));
+            }
+        };
     Ok(WriteOptions {
-        condition_expression: input.expression("conditionExpression")?,
-        expression_attribute_names: input.attribute_names("expressionAttributeNames")?,
-        expression_attribute_values: input.attribute_values("expressionAttributeValues", format)?,
+        condition_expression: input.expression(field::CONDITION_EXPRESSION)?,
+        expression_attribute_names: input.attribute_names(field::EXPRESSION_ATTRIBUTE_NAMES)?,
+        expression_attribute_values: input
+            .attribute_values(field::EXPRESSION_ATTRIBUTE_VALUES, format)?,
         return_values,
         return_item_on_condition_failure: on_failure,
         return_consumed_capacity: ReturnConsumedCapacity::read(input)?,
@@ -77,7 +80,11 @@ pub fn read_write_options(
 
 /// Adds a write's condition, placeholders and return values; `default_return` applies when the
 /// request names none.
-pub fn apply_write_options(body: &mut Value, options: &WriteOptions, default_return: Option<&str>) {
+pub(crate) fn apply_write_options(
+    body: &mut Value,
+    options: &WriteOptions,
+    default_return: Option<&str>,
+) {
     set(body, "ConditionExpression", &options.condition_expression);
     set(
         body,

@@ -3,16 +3,17 @@
 
 use serde_json::{Value, json};
 
-use super::billing::{Billing, read_billing_mode, read_provisioned, set_billing};
-use super::table_wait::{TableGoal, wait_for_table};
-use super::{Context, Operation, Outcome, ReadOperation, set};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
+use crate::ops::engines::billing::{Billing, read_billing_mode, read_provisioned, set_billing};
+use crate::ops::engines::table_wait::{TableGoal, wait_for_table};
+use crate::ops::{Context, Operation, Outcome, ReadOperation, set};
 use crate::value::ValueFormat;
 
 /// Billing, protection and TTL changes of updateTable.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct UpdateTable {
+pub(crate) struct UpdateTable {
     /// Table name.
     pub table_name: String,
     /// New billing mode and capacity.
@@ -24,20 +25,24 @@ pub struct UpdateTable {
 }
 
 impl ReadOperation for UpdateTable {
+    const NAME: &'static str = "updateTable";
+
     const FIELDS: &'static [&'static [&'static str]] = &[&[
-        "tableName",
-        "billingModeStr",
-        "billingMode",
-        "readCapacityUnits",
-        "writeCapacityUnits",
-        "deletionProtection",
-        "timeToLiveAttribute",
-        "timeToLiveEnabled",
+        field::TABLE_NAME,
+        field::BILLING_MODE_STR,
+        field::BILLING_MODE,
+        field::READ_CAPACITY_UNITS,
+        field::WRITE_CAPACITY_UNITS,
+        field::DELETION_PROTECTION,
+        field::TIME_TO_LIVE_ATTRIBUTE,
+        field::TIME_TO_LIVE_ENABLED,
     ]];
 
     fn read(input: Fields, _: ValueFormat) -> Result<Self, ConnectorError> {
         let billing = match read_billing_mode(input)? {
-            None if input.has("readCapacityUnits") || input.has("writeCapacityUnits") => {
+            None if input.has(field::READ_CAPACITY_UNITS)
+                || input.has(field::WRITE_CAPACITY_UNITS) =>
+            {
                 Some(read_provisioned(input)?)
             }
             None => None,
@@ -45,21 +50,22 @@ impl ReadOperation for UpdateTable {
             Some(Billing::Provisioned { .. }) => Some(read_provisioned(input)?),
         };
         let time_to_live = match (
-            input.non_empty_string("timeToLiveAttribute")?,
-            input.bool("timeToLiveEnabled")?,
+            input.non_empty_string(field::TIME_TO_LIVE_ATTRIBUTE)?,
+            input.bool(field::TIME_TO_LIVE_ENABLED)?,
         ) {
             (Some(attribute), enabled) => Some((attribute, enabled.unwrap_or(true))),
             (None, Some(_)) => {
-                return Err(
-                    input.error("timeToLiveAttribute", "is required with timeToLiveEnabled")
-                );
+                return Err(input.error(
+                    field::TIME_TO_LIVE_ATTRIBUTE,
+                    "is required with timeToLiveEnabled",
+                ));
             }
             (None, None) => None,
         };
         let update = Self {
-            table_name: input.table_name("tableName")?,
+            table_name: input.table_name(field::TABLE_NAME)?,
             billing,
-            deletion_protection: input.bool("deletionProtection")?,
+            deletion_protection: input.bool(field::DELETION_PROTECTION)?,
             time_to_live,
         };
         if update.billing.is_none()
@@ -67,7 +73,7 @@ impl ReadOperation for UpdateTable {
             && update.time_to_live.is_none()
         {
             return Err(input.error(
-                "tableName",
+                field::TABLE_NAME,
                 "updateTable needs something to change: billingModeStr, capacity units, deletionProtection or timeToLiveAttribute",
             ));
         }

@@ -8,18 +8,19 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
-use super::paging::{DEFAULT_MAX_RESULT_BYTES, MAX_RESULT_BYTES};
-use super::stream_calls::{describe_shards, latest_stream, shard_iterator};
-use super::stream_checkpoint::{
-    Checkpoint, Position, Shard, StreamSource, next_shard, read_source, render_record,
-};
-use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
+use crate::ops::engines::paging::{DEFAULT_MAX_RESULT_BYTES, MAX_RESULT_BYTES};
+use crate::ops::streams::stream_calls::{describe_shards, latest_stream, shard_iterator};
+use crate::ops::streams::stream_checkpoint::{
+    Checkpoint, Position, Shard, StreamSource, next_shard, read_source, render_record,
+};
+use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::{self, ValueFormat};
 
 /// Records per invocation when `maxRecords` is not given.
-pub const DEFAULT_MAX_RECORDS: u64 = 1000;
+pub(crate) const DEFAULT_MAX_RECORDS: u64 = 1000;
 /// GetRecords answers at most 1,000 records per call.
 const GET_RECORDS_LIMIT: u64 = 1000;
 /// Empty pages of a closed shard before this invocation leaves it for the next.
@@ -27,7 +28,7 @@ const MAX_EMPTY_PAGES: u32 = 8;
 
 /// Where the first read of a stream starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum StartingPosition {
+pub(crate) enum StartingPosition {
     /// The oldest record still in the stream (24 hours).
     #[default]
     TrimHorizon,
@@ -37,7 +38,7 @@ pub enum StartingPosition {
 
 /// Input of readStream.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ReadStream {
+pub(crate) struct ReadStream {
     /// The stream (from the checkpoint when one is given).
     pub source: StreamSource,
     /// Where a previous invocation stopped.
@@ -52,41 +53,43 @@ pub struct ReadStream {
 }
 
 impl ReadOperation for ReadStream {
+    const NAME: &'static str = "readStream";
+
     const FIELDS: &'static [&'static [&'static str]] = &[&[
-        "tableName",
-        "streamArn",
-        "checkpoint",
-        "startingPosition",
-        "maxRecords",
-        "maxResultBytes",
+        field::TABLE_NAME,
+        field::STREAM_ARN,
+        field::CHECKPOINT,
+        field::STARTING_POSITION,
+        field::MAX_RECORDS,
+        field::MAX_RESULT_BYTES,
     ]];
 
     fn read(input: Fields, _: ValueFormat) -> Result<Self, ConnectorError> {
         let checkpoint = input
-            .map("checkpoint")?
-            .map(|map| Checkpoint::from_json(&map, &input.field("checkpoint")))
+            .map(field::CHECKPOINT)?
+            .map(|map| Checkpoint::from_json(&map, &input.field(field::CHECKPOINT)))
             .transpose()?;
         let source = read_source(input, checkpoint.as_ref())?;
-        let starting_position = match input.non_empty_string("startingPosition")?.as_deref() {
+        let starting_position = match input.non_empty_string(field::STARTING_POSITION)?.as_deref() {
             None => StartingPosition::TrimHorizon,
             Some(s) if s.eq_ignore_ascii_case("TRIM_HORIZON") => StartingPosition::TrimHorizon,
             Some(s) if s.eq_ignore_ascii_case("LATEST") => StartingPosition::Latest,
             Some(_) => {
-                return Err(input.error("startingPosition", "must be TRIM_HORIZON or LATEST"));
+                return Err(input.error(field::STARTING_POSITION, "must be TRIM_HORIZON or LATEST"));
             }
         };
-        if checkpoint.is_some() && input.has("startingPosition") {
+        if checkpoint.is_some() && input.has(field::STARTING_POSITION) {
             return Err(input.error(
-                "startingPosition",
+                field::STARTING_POSITION,
                 "applies only to a first read: a checkpoint says where to go on",
             ));
         }
-        let max_records = input.u64_in("maxRecords", 0..=1_000_000)?;
-        let from_oldest =
-            input.has("startingPosition") && starting_position == StartingPosition::TrimHorizon;
+        let max_records = input.u64_in(field::MAX_RECORDS, 0..=1_000_000)?;
+        let from_oldest = input.has(field::STARTING_POSITION)
+            && starting_position == StartingPosition::TrimHorizon;
         if max_records == Some(0) && (checkpoint.is_some() || from_oldest) {
             return Err(input.error(
-                "maxRecords",
+                field::MAX_RECORDS,
                 "0 takes the stream's current end: not with a checkpoint or TRIM_HORIZON",
             ));
         }
@@ -96,7 +99,7 @@ impl ReadOperation for ReadStream {
             starting_position,
             max_records: max_records.unwrap_or(DEFAULT_MAX_RECORDS),
             max_bytes: input
-                .u64_in("maxResultBytes", 1024..=MAX_RESULT_BYTES)?
+                .u64_in(field::MAX_RESULT_BYTES, 1024..=MAX_RESULT_BYTES)?
                 .unwrap_or(DEFAULT_MAX_RESULT_BYTES),
         })
     }

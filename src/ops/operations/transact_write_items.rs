@@ -3,19 +3,20 @@
 
 use serde_json::json;
 
-use super::consumed_capacity::{
-    RETURN_CONSUMED_CAPACITY, ReturnConsumedCapacity, Shape, with_consumed_capacity,
-};
-use super::transact_items::read_transact_items;
-use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
+use crate::ops::engines::consumed_capacity::{
+    ReturnConsumedCapacity, Shape, with_consumed_capacity,
+};
+use crate::ops::engines::transact_items::read_transact_items;
+use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
 use crate::wire::Platform;
 
 /// Input of transactWriteItems.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TransactWriteItems {
+pub(crate) struct TransactWriteItems {
     /// Up to 100 Put / Update / Delete / ConditionCheck items, in DynamoDB's shape.
     pub items: Vec<serde_json::Value>,
     /// Idempotency token (generated when absent).
@@ -25,16 +26,18 @@ pub struct TransactWriteItems {
 }
 
 impl ReadOperation for TransactWriteItems {
+    const NAME: &'static str = "transactWriteItems";
+
     const FIELDS: &'static [&'static [&'static str]] = &[&[
-        "transactItems",
-        "clientRequestToken",
-        RETURN_CONSUMED_CAPACITY,
+        field::TRANSACT_ITEMS,
+        field::CLIENT_REQUEST_TOKEN,
+        field::RETURN_CONSUMED_CAPACITY,
     ]];
 
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
-        let token = input.non_empty_string("clientRequestToken")?;
+        let token = input.non_empty_string(field::CLIENT_REQUEST_TOKEN)?;
         if token.as_ref().is_some_and(|t| t.len() > 36) {
-            return Err(input.error("clientRequestToken", "must be at most 36 characters"));
+            return Err(input.error(field::CLIENT_REQUEST_TOKEN, "must be at most 36 characters"));
         }
         Ok(Self {
             items: read_transact_items(input, format, true)?,

@@ -2,16 +2,17 @@
 
 use serde_json::{Value, json};
 
-use super::billing::{Billing, read_billing_mode, read_provisioned, set_billing};
-use super::table_wait::{TableGoal, wait_for_table};
-use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
+use crate::ops::engines::billing::{Billing, read_billing_mode, read_provisioned, set_billing};
+use crate::ops::engines::table_wait::{TableGoal, wait_for_table};
+use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
 
 /// Input of createTable.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CreateTable {
+pub(crate) struct CreateTable {
     /// Table name.
     pub table_name: String,
     /// One or two key attributes.
@@ -24,7 +25,7 @@ pub struct CreateTable {
 
 /// Key attribute type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyType {
+pub(crate) enum KeyType {
     /// `B`
     Binary,
     /// `N`
@@ -46,7 +47,7 @@ impl KeyType {
 
 /// Role of a key attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyRole {
+pub(crate) enum KeyRole {
     /// Partition key.
     Hash,
     /// Sort key.
@@ -65,7 +66,7 @@ impl KeyRole {
 
 /// One attribute of a key schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyAttribute {
+pub(crate) struct KeyAttribute {
     /// Attribute name.
     pub name: String,
     /// HASH or RANGE.
@@ -75,47 +76,52 @@ pub struct KeyAttribute {
 }
 
 impl ReadOperation for CreateTable {
+    const NAME: &'static str = "createTable";
+
     const FIELDS: &'static [&'static [&'static str]] = &[&[
-        "tableName",
-        "partitionKey",
-        "partitionKeyRole",
-        "partitionKeyType",
-        "sortKey",
-        "sortKeyRole",
-        "sortKeyType",
-        "readCapacityUnits",
-        "writeCapacityUnits",
-        "billingModeStr",
-        "billingMode",
-        "deletionProtection",
+        field::TABLE_NAME,
+        field::PARTITION_KEY,
+        field::PARTITION_KEY_ROLE,
+        field::PARTITION_KEY_TYPE,
+        field::SORT_KEY,
+        field::SORT_KEY_ROLE,
+        field::SORT_KEY_TYPE,
+        field::READ_CAPACITY_UNITS,
+        field::WRITE_CAPACITY_UNITS,
+        field::BILLING_MODE_STR,
+        field::BILLING_MODE,
+        field::DELETION_PROTECTION,
     ]];
 
     fn read(input: Fields, _: ValueFormat) -> Result<Self, ConnectorError> {
-        let table_name = input.table_name("tableName")?;
+        let table_name = input.table_name(field::TABLE_NAME)?;
         let partition = KeyAttribute {
-            name: attribute_name(input, "partitionKey")?,
-            role: key_role(input, "partitionKeyRole")?.unwrap_or(KeyRole::Hash),
-            key_type: key_type(input, "partitionKeyType")?
-                .ok_or_else(|| input.error("partitionKeyType", "is required: B, N or S"))?,
+            name: attribute_name(input, field::PARTITION_KEY)?,
+            role: key_role(input, field::PARTITION_KEY_ROLE)?.unwrap_or(KeyRole::Hash),
+            key_type: key_type(input, field::PARTITION_KEY_TYPE)?
+                .ok_or_else(|| input.error(field::PARTITION_KEY_TYPE, "is required: B, N or S"))?,
         };
         let mut key_schema = vec![partition];
-        if input.non_empty_string("sortKey")?.is_some() {
+        if input.non_empty_string(field::SORT_KEY)?.is_some() {
             key_schema.push(KeyAttribute {
-                name: attribute_name(input, "sortKey")?,
-                role: key_role(input, "sortKeyRole")?.unwrap_or(KeyRole::Range),
-                key_type: key_type(input, "sortKeyType")?.ok_or_else(|| {
-                    input.error("sortKeyType", "is required with sortKey: B, N or S")
+                name: attribute_name(input, field::SORT_KEY)?,
+                role: key_role(input, field::SORT_KEY_ROLE)?.unwrap_or(KeyRole::Range),
+                key_type: key_type(input, field::SORT_KEY_TYPE)?.ok_or_else(|| {
+                    input.error(field::SORT_KEY_TYPE, "is required with sortKey: B, N or S")
                 })?,
             });
             if key_schema[0].name == key_schema[1].name {
-                return Err(input.error("sortKey", "must differ from partitionKey"));
+                return Err(input.error(field::SORT_KEY, "must differ from partitionKey"));
             }
             if key_schema[0].role == key_schema[1].role {
-                return Err(input.error("sortKeyRole", "one key must be HASH and the other RANGE"));
+                return Err(input.error(
+                    field::SORT_KEY_ROLE,
+                    "one key must be HASH and the other RANGE",
+                ));
             }
             key_schema.sort_by_key(|k| k.role != KeyRole::Hash);
         } else if key_schema[0].role != KeyRole::Hash {
-            return Err(input.error("partitionKeyRole", "a table's only key must be HASH"));
+            return Err(input.error(field::PARTITION_KEY_ROLE, "a table's only key must be HASH"));
         }
         let billing = match read_billing_mode(input)? {
             Some(Billing::PayPerRequest) => Billing::PayPerRequest,
@@ -125,7 +131,7 @@ impl ReadOperation for CreateTable {
             table_name,
             key_schema,
             billing,
-            deletion_protection: input.bool("deletionProtection")?.unwrap_or(false),
+            deletion_protection: input.bool(field::DELETION_PROTECTION)?.unwrap_or(false),
         })
     }
 }

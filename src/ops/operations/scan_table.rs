@@ -2,58 +2,48 @@
 //! `null` when there are none); `items`, the field Camunda's documentation gives, carries the
 //! same value beside it (written from the one tree, not a copy), and so do the paging facts.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use super::consumed_capacity::{
-    RETURN_CONSUMED_CAPACITY, ReturnConsumedCapacity, Shape, with_consumed_capacity,
-};
-use super::paging::{PAGING_FIELDS, Paging, collect_pages, read_paging, read_select};
-use super::{Context, Operation, Outcome, ReadOperation, set};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
+use crate::ops::engines::consumed_capacity::{Shape, with_consumed_capacity};
+use crate::ops::engines::paging::{PAGING_FIELDS, Paging, collect_pages, read_paging};
+use crate::ops::engines::read_options::ReadOptions;
+use crate::ops::{Context, Operation, Outcome, ReadOperation, set};
 use crate::value::ValueFormat;
 
 /// Input of scanTable.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScanTable {
+pub(crate) struct ScanTable {
     /// Table name.
     pub table_name: String,
     /// Index to scan instead of the table.
     pub index_name: Option<String>,
-    /// Filter expression.
-    pub filter_expression: Option<String>,
-    /// Projection expression.
-    pub projection_expression: Option<String>,
-    /// `#name` placeholders.
-    pub expression_attribute_names: Option<Map<String, Value>>,
-    /// `:value` placeholders, as attribute values.
-    pub expression_attribute_values: Option<Map<String, Value>>,
-    /// Strongly consistent reads.
-    pub consistent_read: Option<bool>,
     /// Parallel scan: this segment of `total_segments`.
     pub segment: Option<(u64, u64)>,
-    /// `Select` (ALL_ATTRIBUTES, COUNT, ...).
-    pub select: Option<String>,
-    /// `ReturnConsumedCapacity` (summed over the pages).
-    pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
+    /// Filter, projection, placeholders, consistency, select, consumed capacity.
+    pub options: ReadOptions,
     /// Paging and caps.
     pub paging: Paging,
 }
 
 impl ReadOperation for ScanTable {
+    const NAME: &'static str = "scanTable";
+
     const FIELDS: &'static [&'static [&'static str]] = &[
         &[
-            "tableName",
-            "indexName",
-            "filterExpression",
-            "projectionExpression",
-            "expressionAttributeNames",
-            "expressionAttributeValues",
-            "consistentRead",
-            "segment",
-            "totalSegments",
-            "select",
-            RETURN_CONSUMED_CAPACITY,
+            field::TABLE_NAME,
+            field::INDEX_NAME,
+            field::FILTER_EXPRESSION,
+            field::PROJECTION_EXPRESSION,
+            field::EXPRESSION_ATTRIBUTE_NAMES,
+            field::EXPRESSION_ATTRIBUTE_VALUES,
+            field::CONSISTENT_READ,
+            field::SEGMENT,
+            field::TOTAL_SEGMENTS,
+            field::SELECT,
+            field::RETURN_CONSUMED_CAPACITY,
         ],
         PAGING_FIELDS,
     ];
@@ -61,17 +51,10 @@ impl ReadOperation for ScanTable {
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
         let segment = read_segment(input)?;
         Ok(Self {
-            table_name: input.table_name("tableName")?,
-            index_name: input.index_name("indexName")?,
-            filter_expression: input.expression("filterExpression")?,
-            projection_expression: input.expression("projectionExpression")?,
-            expression_attribute_names: input.attribute_names("expressionAttributeNames")?,
-            expression_attribute_values: input
-                .attribute_values("expressionAttributeValues", format)?,
-            consistent_read: input.bool("consistentRead")?,
+            table_name: input.table_name(field::TABLE_NAME)?,
+            index_name: input.index_name(field::INDEX_NAME)?,
             segment,
-            select: read_select(input)?,
-            return_consumed_capacity: ReturnConsumedCapacity::read(input)?,
+            options: ReadOptions::read(input, format)?,
             paging: read_paging(input)?,
         })
     }
@@ -80,14 +63,14 @@ impl ReadOperation for ScanTable {
 /// Parallel scan: `segment` of `totalSegments`, both or neither.
 fn read_segment(input: Fields) -> Result<Option<(u64, u64)>, ConnectorError> {
     match (
-        input.u64_in("segment", 0..=999_999)?,
-        input.u64_in("totalSegments", 1..=1_000_000)?,
+        input.u64_in(field::SEGMENT, 0..=999_999)?,
+        input.u64_in(field::TOTAL_SEGMENTS, 1..=1_000_000)?,
     ) {
         (Some(s), Some(t)) if s < t => Ok(Some((s, t))),
-        (Some(_), Some(_)) => Err(input.error("segment", "must be less than totalSegments")),
+        (Some(_), Some(_)) => Err(input.error(field::SEGMENT, "must be less than totalSegments")),
         (None, None) => Ok(None),
-        (Some(_), None) => Err(input.error("totalSegments", "is required with segment")),
-        (None, Some(_)) => Err(input.error("segment", "is required with totalSegments")),
+        (Some(_), None) => Err(input.error(field::TOTAL_SEGMENTS, "is required with segment")),
+        (None, Some(_)) => Err(input.error(field::SEGMENT, "is required with totalSegments")),
     }
 }
 
@@ -96,29 +79,11 @@ impl ScanTable {
     pub fn body(&self) -> Value {
         let mut body = json!({ "TableName": self.table_name });
         set(&mut body, "IndexName", &self.index_name);
-        set(&mut body, "FilterExpression", &self.filter_expression);
-        set(
-            &mut body,
-            "ProjectionExpression",
-            &self.projection_expression,
-        );
-        set(
-            &mut body,
-            "ExpressionAttributeNames",
-            &self.expression_attribute_names,
-        );
-        set(
-            &mut body,
-            "ExpressionAttributeValues",
-            &self.expression_attribute_values,
-        );
-        set(&mut body, "ConsistentRead", &self.consistent_read);
-        set(&mut body, "Select", &self.select);
+        self.options.apply(&mut body);
         if let Some((segment, total)) = self.segment {
             body["Segment"] = json!(segment);
             body["TotalSegments"] = json!(total);
         }
-        ReturnConsumedCapacity::apply(self.return_consumed_capacity, &mut body);
         body
     }
 }
@@ -138,7 +103,7 @@ impl Operation for ScanTable {
         let outcome = Outcome::new(response)
             .with_response_as("items")
             .with("paging", summary);
-        let asked = self.return_consumed_capacity;
+        let asked = self.options.return_consumed_capacity;
         Ok(with_consumed_capacity(
             outcome,
             asked,

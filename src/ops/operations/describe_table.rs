@@ -2,24 +2,27 @@
 
 use serde_json::json;
 
-use super::{Context, Operation, Outcome, ReadOperation};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
+use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
 
 /// Input of describeTable.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DescribeTable {
+pub(crate) struct DescribeTable {
     /// Table name.
     pub table_name: String,
 }
 
 impl ReadOperation for DescribeTable {
-    const FIELDS: &'static [&'static [&'static str]] = &[&["tableName"]];
+    const NAME: &'static str = "describeTable";
+
+    const FIELDS: &'static [&'static [&'static str]] = &[&[field::TABLE_NAME]];
 
     fn read(input: Fields, _: ValueFormat) -> Result<Self, ConnectorError> {
         Ok(Self {
-            table_name: input.table_name("tableName")?,
+            table_name: input.table_name(field::TABLE_NAME)?,
         })
     }
 }

@@ -2,18 +2,19 @@
 
 use serde_json::{Map, Value};
 
-use super::consumed_capacity::{Shape, with_consumed_capacity};
-use super::write_options::{
-    WRITE_OPTION_FIELDS, WriteOptions, apply_write_options, read_write_options,
-};
-use super::{Context, Operation, Outcome, ReadOperation, table_body};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
+use crate::ops::engines::consumed_capacity::{Shape, with_consumed_capacity};
+use crate::ops::engines::write_options::{
+    WRITE_OPTION_FIELDS, WriteOptions, apply_write_options, read_write_options,
+};
+use crate::ops::{Context, Operation, Outcome, ReadOperation, table_body};
 use crate::value::ValueFormat;
 
 /// Input of deleteItem.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DeleteItem {
+pub(crate) struct DeleteItem {
     /// Table name.
     pub table_name: String,
     /// Primary key.
@@ -23,13 +24,17 @@ pub struct DeleteItem {
 }
 
 impl ReadOperation for DeleteItem {
-    const FIELDS: &'static [&'static [&'static str]] =
-        &[&["tableName", "primaryKeyComponents"], WRITE_OPTION_FIELDS];
+    const NAME: &'static str = "deleteItem";
+
+    const FIELDS: &'static [&'static [&'static str]] = &[
+        &[field::TABLE_NAME, field::PRIMARY_KEY_COMPONENTS],
+        WRITE_OPTION_FIELDS,
+    ];
 
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
         Ok(Self {
-            table_name: input.table_name("tableName")?,
-            key: input.primary_key("primaryKeyComponents", format)?,
+            table_name: input.table_name(field::TABLE_NAME)?,
+            key: input.primary_key(field::PRIMARY_KEY_COMPONENTS, format)?,
             options: read_write_options(input, format, &["NONE", "ALL_OLD"])?,
         })
     }

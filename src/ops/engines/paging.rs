@@ -3,15 +3,16 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Context, set};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
 use crate::input::fields::attribute_map;
+use crate::ops::{Context, set};
 use crate::value::{self, ValueFormat};
 
 /// Checked paging of a Scan or Query.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Paging {
+pub(crate) struct Paging {
     /// Items per page (DynamoDB's `Limit`).
     pub limit: Option<u64>,
     /// Where to resume.
@@ -26,62 +27,45 @@ pub struct Paging {
 
 /// Default bound on the bytes of items (their parsed size, `value::held_size`) one Scan or
 /// Query holds before it stops and returns `lastEvaluatedKey`.
-pub const DEFAULT_MAX_RESULT_BYTES: u64 = 8 << 20;
+pub(crate) const DEFAULT_MAX_RESULT_BYTES: u64 = 8 << 20;
 /// The largest bound a request may set: with the page being read and the result being written
 /// beside it, more would not fit the host's default 64 MiB of linear memory.
-pub const MAX_RESULT_BYTES: u64 = 16 << 20;
+pub(crate) const MAX_RESULT_BYTES: u64 = 16 << 20;
 
 /// Paging fields of scanTable and query (see [`Paging`]).
-pub const PAGING_FIELDS: &[&str] = &[
-    "limit",
-    "exclusiveStartKey",
-    "maxItems",
-    "maxPages",
-    "maxResultBytes",
+pub(crate) const PAGING_FIELDS: &[&str] = &[
+    field::LIMIT,
+    field::EXCLUSIVE_START_KEY,
+    field::MAX_ITEMS,
+    field::MAX_PAGES,
+    field::MAX_RESULT_BYTES,
 ];
-
-/// `select`: one of DynamoDB's `Select` values, any case.
-pub fn read_select(input: Fields) -> Result<Option<String>, ConnectorError> {
-    const SELECT: &[&str] = &[
-        "ALL_ATTRIBUTES",
-        "ALL_PROJECTED_ATTRIBUTES",
-        "SPECIFIC_ATTRIBUTES",
-        "COUNT",
-    ];
-    match input.non_empty_string("select")? {
-        Some(s) => match SELECT.iter().find(|v| v.eq_ignore_ascii_case(&s)) {
-            Some(v) => Ok(Some(v.to_string())),
-            None => Err(input.error("select", format!("must be one of {}", SELECT.join(", ")))),
-        },
-        None => Ok(None),
-    }
-}
 
 /// Paging fields. `exclusiveStartKey` is always DynamoDB-typed: it is what a previous result's
 /// `lastEvaluatedKey` (always typed) said, passed back unchanged.
-pub fn read_paging(input: Fields) -> Result<Paging, ConnectorError> {
-    let exclusive_start_key = match input.map("exclusiveStartKey")? {
+pub(crate) fn read_paging(input: Fields) -> Result<Paging, ConnectorError> {
+    let exclusive_start_key = match input.map(field::EXCLUSIVE_START_KEY)? {
         Some(raw) if raw.is_empty() => None,
         Some(raw) => Some(attribute_map(
             &raw,
             ValueFormat::Typed,
-            &input.field("exclusiveStartKey"),
+            &input.field(field::EXCLUSIVE_START_KEY),
         )?),
         None => None,
     };
     Ok(Paging {
-        limit: input.u64_in("limit", 1..=1_000_000)?,
+        limit: input.u64_in(field::LIMIT, 1..=1_000_000)?,
         exclusive_start_key,
-        max_items: input.u64_in("maxItems", 1..=u64::from(u32::MAX))?,
-        max_pages: input.u64_in("maxPages", 1..=u64::from(u32::MAX))?,
+        max_items: input.u64_in(field::MAX_ITEMS, 1..=u64::from(u32::MAX))?,
+        max_pages: input.u64_in(field::MAX_PAGES, 1..=u64::from(u32::MAX))?,
         max_bytes: input
-            .u64_in("maxResultBytes", 1024..=MAX_RESULT_BYTES)?
+            .u64_in(field::MAX_RESULT_BYTES, 1024..=MAX_RESULT_BYTES)?
             .unwrap_or(DEFAULT_MAX_RESULT_BYTES),
     })
 }
 
 /// What a paged Scan or Query collected.
-pub struct Pages {
+pub(crate) struct Pages {
     /// The items of every page.
     pub items: Vec<Value>,
     count: u64,
@@ -107,7 +91,7 @@ impl Pages {
 /// (`maxItems`, `maxPages`, `maxResultBytes`) is reached; then `last_evaluated_key` says where
 /// to resume. `Limit` never asks for more than `maxItems` still allows, so resuming sees every
 /// item exactly once.
-pub fn collect_pages(
+pub(crate) fn collect_pages(
     context: &mut Context<'_>,
     operation: &str,
     base: Value,

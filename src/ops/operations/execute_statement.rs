@@ -3,12 +3,13 @@
 
 use serde_json::{Value, json};
 
-use super::consumed_capacity::{
-    RETURN_CONSUMED_CAPACITY, ReturnConsumedCapacity, Shape, with_consumed_capacity,
-};
-use super::{Context, Operation, Outcome, ReadOperation, set};
 use crate::error::ConnectorError;
 use crate::input::Fields;
+use crate::input::field;
+use crate::ops::engines::consumed_capacity::{
+    ReturnConsumedCapacity, Shape, with_consumed_capacity,
+};
+use crate::ops::{Context, Operation, Outcome, ReadOperation, set};
 use crate::value::{self, ValueFormat};
 
 /// DynamoDB's limit on a PartiQL statement.
@@ -16,7 +17,7 @@ const MAX_STATEMENT_BYTES: usize = 8192;
 
 /// Input of executeStatement.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ExecuteStatement {
+pub(crate) struct ExecuteStatement {
     /// The statement.
     pub statement: String,
     /// `?` parameters, as attribute values.
@@ -32,29 +33,31 @@ pub struct ExecuteStatement {
 }
 
 impl ReadOperation for ExecuteStatement {
+    const NAME: &'static str = "executeStatement";
+
     const FIELDS: &'static [&'static [&'static str]] = &[&[
-        "statement",
-        "parameters",
-        "consistentRead",
-        "nextToken",
-        "limit",
-        RETURN_CONSUMED_CAPACITY,
+        field::STATEMENT,
+        field::PARAMETERS,
+        field::CONSISTENT_READ,
+        field::NEXT_TOKEN,
+        field::LIMIT,
+        field::RETURN_CONSUMED_CAPACITY,
     ]];
 
     fn read(input: Fields, format: ValueFormat) -> Result<Self, ConnectorError> {
-        let statement = input.required_string("statement")?;
+        let statement = input.required_string(field::STATEMENT)?;
         if statement.len() > MAX_STATEMENT_BYTES {
             return Err(input.error(
-                "statement",
+                field::STATEMENT,
                 "exceeds DynamoDB's PartiQL limit of 8192 bytes",
             ));
         }
         Ok(Self {
             statement,
             parameters: read_parameters(input, format)?,
-            consistent_read: input.bool("consistentRead")?,
-            next_token: input.non_empty_string("nextToken")?,
-            limit: input.u64_in("limit", 1..=1_000_000)?,
+            consistent_read: input.bool(field::CONSISTENT_READ)?,
+            next_token: input.non_empty_string(field::NEXT_TOKEN)?,
+            limit: input.u64_in(field::LIMIT, 1..=1_000_000)?,
             return_consumed_capacity: ReturnConsumedCapacity::read(input)?,
         })
     }
@@ -66,12 +69,12 @@ fn read_parameters(
     format: ValueFormat,
 ) -> Result<Option<Vec<Value>>, ConnectorError> {
     input
-        .list("parameters")?
+        .list(field::PARAMETERS)?
         .map(|list| {
             list.iter()
                 .enumerate()
                 .map(|(i, v)| {
-                    let path = format!("{}[{i}]", input.field("parameters"));
+                    let path = format!("{}[{i}]", input.field(field::PARAMETERS));
                     match format {
                         ValueFormat::Plain => value::from_plain(v, &path, 1),
                         ValueFormat::Typed => value::check_typed(v, &path, 1),
