@@ -49,7 +49,8 @@ fn loop_host(args: &Args) -> Result<ConnectorHost, String> {
     let engine = wasmtime::Engine::new(&engine_config).map_err(err)?;
     let component =
         wasmtime::component::Component::from_file(&engine, &args.component).map_err(err)?;
-    ConnectorHost::from_component(engine, component, config).map_err(err)
+    ConnectorHost::from_component(engine, component, config)
+        .map_err(|e| format!("loading {}: {e:#}", args.component.display()))
 }
 
 /// Runs `loop` for `args.seconds`: calls, instantiations, cold starts or scans.

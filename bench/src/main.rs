@@ -396,7 +396,10 @@ fn run(args: &Args) -> Result<(), String> {
     let ca_pem = std::fs::read(tls_dir.join("ca.pem")).map_err(|e| e.to_string())?;
     let ours_tls = {
         let mut config = HostConfig::default();
-        config.tls.add_pem_file(&tls_dir.join("ca.pem"))?;
+        config
+            .tls
+            .add_pem_file(&tls_dir.join("ca.pem"))
+            .map_err(|e| e.to_string())?;
         load(&args.component, config)?
     };
     let sdk_wasm = match &args.sdk_component {

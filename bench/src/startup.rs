@@ -81,11 +81,12 @@ impl ColdStart {
         let component =
             unsafe { Component::deserialize_file(&engine, &self.artifact) }.map_err(err)?;
         let load = started.elapsed();
-        let host = ConnectorHost::from_component(engine, component, config).map_err(err)?;
+        let host =
+            ConnectorHost::from_component(engine, component, config).map_err(|e| e.to_string())?;
         let built = started.elapsed();
         host.instantiate_only(&Tenant::default())
             .await
-            .map_err(err)?;
+            .map_err(|e| e.to_string())?;
         let parts = ColdParts {
             load,
             host: built - load,

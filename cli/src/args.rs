@@ -134,13 +134,13 @@ impl HostOptions {
     pub fn host_config(&self) -> Result<HostConfig, String> {
         let mut config = HostConfig::default();
         for path in &self.ca_file {
-            config.tls.add_pem_file(path)?;
+            config.tls.add_pem_file(path).map_err(|e| e.to_string())?;
         }
         if let Some(bytes) = self.max_request_bytes {
             config.max_request_bytes = bytes;
         }
         if !self.allow_outbound.is_empty() {
-            config.egress = EgressPolicy::rules(&self.allow_outbound)?;
+            config.egress = EgressPolicy::rules(&self.allow_outbound).map_err(|e| e.to_string())?;
         }
         Ok(config)
     }

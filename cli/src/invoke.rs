@@ -54,9 +54,7 @@ pub async fn run(
     let invocation = match host.execute_json(request, tenant).await {
         Ok(invocation) => invocation,
         Err(e) => {
-            let (document, diagnostics) = host_failure_report(&e);
-            diagnostics.into_iter().for_each(|d| eprintln!("{d}"));
-            print(&document, args.pretty);
+            print(&host_failure_report(&e), args.pretty);
             return ExitCode::from(HOST_FAILURE);
         }
     };

@@ -20,7 +20,7 @@ mod serve;
 use std::process::ExitCode;
 
 use clap::Parser as _;
-use ddb_connector_host::{ConnectorHost, HostFailure, Tenant};
+use ddb_connector_host::{ConnectorHost, HostError, Tenant};
 
 use args::{Cli, Command, HostOptions};
 
@@ -29,15 +29,13 @@ pub(crate) const USAGE_ERROR: u8 = 2;
 /// Exit status of a host failure.
 pub(crate) const HOST_FAILURE: u8 = 3;
 
-/// A host failure's JSON document and, for the operator, its diagnostics (with backtraces).
-pub(crate) fn host_failure_report(e: &wasmtime::Error) -> (serde_json::Value, Option<&str>) {
-    match e.downcast_ref::<HostFailure>() {
-        Some(failure) => (failure.to_json(), Some(&failure.diagnostics)),
-        None => (
-            serde_json::json!({"error": {"kind": "host", "code": "HostFailure", "message": format!("{e:#}")}}),
-            None,
-        ),
+/// A host failure's JSON document, after its diagnostics (with backtraces), when it has
+/// any, on stderr for the operator.
+pub(crate) fn host_failure_report(e: &HostError) -> serde_json::Value {
+    if let Some(diagnostics) = e.diagnostics() {
+        eprintln!("{diagnostics}");
     }
+    e.to_json()
 }
 
 /// What every subcommand needs: the loaded host, the tenant, and the request's text (read
@@ -55,9 +53,7 @@ fn prepare(
     let env = options.tenant_env().map_err(usage)?;
     let request = read_request().map_err(usage)?;
     let host = ConnectorHost::from_file(&options.component, config).map_err(|e| {
-        let (document, diagnostics) = host_failure_report(&e);
-        diagnostics.into_iter().for_each(|d| eprintln!("{d}"));
-        println!("{document}");
+        println!("{}", host_failure_report(&e));
         ExitCode::from(HOST_FAILURE)
     })?;
     Ok((

@@ -258,3 +258,65 @@ fn max_request_bytes_refuses_a_larger_request_and_runs_one_that_fits() {
         counter.requests()
     );
 }
+
+/// A component that cannot be loaded is a host failure: exit 3 and the host document on
+/// stdout, its message the whole cause chain (the file, then why), nothing on stderr (a load
+/// has no diagnostics).
+#[test]
+fn a_component_that_cannot_be_loaded_exits_3_with_the_host_document() {
+    let dir = std::env::temp_dir().join(format!("cli-bad-component-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let component = dir.join("not-a-component.wasm");
+    std::fs::write(&component, "not wasm").unwrap();
+    let (code, doc, stderr) = invoke(
+        &describe("unused"),
+        &["--component", component.to_str().unwrap()],
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(code, 3, "{doc} {stderr}");
+    assert_eq!(
+        doc["error"].as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["kind", "code", "message"],
+        "{doc}"
+    );
+    assert_eq!(
+        (&doc["error"]["kind"], &doc["error"]["code"]),
+        (&json!("host"), &json!("HostFailure"))
+    );
+    let message = doc["error"]["message"].as_str().unwrap();
+    let prefix = format!("loading the component {}: ", component.display());
+    assert!(
+        message.starts_with(&prefix) && message.len() > prefix.len(),
+        "the file, then why: {message}"
+    );
+    assert_eq!(stderr, "", "a load failure has no diagnostics");
+}
+
+/// Options the host refuses are usage errors (exit 2, nothing on stdout), their message the
+/// host's: an outbound rule named with what is wrong, a CA file named with why.
+#[test]
+fn refused_host_options_exit_2_with_the_host_message() {
+    let run = |extra: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_ddb-connector"))
+            .arg("invoke")
+            .args(extra)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(output.stdout.is_empty());
+        stderr
+    };
+    assert_eq!(
+        run(&["--allow-outbound", "ftp://example.com"]),
+        "ddb-connector invoke: outbound rule \"ftp://example.com\": the scheme must be http, \
+         https or *\n"
+    );
+    let missing = std::env::temp_dir().join(format!("cli-no-ca-{}.pem", std::process::id()));
+    let stderr = run(&["--ca-file", missing.to_str().unwrap()]);
+    assert!(
+        stderr.starts_with(&format!("ddb-connector invoke: {}: ", missing.display())),
+        "{stderr}"
+    );
+}

@@ -409,6 +409,36 @@ env = {{ AWS_ACCESS_KEY_ID = "AKIDSLOW", AWS_SECRET_ACCESS_KEY = "slow-secret" }
     assert_eq!(slow.connections(), 1);
 }
 
+/// A trapped invocation is the host's 500: the host document with the trap's code and no
+/// diagnostics, and the code in the request's log line; the server goes on serving.
+#[test]
+fn a_trapped_invocation_answers_500_with_the_host_document() {
+    let config = format!(
+        r#"
+listen = "127.0.0.1:0"
+allow_outbound = ["http://127.0.0.1:9"]
+fuel = 1000
+
+[tenants.acme]
+token_sha256 = "{hash}"
+"#,
+        hash = sha256_hex(ACME_TOKEN),
+    );
+    let serve = Serve::start(&config);
+    let acme = format!("Bearer {ACME_TOKEN}");
+    for _ in 0..2 {
+        let answer = serve.post(Some(&acme), &request("http://127.0.0.1:9", get_item("tbl")));
+        assert_eq!(answer.status, 500, "{}", answer.body);
+        assert_eq!(
+            answer.json(),
+            json!({"error": {"kind": "host", "code": "CpuLimit",
+                "message": "the invocation used all its fuel (its CPU limit)"}})
+        );
+    }
+    let log = serve.stop();
+    assert!(log.text.contains("CpuLimit"), "{}", log.text);
+}
+
 #[test]
 fn a_bad_configuration_exits_2_naming_the_key() {
     let hash = sha256_hex(ACME_TOKEN);

@@ -15,6 +15,8 @@ use rustls::AlertDescription;
 use rustls::pki_types::pem::PemObject as _;
 use rustls::pki_types::{CertificateDer, ServerName};
 
+use crate::HostError;
+
 /// The certificates the host trusts beyond the public web roots.
 #[derive(Debug, Clone, Default)]
 pub struct TlsTrust {
@@ -23,14 +25,18 @@ pub struct TlsTrust {
 
 impl TlsTrust {
     /// Trusts every certificate of a PEM file (a private CA, a corporate TLS proxy).
-    pub fn add_pem_file(&mut self, path: &Path) -> Result<(), String> {
-        let what = |e: rustls::pki_types::pem::Error| format!("{}: {e}", path.display());
+    pub fn add_pem_file(&mut self, path: &Path) -> Result<(), HostError> {
+        let refused = |reason: String| HostError::TrustFile {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let what = |e: rustls::pki_types::pem::Error| refused(e.to_string());
         let certificates = CertificateDer::pem_file_iter(path)
             .map_err(what)?
             .collect::<Result<Vec<_>, _>>()
             .map_err(what)?;
         if certificates.is_empty() {
-            return Err(format!("{}: no certificate in the file", path.display()));
+            return Err(refused("no certificate in the file".into()));
         }
         self.extra_roots.extend(certificates);
         Ok(())
@@ -43,19 +49,19 @@ impl TlsTrust {
     }
 
     /// The client configuration: public roots plus these, TLS 1.2 and 1.3, ALPN `http/1.1`.
-    pub fn client_config(&self) -> Result<Arc<rustls::ClientConfig>, String> {
+    pub(crate) fn client_config(&self) -> Result<Arc<rustls::ClientConfig>, HostError> {
         let mut roots = rustls::RootCertStore {
             roots: webpki_roots::TLS_SERVER_ROOTS.into(),
         };
         for certificate in &self.extra_roots {
             roots
                 .add(certificate.clone())
-                .map_err(|e| format!("a trusted certificate cannot be used as a root: {e}"))?;
+                .map_err(|e| HostError::TrustRoot(e.to_string()))?;
         }
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut config = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
-            .map_err(|e| format!("TLS setup: {e}"))?
+            .map_err(|e| HostError::TlsSetup(e.to_string()))?
             .with_root_certificates(roots)
             .with_no_client_auth();
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
@@ -122,5 +128,33 @@ pub fn handshake_error(error: &io::Error, host: &str) -> wasmtime_wasi_http::Err
     wasmtime_wasi_http::Error::TlsAlertReceived {
         alert_id: Some(u8::from(alert)),
         alert_message: Some(reason),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unusable_trust_file_is_a_trust_file_error_naming_it() {
+        let dir = std::env::temp_dir().join(format!("ddb-tls-trust-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let empty = dir.join("empty.pem");
+        std::fs::write(&empty, "not a certificate\n").unwrap();
+        let missing = dir.join("missing.pem");
+        for (path, reason) in [(&empty, "no certificate"), (&missing, "")] {
+            let error = TlsTrust::default().add_pem_file(path).expect_err("refused");
+            let HostError::TrustFile {
+                path: named,
+                reason: why,
+            } = &error
+            else {
+                panic!("{error:?}");
+            };
+            assert_eq!(named, path);
+            assert!(why.contains(reason), "{error}");
+            assert!(error.to_string().starts_with(&path.display().to_string()));
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

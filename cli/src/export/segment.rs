@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use ddb_connector_host::{ConnectorError, ConnectorHost, Invocation, Tenant};
+use ddb_connector_host::{ConnectorError, ConnectorHost, HostError, Invocation, Tenant};
 use serde_json::Value;
 use tokio::sync::watch;
 
@@ -155,14 +155,12 @@ enum Failure {
     Exit(ExitCode),
 }
 
-fn page_of_invocation(invocation: wasmtime::Result<Invocation<String>>) -> Result<Page, Failure> {
+fn page_of_invocation(invocation: Result<Invocation<String>, HostError>) -> Result<Page, Failure> {
     let result = match invocation {
         Ok(invocation) => invocation.result,
         Err(e) => {
             // On stderr: stdout holds only items.
-            let (document, diagnostics) = host_failure_report(&e);
-            diagnostics.into_iter().for_each(|d| eprintln!("{d}"));
-            eprintln!("{document}");
+            eprintln!("{}", host_failure_report(&e));
             return Err(Failure::Exit(ExitCode::from(HOST_FAILURE)));
         }
     };

@@ -132,12 +132,13 @@ pub(crate) fn parse(text: &str, base: &Path) -> Result<ServeConfig, ServeError> 
         ..HostConfig::default()
     };
     if let Some(rules) = &file.allow_outbound {
-        host.egress = EgressPolicy::rules(rules).map_err(|why| bad("allow_outbound", why))?;
+        host.egress =
+            EgressPolicy::rules(rules).map_err(|why| bad("allow_outbound", why.to_string()))?;
     }
     for (i, ca) in file.ca_files.iter().enumerate() {
         host.tls
             .add_pem_file(&base.join(ca))
-            .map_err(|why| bad(&format!("ca_files[{i}]"), why))?;
+            .map_err(|why| bad(&format!("ca_files[{i}]"), why.to_string()))?;
     }
     if let Some(fuel) = file.fuel {
         host.fuel = fuel;

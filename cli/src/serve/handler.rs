@@ -11,7 +11,7 @@ use http::{HeaderValue, Method, Request, Response, StatusCode, header};
 use http_body_util::{BodyExt as _, Full, Limited};
 use hyper::body::Incoming;
 
-use ddb_connector_host::{ConnectorHost, HostFailure, Invocation};
+use ddb_connector_host::{ConnectorHost, HostError, Invocation};
 
 use super::limits::{HostSlots, Refused, TenantLimits};
 use super::log::{RequestRecord, operation_of};
@@ -137,23 +137,15 @@ impl Service {
     /// diagnostics (they may quote the guest).
     fn answer_of(
         &self,
-        invocation: wasmtime::Result<Invocation<Response<Bytes>>>,
+        invocation: Result<Invocation<Response<Bytes>>, HostError>,
         tenant: &str,
         record: &mut RequestRecord,
     ) -> Answer {
         let invocation = match invocation {
             Ok(invocation) => invocation,
             Err(e) => {
-                let (code, message) = match e.downcast_ref::<HostFailure>() {
-                    Some(failure) => (failure.code, failure.message.clone()),
-                    None => (
-                        "HostFailure",
-                        "the host could not run the request".to_string(),
-                    ),
-                };
-                record.failure = Some(code);
-                let body = serde_json::json!({"error": {"kind": "host", "code": code, "message": message}});
-                return json(StatusCode::INTERNAL_SERVER_ERROR, &body);
+                record.failure = Some(e.code());
+                return json(StatusCode::INTERNAL_SERVER_ERROR, &e.to_json());
             }
         };
         record.attempts = invocation.http_requests;

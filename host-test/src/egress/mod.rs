@@ -31,6 +31,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 pub use dns_cache::{CachingResolver, DNS_CACHE_TTL};
+
+use crate::HostError;
 pub use rule::{Match, OutboundRule, RequestHost};
 
 /// Finds the addresses of a host name. Injectable, so tests can play a rebinding DNS server.
@@ -71,7 +73,7 @@ impl EgressPolicy {
     }
 
     /// Exactly these rules (the AWS default no longer applies).
-    pub fn rules<S: AsRef<str>>(rules: impl IntoIterator<Item = S>) -> Result<Self, String> {
+    pub fn rules<S: AsRef<str>>(rules: impl IntoIterator<Item = S>) -> Result<Self, HostError> {
         let rules = rules
             .into_iter()
             .map(|r| OutboundRule::parse(r.as_ref()))

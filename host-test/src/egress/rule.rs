@@ -12,6 +12,8 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
+use crate::HostError;
+
 /// One parsed outbound rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboundRule {
@@ -55,8 +57,11 @@ pub enum Match {
 
 impl OutboundRule {
     /// Reads a rule; the error names the rule and says what is wrong with it.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        Self::read(text).map_err(|why| format!("outbound rule {text:?}: {why}"))
+    pub fn parse(text: &str) -> Result<Self, HostError> {
+        Self::read(text).map_err(|reason| HostError::OutboundRule {
+            rule: text.to_string(),
+            reason,
+        })
     }
 
     fn read(text: &str) -> Result<Self, String> {

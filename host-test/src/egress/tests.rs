@@ -41,8 +41,12 @@ const BAD_RULES: &[(&str, &str)] = &[
 fn bad_rules_are_refused_with_a_reason() {
     for (text, word) in BAD_RULES {
         let error = OutboundRule::parse(text).expect_err(text);
-        assert!(error.contains(word), "{text}: {error}");
-        assert!(error.contains(text), "the error names the rule: {error}");
+        let HostError::OutboundRule { rule, reason } = &error else {
+            panic!("{text}: {error:?}");
+        };
+        assert!(reason.contains(word), "{text}: {error}");
+        assert_eq!(rule, text, "the error names the rule: {error}");
+        assert_eq!(error.code(), "OutboundRule");
     }
 }
 
