@@ -1,15 +1,16 @@
 // The HTTP worker of transport.js: does each request with Node's keep-alive agents, reads the
-// whole response, posts it back on the port and wakes the waiting thread. Requests allowed by
+// whole response, writes it to the shared buffer (shared.js) and wakes the waiting thread. Requests allowed by
 // a wildcard rule (or the AWS default) resolve through a lookup that drops addresses that are
 // not global (egress.js); they use agents of their own, so that no connection opened for an
 // exact rule is reused for them.
 import { lookup as dnsLookup } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import { parentPort, workerData } from 'node:worker_threads';
+import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { prohibited } from './addresses.js';
+import { REQUEST, RESPONSE, decode, encode } from './shared.js';
 
-const { flag, port } = workerData;
+const { control, data, port } = workerData;
 const options = { keepAlive: true, maxSockets: Infinity, scheduling: 'lifo' };
 const agents = {
   exact: { http: new http.Agent(options), https: new https.Agent(options) },
@@ -54,10 +55,10 @@ function failure(tag) {
   return err;
 }
 
-function reply(message, transfer) {
-  port.postMessage(message, transfer);
-  Atomics.store(flag, 0, 1);
-  Atomics.notify(flag, 0);
+function reply({ body, ...head }) {
+  encode(control, data, port, head, body ?? new Uint8Array(0));
+  Atomics.store(control, 0, RESPONSE);
+  Atomics.notify(control, 0);
 }
 
 function send(request, done) {
@@ -111,6 +112,21 @@ function readResponse(res, request, arm, finish) {
   });
 }
 
-parentPort.on('message', (request) => {
-  send(request, (result) => reply(result, result.body ? [result.body.buffer] : []));
-});
+/// Waits (without blocking this thread's loop) for each REQUEST, sends it, replies.
+async function serve() {
+  for (;;) {
+    const state = Atomics.load(control, 0);
+    if (state !== REQUEST) {
+      const wait = Atomics.waitAsync(control, 0, state);
+      if (wait.async) await wait.value;
+      continue;
+    }
+    const { head, body } = decode(control, data, () => receiveMessageOnPort(port)?.message);
+    await new Promise((done) => send({ ...head, body }, (result) => done(reply(result))));
+  }
+}
+
+// A pending Atomics.waitAsync does not keep a thread's loop alive: this timer does (the
+// parent has unref'd this worker, so the process still exits when its own work is done).
+setInterval(() => {}, 1 << 30);
+serve();

@@ -49,3 +49,21 @@ test('large bodies arrive whole, both ways', () => {
   assert.equal(echoed.body.length, 3 << 20);
   assert.equal(digest(echoed.body), sent);
 });
+
+test('a late wake-up is not taken for the answer', async () => {
+  // The worker's notify for an earlier request can land while this thread waits for the next
+  // one: the wait must go on until the state says RESPONSE.
+  const { awaitResponse } = await import('../transport.js');
+  const { REQUEST, RESPONSE } = await import('../shared.js');
+  const control = new Int32Array(new SharedArrayBuffer(16));
+  Atomics.store(control, 0, REQUEST);
+  const { Worker } = await import('node:worker_threads');
+  const helper = new Worker(`
+    const { workerData: c } = require('node:worker_threads');
+    const nap = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    nap(200); Atomics.notify(c, 0);
+    nap(200); Atomics.store(c, 0, ${RESPONSE}); Atomics.notify(c, 0);`, { eval: true, workerData: control });
+  assert.equal(awaitResponse(control, 30_000), true);
+  assert.equal(Atomics.load(control, 0), RESPONSE);
+  await new Promise((resolve) => helper.once('exit', resolve));
+});
