@@ -3,10 +3,11 @@
 // PutItem of a 1 KB item against a canned loopback server (bench/node_canned_server.mjs, its own
 // process). Each peer runs in a process of its own: p50/p99 latency and CPU per call (the
 // process's user + system time, worker threads included) at 1 in flight, then throughput at
-// 1, 8 and 64 in flight. Prints a Markdown table and writes target/bench/node.json.
+// 1, 8 and 64 in flight. Prints a Markdown table and writes target/bench/node.{md,json}.
 // usage: node bench/node_bench.mjs [--quick] [--peers a,b,c]
 //   (from the repository root, after `cargo build --target wasm32-wasip2 --release` and
-//   `npm ci` in tools/jco and tools/node-bench; scripts/bench.sh --node does all that)
+//   `npm ci` in tools/jco, tools/jco-package and tools/node-bench; scripts/bench.sh does all
+//   that and runs this after the Rust harness)
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -32,6 +33,7 @@ const PEERS = {
 /// is (scripts/package.sh: the wasi imports mapped onto tools/jco/host/).
 function stage(peers) {
   rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
   const stock = join(OUT, 'stock');
   if (peers.includes('stock')) execFileSync(JCO, ['transpile', COMPONENT, '--quiet', '--name', 'ddb_connector', '-o', stock]);
   // The shim jco was pinned with, where jco is installed.
@@ -56,7 +58,8 @@ function startServer() {
 
 function runPeer(peer, args) {
   const child = join(ROOT, 'bench', 'node_bench_peer.mjs');
-  const text = execFileSync(process.execPath, [child, peer, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // --no-warnings: the SDK warns on every start that its releases from 2027 on need Node 22.
+  const text = execFileSync(process.execPath, ['--no-warnings', child, peer, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(text);
 }
 
@@ -94,6 +97,7 @@ async function main() {
     server.stop();
   }
   writeFileSync(join(ROOT, 'target', 'bench', 'node.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(join(ROOT, 'target', 'bench', 'node.md'), table(results) + '\n');
   console.log(table(results));
 }
 
