@@ -82,7 +82,7 @@ async function main() {
   const peers = at >= 0 ? argv[at + 1].split(',') : Object.keys(PEERS);
   const dirs = stage(peers);
   const server = await startServer();
-  const counts = quick ? { warm: 20, calls: 50, load: 100 } : { warm: 300, calls: 3000, load: 3000 };
+  const counts = quick ? { warm: 20, calls: 50, load: 100 } : { warm: 300, calls: 3000, load: 2000 };
   const results = [];
   try {
     for (const op of ['GetItem', 'PutItem']) {
