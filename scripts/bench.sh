@@ -2,7 +2,9 @@
 # The benchmark of BENCHMARKS.md, in one command: builds the component, aws-sdk-dynamodb for
 # wasm32-wasip2 (bench/sdk-wasip2, from crates.io) and the harness, installs boto3 and moto,
 # starts moto (signatures verified), runs every peer against the canned server and against moto,
-# and stops moto. The report is printed and written to target/bench/report.md.
+# and stops moto. The report is printed and written to target/bench/report.md. Then the Node
+# peer (bench/node_bench.mjs): the npm package, jco's stock shim and @aws-sdk/client-dynamodb
+# against a canned server, written to target/bench/node.md.
 #   scripts/bench.sh           the full run (a few minutes once built)
 #   scripts/bench.sh --quick   a smoke run of every path (what scripts/test.sh runs)
 # Further arguments go to `ddb-bench run`, e.g. `--plots-dir bench/plots` to refresh the plots
@@ -40,3 +42,9 @@ log "running the benchmark"
     --sdk-component "$SDK_COMPONENT" \
     --python "$VENV/bin/python" \
     --moto "$@"
+
+install_jco
+install_jco_package
+install_node_bench
+log "the Node peer (bench/node_bench.mjs): the npm package, jco's stock shim, the JavaScript SDK"
+node "$ROOT/bench/node_bench.mjs" "${QUICK[@]}"

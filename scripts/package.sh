@@ -4,7 +4,8 @@
 #                                           description, licence, source, revision)
 #   connectors-dynamodb-<wit version>.wasm  its WIT package as a binary (what `wkg publish` takes)
 #   ddb-connector-<version>.tgz             an npm package made with jco (ES module, TypeScript
-#                                           types, README; @bytecodealliance/preview2-shim)
+#                                           types, README) on its own WASI host (tools/jco/host/:
+#                                           HTTP on Node's keep-alive agents, egress rules)
 #   SHA256SUMS
 # The source URL is Cargo.toml's package.repository, else DDB_CONNECTOR_SOURCE, else the git
 # remote `origin`; without any, the component carries no source (a warning says so).
@@ -14,7 +15,7 @@ cd "$ROOT"
 
 install_wasm_target
 install_wasm_tools
-install_jco
+install_jco_package
 build_component
 
 # The remote `origin` as a URL: scp-like `git@host:owner/repo` becomes `https://host/owner/repo`;
@@ -55,14 +56,19 @@ fi
 log "the WIT package connectors:dynamodb@$WIT_VERSION as a binary"
 "$WASM_TOOLS" component wit "$ROOT/wit" --wasm -o "$DIST/connectors-dynamodb-$WIT_VERSION.wasm"
 
-log "the npm package (jco transpile)"
+log "the npm package (jco transpile, onto the package's own WASI host, tools/jco/host/)"
 STAGE=$(mktemp -d)
 trap 'rm -rf "$STAGE"' EXIT
-"$ROOT/tools/jco/node_modules/.bin/jco" transpile "$DIST/$COMPONENT" --quiet \
-    --name ddb_connector -o "$STAGE"
-SHIM_VERSION=$(node -p 'require(process.argv[1]).dependencies["@bytecodealliance/preview2-shim"]' \
-    "$ROOT/tools/jco/package.json")
-node "$ROOT/tools/jco/npm-package.mjs" "$STAGE" "$VERSION" "$DESCRIPTION" "$LICENSE" "$SHIM_VERSION" "$SOURCE"
+maps=()
+for iface in cli clocks http io random; do
+    maps+=("wasi:$iface/*=./host/$iface.js#*")
+done
+"$ROOT/tools/jco-package/node_modules/.bin/jco" transpile "$DIST/$COMPONENT" --quiet \
+    --name ddb_connector -o "$STAGE" -M "${maps[@]}"
+mkdir "$STAGE/host"
+cp "$ROOT"/tools/jco/host/*.js "$STAGE/host/"
+cp "$ROOT"/tools/jco/npm/*.js "$ROOT"/tools/jco/npm/index.d.ts "$STAGE/"
+node "$ROOT/tools/jco/npm-package.mjs" "$STAGE" "$VERSION" "$DESCRIPTION" "$LICENSE" "$SOURCE"
 cp "$ROOT/tools/jco/npm-README.md" "$STAGE/README.md"
 (cd "$STAGE" && npm pack --silent --pack-destination "$DIST" >/dev/null)
 

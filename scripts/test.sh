@@ -3,7 +3,8 @@
 # jco, wasm-tools, the element-template validator), builds the component, starts moto
 # (signatures verified) and dynalite on loopback, runs the unit and end-to-end tests (among them
 # the component under the wasmtime CLI and under Node through jco, and the element templates),
-# validates the element template, packages and checks the release (dist/), a smoke run of the
+# validates the element template, packages and checks the release (dist/) and tests the npm
+# package's Node host (node --test tools/jco/host/), a smoke run of the
 # benchmark harness and the lints, and stops the servers.
 set -euo pipefail
 # The whole run is bounded (CI takes about 37 min): a hung step fails it instead of holding the
@@ -28,6 +29,8 @@ install_moto
 install_dynalite
 install_wasmtime_cli
 install_jco
+install_jco_package
+install_node_bench
 install_wasm_tools
 install_element_templates
 build_component
@@ -86,6 +89,8 @@ node "$ROOT/tools/element-templates/validate.mjs" "$ROOT/element-templates/dynam
 log "release: scripts/package.sh, then dist/ as users take it (npm tarball, wasmtime CLI)"
 "$ROOT/scripts/package.sh"
 "$ROOT/scripts/check-release.sh"
+log "the npm package's Node host: egress, keep-alive reuse, error answers, large bodies"
+bounded_step 300 node --test "$ROOT/tools/jco/host/"
 
 fuzz_smoke
 

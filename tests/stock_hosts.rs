@@ -91,6 +91,25 @@ async fn node_through_jco_answers_as_our_host_does() {
     assert_same("Node (jco)", &theirs, &ours);
 }
 
+/// The npm package's form of the component (jco 1.11.3, its own host in tools/jco/host/), with
+/// moto's and the dead endpoint's origins allowed as an embedder would: the same answers, the
+/// dead endpoint's refusal included.
+#[tokio::test]
+async fn the_npm_package_answers_as_our_host_does() {
+    let dead = dead_endpoint();
+    let (theirs_table, ours_table) = (unique_table("stock-npm"), unique_table("stock-ours"));
+    let requests: Vec<Value> = cases::json_requests(&moto(), &theirs_table, &dead)
+        .iter()
+        .map(|request| json!({"entry": "json", "request": request.to_string()}))
+        .collect();
+    let theirs: Vec<Value> = runners::package_run(&requests, &[moto().endpoint, dead.clone()])
+        .iter()
+        .map(|answer| runners::comparable(answer, &theirs_table))
+        .collect();
+    let ours = ours_json(&ours_table, &dead).await;
+    assert_same("the npm package", &theirs, &ours);
+}
+
 #[tokio::test]
 async fn node_through_jco_answers_typed_requests_as_our_host_does() {
     let (theirs_table, ours_table) = (unique_table("stock-jcot"), unique_table("stock-ourt"));

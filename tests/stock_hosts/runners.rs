@@ -79,12 +79,60 @@ fn transpiled() -> &'static Path {
     })
 }
 
+/// The component as the npm package has it (scripts/package.sh): transpiled by
+/// `tools/jco-package`'s jco with the wasi imports mapped onto `tools/jco/host/`, with the
+/// package's own modules beside it. Once per test run.
+fn package_transpiled() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let tools = Path::new(ROOT).join("tools");
+        let jco = installed(
+            tools.join("jco-package/node_modules/.bin/jco"),
+            "install_jco_package",
+        );
+        let out = tools.join("jco/transpiled-package");
+        let maps = ["cli", "clocks", "http", "io", "random"]
+            .map(|i| format!("wasi:{i}/*=./host/{i}.js#*"));
+        let status = crate::common::bounded(jco)
+            .args(["transpile", &crate::common::component_path(), "--quiet"])
+            .args(["--name", "ddb_connector", "--no-typescript", "-o"])
+            .arg(&out)
+            .arg("-M")
+            .args(&maps)
+            .status()
+            .expect("jco runs");
+        assert!(status.success(), "jco transpile failed: {status}");
+        for (from, to) in [("jco/host", "host"), ("jco/npm", "")] {
+            std::fs::create_dir_all(out.join(to)).unwrap();
+            for entry in std::fs::read_dir(tools.join(from)).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_some_and(|e| e == "js") {
+                    std::fs::copy(&path, out.join(to).join(path.file_name().unwrap())).unwrap();
+                }
+            }
+        }
+        out
+    })
+}
+
 /// Runs `cases` (`{"entry": "json" | "typed", "request": …}`) under Node, in one process.
 pub fn jco_run(cases: &[Value]) -> Vec<Value> {
+    node_run(transpiled(), None, cases)
+}
+
+/// Runs `cases` through the npm package's form of the component, `allowed` its egress rules.
+pub fn package_run(cases: &[Value], allowed: &[String]) -> Vec<Value> {
+    node_run(package_transpiled(), Some(allowed), cases)
+}
+
+fn node_run(dir: &Path, allowed: Option<&[String]>, cases: &[Value]) -> Vec<Value> {
     let runner = Path::new(ROOT).join("tools/jco/run.mjs");
-    let mut node = crate::common::bounded("node")
-        .arg(runner)
-        .arg(transpiled())
+    let mut node = crate::common::bounded("node");
+    node.arg(runner).arg(dir);
+    if let Some(allowed) = allowed {
+        node.arg(serde_json::to_string(allowed).unwrap());
+    }
+    let mut node = node
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -1,21 +1,25 @@
-// Writes package.json for the npm package scripts/package.sh makes from jco's output.
-// usage: node npm-package.mjs DIR VERSION DESCRIPTION LICENSE SHIM_VERSION [SOURCE]
+// Writes package.json for the npm package scripts/package.sh makes from jco's output and the
+// host of tools/jco/host/ (no WASI shim dependency: the package brings its own host).
+// usage: node npm-package.mjs DIR VERSION DESCRIPTION LICENSE [SOURCE]
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const [dir, version, description, license, shimVersion, source] = process.argv.slice(2);
+const [dir, version, description, license, source] = process.argv.slice(2);
 const pkg = {
   name: 'ddb-connector',
   version,
   description,
   license,
   type: 'module',
-  main: './ddb_connector.js',
-  types: './ddb_connector.d.ts',
-  exports: { '.': { types: './ddb_connector.d.ts', import: './ddb_connector.js' } },
-  // The generated module imports the WASI preview2 shim of the jco that wrote it.
-  dependencies: { '@bytecodealliance/preview2-shim': shimVersion },
-  engines: { node: '>=18' },
+  main: './index.js',
+  types: './index.d.ts',
+  exports: {
+    '.': { types: './index.d.ts', import: './index.js' },
+    './component': { types: './ddb_connector.d.ts', import: './ddb_connector.js' },
+  },
+  files: ['index.js', 'index.d.ts', 'pool.js', 'pool-worker.js', 'ddb_connector.js', 'ddb_connector.d.ts', '*.core.wasm', 'interfaces/', 'host/', 'README.md'],
+  // Worker threads, SharedArrayBuffer and Atomics.wait: Node 20 and later.
+  engines: { node: '>=20' },
   keywords: ['dynamodb', 'webassembly', 'wasm-component', 'camunda', 'connector'],
 };
 if (source) pkg.repository = { type: 'git', url: source };

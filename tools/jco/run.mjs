@@ -1,5 +1,7 @@
-// Runs requests through the component transpiled by jco, under Node with the WASI preview2 shim.
-// usage: node run.mjs TRANSPILED_DIR < cases.json > results.json
+// Runs requests through the component transpiled by jco, under Node with the WASI preview2 shim,
+// or, given ALLOWED (a JSON array of outbound rules), in the npm package's form (its own host,
+// tools/jco/host/, whose egress is then set to ALLOWED).
+// usage: node run.mjs TRANSPILED_DIR [ALLOWED] < cases.json > results.json
 // cases: [{"entry": "json", "request": "<request JSON text>"} | {"entry": "typed", "request": {…jco shape…}}];
 // in a typed request a string "<digits>n" is a BigInt (how jco takes a WIT u64).
 // results, one per case: {"ok": <result>} or {"err": {"<kind>": {<WIT field names>: …}}}, the
@@ -10,6 +12,10 @@ import { join, resolve } from 'node:path';
 
 const dir = resolve(process.argv[2] ?? 'transpiled');
 const { connector } = await import(pathToFileURL(join(dir, 'ddb_connector.js')).href);
+if (process.argv[3]) {
+  const { configure } = await import(pathToFileURL(join(dir, 'index.js')).href);
+  configure({ allowedOrigins: JSON.parse(process.argv[3]) });
+}
 
 const kebab = (name) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 const witError = ({ tag, val }) => ({
