@@ -7,6 +7,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Map, Number, Value};
 
+mod size;
+pub use size::{held_size, item_size};
+
 /// DynamoDB's maximum nesting depth for documents (lists and maps).
 pub const MAX_DEPTH: usize = 32;
 /// DynamoDB's maximum number of significant digits in a number.
@@ -142,35 +145,8 @@ pub fn check_typed(value: &Value, path: &str, depth: usize) -> Result<Value, Val
         "SS" => set(inner, path, |v, p| Ok(expect_str(v, p)?.to_string()))?,
         "NS" => set(inner, path, number_text)?,
         "BS" => set(inner, path, |v, p| check_base64(expect_str(v, p)?, p))?,
-        "L" => {
-            check_depth(path, depth)?;
-            let Value::Array(items) = inner else {
-                return Err(ValueError::new(path, "L must be an array"));
-            };
-            Value::Array(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| check_typed(v, &format!("{path}[{i}]"), depth + 1))
-                    .collect::<Result<_, _>>()?,
-            )
-        }
-        "M" => {
-            check_depth(path, depth)?;
-            let Value::Object(members) = inner else {
-                return Err(ValueError::new(path, "M must be an object"));
-            };
-            Value::Object(
-                members
-                    .iter()
-                    .map(|(k, v)| {
-                        let here = format!("{path}.{k}");
-                        check_name_length(k, &here)?;
-                        Ok((k.clone(), check_typed(v, &here, depth + 1)?))
-                    })
-                    .collect::<Result<_, ValueError>>()?,
-            )
-        }
+        "L" => check_typed_list(inner, path, depth)?,
+        "M" => check_typed_map(inner, path, depth)?,
         other => {
             return Err(ValueError::new(
                 path,
@@ -181,6 +157,37 @@ pub fn check_typed(value: &Value, path: &str, depth: usize) -> Result<Value, Val
         }
     };
     Ok(tagged(tag, canonical))
+}
+
+/// The members of an `L`, each checked one level deeper.
+fn check_typed_list(inner: &Value, path: &str, depth: usize) -> Result<Value, ValueError> {
+    check_depth(path, depth)?;
+    let Value::Array(items) = inner else {
+        return Err(ValueError::new(path, "L must be an array"));
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| check_typed(v, &format!("{path}[{i}]"), depth + 1))
+        .collect::<Result<_, _>>()
+        .map(Value::Array)
+}
+
+/// The members of an `M`, each name's length and value checked one level deeper.
+fn check_typed_map(inner: &Value, path: &str, depth: usize) -> Result<Value, ValueError> {
+    check_depth(path, depth)?;
+    let Value::Object(members) = inner else {
+        return Err(ValueError::new(path, "M must be an object"));
+    };
+    members
+        .iter()
+        .map(|(k, v)| {
+            let here = format!("{path}.{k}");
+            check_name_length(k, &here)?;
+            Ok((k.clone(), check_typed(v, &here, depth + 1)?))
+        })
+        .collect::<Result<_, ValueError>>()
+        .map(Value::Object)
 }
 
 /// Renders an attribute value (as DynamoDB returns it) as plain JSON:
@@ -211,67 +218,6 @@ pub fn to_plain(value: &Value) -> Value {
 /// [`to_plain`] over every attribute of an item.
 pub fn plain_map(item: &Map<String, Value>) -> Map<String, Value> {
     item.iter().map(|(k, v)| (k.clone(), to_plain(v))).collect()
-}
-
-/// The memory a parsed JSON value holds, estimated high: every node, map entry and string.
-/// Paging bounds what it keeps by this, not by DynamoDB's item size, which for small items is a
-/// fraction of their parsed form (an item of 100 bytes holds over 1 KB as a `Value`).
-pub fn held_size(value: &Value) -> usize {
-    /// A `Value` and its allocation overhead.
-    const NODE: usize = 64;
-    /// A map entry: its key `String`, index slot and hash, with the map's spare capacity.
-    const ENTRY: usize = 160;
-    NODE + match value {
-        Value::String(s) => s.len(),
-        Value::Array(items) => items.iter().map(held_size).sum(),
-        Value::Object(map) => map
-            .iter()
-            .map(|(name, value)| ENTRY + name.len() + held_size(value))
-            .sum(),
-        _ => 0,
-    }
-}
-
-/// The size DynamoDB counts for an item (attribute names plus values), for the 400 KB limit.
-pub fn item_size(item: &Map<String, Value>) -> usize {
-    item.iter()
-        .map(|(name, value)| name.len() + value_size(value))
-        .sum()
-}
-
-fn value_size(value: &Value) -> usize {
-    let Some((tag, inner)) = value.as_object().and_then(|m| m.iter().next()) else {
-        return 0;
-    };
-    let number_size = |text: &str| {
-        let digits = text.bytes().filter(u8::is_ascii_digit).count();
-        digits.div_ceil(2) + 1
-    };
-    let binary_size = |text: &str| text.len() / 4 * 3;
-    match (tag.as_str(), inner) {
-        ("S", Value::String(s)) => s.len(),
-        ("N", Value::String(n)) => number_size(n),
-        ("B", Value::String(b)) => binary_size(b),
-        ("SS", Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::len).sum(),
-        ("NS", Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .map(number_size)
-            .sum(),
-        ("BS", Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .map(binary_size)
-            .sum(),
-        ("L", Value::Array(items)) => 3 + items.iter().map(|v| 1 + value_size(v)).sum::<usize>(),
-        ("M", Value::Object(members)) => {
-            3 + members
-                .iter()
-                .map(|(k, v)| 1 + k.len() + value_size(v))
-                .sum::<usize>()
-        }
-        _ => 1, // BOOL, NULL
-    }
 }
 
 fn plain_number(text: &str) -> Value {
@@ -396,157 +342,5 @@ pub fn check_number(text: &str, path: &str) -> Result<String, ValueError> {
 }
 
 #[cfg(test)]
-mod tests {
-
-    #[test]
-    fn held_size_counts_the_parsed_form_not_the_wire_size() {
-        let small: Value = serde_json::from_str(
-            r#"{"id": {"N": "42"}, "payload": {"S": "0000000000000000000000000000000000000000000000000000000000000000000000000042"}}"#,
-        )
-        .unwrap();
-        let wire = small.to_string().len();
-        assert!(
-            held_size(&small) > 5 * wire,
-            "{} vs {wire}",
-            held_size(&small)
-        );
-        let page = Value::Array(vec![small.clone(); 10]);
-        assert!(held_size(&page) >= 10 * held_size(&small));
-    }
-
-    use super::*;
-    use serde_json::json;
-
-    fn plain(v: Value) -> Value {
-        from_plain(&v, "v", 1).unwrap()
-    }
-
-    #[test]
-    fn plain_values_map_to_their_dynamodb_types() {
-        let cases = [
-            (json!("x"), json!({"S": "x"})),
-            (json!(3), json!({"N": "3"})),
-            (json!(-0.5), json!({"N": "-0.5"})),
-            (json!(true), json!({"BOOL": true})),
-            (json!(null), json!({"NULL": true})),
-            (json!([1, "a"]), json!({"L": [{"N": "1"}, {"S": "a"}]})),
-            (
-                json!({"k": {"n": 1}}),
-                json!({"M": {"k": {"M": {"n": {"N": "1"}}}}}),
-            ),
-        ];
-        for (input, expected) in cases {
-            assert_eq!(plain(input.clone()), expected, "input {input}");
-            assert_eq!(to_plain(&expected), input, "back from {expected}");
-        }
-    }
-
-    #[test]
-    fn thirty_eight_digit_numbers_keep_every_digit_both_ways() {
-        let text = r#"{"n": 12345678901234567890123456789012345678, "f": 0.12345678901234567890123456789012345678}"#;
-        let map: Map<String, Value> = serde_json::from_str(text).unwrap();
-        let typed = to_attribute_map(&map, ValueFormat::Plain, "item").unwrap();
-        assert_eq!(
-            typed["n"],
-            json!({"N": "12345678901234567890123456789012345678"})
-        );
-        assert_eq!(
-            typed["f"],
-            json!({"N": "0.12345678901234567890123456789012345678"})
-        );
-        let back = serde_json::to_string(&Value::Object(plain_map(&typed))).unwrap();
-        assert!(
-            back.contains("12345678901234567890123456789012345678,"),
-            "{back}"
-        );
-        assert!(
-            back.contains("0.12345678901234567890123456789012345678"),
-            "{back}"
-        );
-    }
-
-    #[test]
-    fn numbers_are_checked_against_dynamodb_rules() {
-        for ok in [
-            "0",
-            "-0",
-            "1E+125",
-            "9.9999999999999999999999999999999999999E+125",
-            "1E-130",
-            "100000000000000000000000000000000000000000",
-            "0.000",
-        ] {
-            assert!(check_number(ok, "n").is_ok(), "{ok}");
-        }
-        for bad in [
-            "",
-            "abc",
-            "1.2.3",
-            "1E+126",
-            "1E-131",
-            "123456789012345678901234567890123456789",
-            "--1",
-            "1e",
-            "0x10",
-            "NaN",
-        ] {
-            assert!(check_number(bad, "n").is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn typed_values_keep_binary_and_sets() {
-        let input = json!({
-            "b": {"B": "AAEC/w=="},
-            "ss": {"SS": ["a", "b"]},
-            "ns": {"NS": ["1", 2, "12345678901234567890123456789012345678"]},
-            "bs": {"BS": ["AA==", "AQ=="]},
-            "l": {"L": [{"NULL": true}, {"BOOL": false}]},
-        });
-        let typed =
-            to_attribute_map(input.as_object().unwrap(), ValueFormat::Typed, "item").unwrap();
-        assert_eq!(
-            typed["ns"],
-            json!({"NS": ["1", "2", "12345678901234567890123456789012345678"]})
-        );
-        assert_eq!(typed["b"], json!({"B": "AAEC/w=="}));
-        let plain = plain_map(&typed);
-        assert_eq!(plain["ss"], json!(["a", "b"]));
-        assert_eq!(plain["b"], json!("AAEC/w=="));
-        assert_eq!(plain["l"], json!([null, false]));
-    }
-
-    #[test]
-    fn typed_errors_name_the_path() {
-        let cases = [
-            (json!({"x": {"SS": []}}), "item.x", "empty sets"),
-            (json!({"x": {"B": "not base64!"}}), "item.x", "base64"),
-            (json!({"x": {"S": "a", "N": "1"}}), "item.x", "exactly one"),
-            (json!({"x": {"Q": "a"}}), "item.x", "unknown type"),
-            (
-                json!({"x": {"L": [{"NS": ["1", "1"]}]}}),
-                "item.x[0][1]",
-                "duplicates",
-            ),
-            (json!({"x": "bare"}), "item.x", "one type key"),
-        ];
-        for (input, path, message) in cases {
-            let err = to_attribute_map(input.as_object().unwrap(), ValueFormat::Typed, "item")
-                .unwrap_err();
-            assert_eq!(err.path, path, "{input}");
-            assert!(err.message.contains(message), "{input}: {}", err.message);
-        }
-    }
-
-    #[test]
-    fn nesting_is_limited_to_32_levels() {
-        let mut deep = json!(1);
-        for _ in 0..32 {
-            deep = json!([deep]);
-        }
-        assert!(from_plain(&deep, "v", 1).is_ok());
-        let too_deep = json!([deep]);
-        let err = from_plain(&too_deep, "v", 1).unwrap_err();
-        assert!(err.message.contains("32 levels"), "{}", err.message);
-    }
-}
+#[path = "value_tests.rs"]
+mod tests;
