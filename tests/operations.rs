@@ -430,29 +430,7 @@ async fn default_credentials_chain_reads_the_tenant_environment() {
 async fn typed_wit_entry_point_runs_the_same_operations() {
     let server = moto();
     let table = unique_table("typed");
-    let request = |operation: wit::Operation| wit::Request {
-        authentication: wit::Authentication::Credentials(wit::StaticCredentials {
-            access_key: server.access_key.clone(),
-            secret_key: server.secret_key.clone(),
-            session_token: None,
-        }),
-        configuration: wit::Configuration {
-            region: "us-east-1".into(),
-            endpoint: Some(server.endpoint.clone()),
-            sts_endpoint: None,
-            max_attempts: Some(2),
-            timeout_ms: Some(10_000),
-            streams_endpoint: None,
-        },
-        operation,
-        options: wit::Options {
-            value_format: wit::ValueFormat::Plain,
-            output_format: wit::OutputFormat::Plain,
-            wait_timeout_ms: Some(30_000),
-            return_consumed_capacity: None,
-        },
-        aws_credential: None,
-    };
+    let request = |operation| typed_request(&server, operation);
     let run_typed = async |operation| {
         host()
             .execute(request(operation), &Tenant::default())

@@ -79,29 +79,7 @@ struct Runner {
 
 impl Runner {
     fn request(&self, operation: wit::Operation) -> wit::Request {
-        wit::Request {
-            authentication: wit::Authentication::Credentials(wit::StaticCredentials {
-                access_key: self.server.access_key.clone(),
-                secret_key: self.server.secret_key.clone(),
-                session_token: None,
-            }),
-            configuration: wit::Configuration {
-                region: "us-east-1".into(),
-                endpoint: Some(self.server.endpoint.clone()),
-                sts_endpoint: None,
-                max_attempts: Some(2),
-                timeout_ms: Some(10_000),
-                streams_endpoint: None,
-            },
-            operation,
-            options: wit::Options {
-                value_format: wit::ValueFormat::Plain,
-                output_format: wit::OutputFormat::Plain,
-                wait_timeout_ms: Some(30_000),
-                return_consumed_capacity: None,
-            },
-            aws_credential: None,
-        }
+        typed_request(&self.server, operation)
     }
 
     /// Runs `operation` through `execute`; its response, parsed. The action must be the case's.

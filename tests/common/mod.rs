@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use ddb_connector_host::{
-    ConnectorError, ConnectorHost, EgressPolicy, HostConfig, Invocation, Tenant,
+    ConnectorError, ConnectorHost, EgressPolicy, HostConfig, Invocation, Tenant, wit,
 };
 use serde_json::{Value, json};
 
@@ -329,4 +329,32 @@ pub fn request_length(buffer: &[u8]) -> Option<usize> {
         .find_map(|line| line.strip_prefix("content-length:"))
         .map_or(0, |value| value.trim().parse().unwrap_or(0));
     (buffer.len() >= head_end + length).then_some(head_end + length)
+}
+
+/// A typed request for `operation` on `server`, signed with its keys: us-east-1, two attempts,
+/// plain values both ways, a table wait of up to 30 s.
+pub fn typed_request(server: &Server, operation: wit::Operation) -> wit::Request {
+    wit::Request {
+        authentication: wit::Authentication::Credentials(wit::StaticCredentials {
+            access_key: server.access_key.clone(),
+            secret_key: server.secret_key.clone(),
+            session_token: None,
+        }),
+        configuration: wit::Configuration {
+            region: "us-east-1".into(),
+            endpoint: Some(server.endpoint.clone()),
+            sts_endpoint: None,
+            max_attempts: Some(2),
+            timeout_ms: Some(10_000),
+            streams_endpoint: None,
+        },
+        operation,
+        options: wit::Options {
+            value_format: wit::ValueFormat::Plain,
+            output_format: wit::OutputFormat::Plain,
+            wait_timeout_ms: Some(30_000),
+            return_consumed_capacity: None,
+        },
+        aws_credential: None,
+    }
 }
