@@ -6,10 +6,14 @@ use std::time::{Duration, Instant};
 
 use ddb_connector_host::{ConnectorHost, HostConfig, SystemResolver, Tenant};
 
+use crate::args::Args;
+use crate::canned_process::Server;
+use crate::hosts::loopback;
+use crate::measure;
 use crate::peers::{Peer, Target};
+use crate::runtimes::current_thread;
 use crate::scan::scan_loop;
 use crate::startup::{ColdParts, ColdStart};
-use crate::{Args, Server, current_thread, loopback, measure};
 
 /// What `ddb-bench loop` repeats.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -53,6 +57,85 @@ fn loop_host(args: &Args) -> Result<ConnectorHost, String> {
         .map_err(|e| format!("loading {}: {e:#}", args.component.display()))
 }
 
+/// What a `loop` of calls, instantiations or cold starts did.
+#[derive(Default)]
+struct Tally {
+    calls: u64,
+    fuel: u64,
+    elapsed: Duration,
+    /// The parts of the cold starts, summed.
+    parts: ColdParts,
+}
+
+/// The precompiled artifact `--cold-start` starts from; `None` in the other modes.
+fn cold_artifact(args: &Args, host: &ConnectorHost) -> Result<Option<ColdStart>, String> {
+    if args.loop_mode != LoopMode::ColdStart {
+        return Ok(None);
+    }
+    let wasm = std::fs::read(&args.component).map_err(|e| e.to_string())?;
+    let artifact = std::env::temp_dir().join(format!("ddb-bench-{}.cwasm", std::process::id()));
+    ColdStart::prepare(host, &wasm, artifact).map(Some)
+}
+
+/// Repeats a call, an instantiation or a cold start (`args.loop_mode`) for `args.seconds`.
+async fn repeat(
+    args: &Args,
+    host: &ConnectorHost,
+    peer: &Peer,
+    cold: Option<&ColdStart>,
+    tenant: &Tenant,
+) -> Result<Tally, String> {
+    let started = Instant::now();
+    let mut tally = Tally::default();
+    while started.elapsed() < args.seconds {
+        match (args.loop_mode, cold) {
+            (LoopMode::Calls, _) => tally.fuel += peer.call(args.op).await?.fuel.unwrap_or(0),
+            (LoopMode::ColdStart, Some(cold)) => {
+                let (_, once) = cold.once(loop_config(args)).await?;
+                tally.parts.load += once.load;
+                tally.parts.host += once.host;
+                tally.parts.instance += once.instance;
+            }
+            _ => {
+                host.instantiate_only(tenant)
+                    .await
+                    .map_err(|e| format!("{e:#}"))?;
+            }
+        }
+        tally.calls += 1;
+    }
+    tally.elapsed = started.elapsed();
+    Ok(tally)
+}
+
+/// Prints the means of `tally` per unit, `cpu` being the process's CPU time over the loop.
+fn print_tally(args: &Args, tally: &Tally, cpu: Duration, cold: bool) {
+    let calls = tally.calls;
+    let per_call = |d: Duration| d.as_secs_f64() * 1e6 / calls.max(1) as f64;
+    let what = match args.loop_mode {
+        LoopMode::Calls => args.op.name(),
+        LoopMode::Instantiate => "instantiation",
+        LoopMode::ColdStart => "cold start",
+        LoopMode::Scan => unreachable!("scan_loop reports its own"),
+    };
+    println!(
+        "{calls} × {what} in {:.1} s: {:.1} µs each, CPU {:.1} µs each, fuel {} each",
+        tally.elapsed.as_secs_f64(),
+        per_call(tally.elapsed),
+        per_call(cpu),
+        tally.fuel / calls.max(1)
+    );
+    if cold {
+        let parts = tally.parts;
+        println!(
+            "  of which (mean µs): load {:.1}, host {:.1}, first instance {:.1}; the rest is the engine",
+            per_call(parts.load),
+            per_call(parts.host),
+            per_call(parts.instance)
+        );
+    }
+}
+
 /// Runs `loop` for `args.seconds`: calls, instantiations, cold starts or scans.
 pub fn call_loop(args: &Args) -> Result<(), String> {
     let server = Server::start()?;
@@ -67,62 +150,12 @@ pub fn call_loop(args: &Args) -> Result<(), String> {
         return scan_loop(args, &host, &target);
     }
     let peer = Peer::component(host.clone(), &target);
-    let cold = match args.loop_mode {
-        LoopMode::ColdStart => {
-            let wasm = std::fs::read(&args.component).map_err(|e| e.to_string())?;
-            let artifact =
-                std::env::temp_dir().join(format!("ddb-bench-{}.cwasm", std::process::id()));
-            Some(ColdStart::prepare(&host, &wasm, artifact)?)
-        }
-        _ => None,
-    };
+    let cold = cold_artifact(args, &host)?;
     let runtime = current_thread()?;
     let tenant = Tenant::default();
     let cpu_before = measure::cpu_time();
-    let mut parts = ColdParts::default();
-    let (calls, fuel, elapsed) = runtime.block_on(async {
-        let started = Instant::now();
-        let (mut calls, mut fuel) = (0u64, 0u64);
-        while started.elapsed() < args.seconds {
-            match (args.loop_mode, &cold) {
-                (LoopMode::Calls, _) => fuel += peer.call(args.op).await?.fuel.unwrap_or(0),
-                (LoopMode::ColdStart, Some(cold)) => {
-                    let (_, once) = cold.once(loop_config(args)).await?;
-                    parts.load += once.load;
-                    parts.host += once.host;
-                    parts.instance += once.instance;
-                }
-                _ => {
-                    host.instantiate_only(&tenant)
-                        .await
-                        .map_err(|e| format!("{e:#}"))?;
-                }
-            }
-            calls += 1;
-        }
-        Ok::<_, String>((calls, fuel, started.elapsed()))
-    })?;
-    let per_call = |d: Duration| d.as_secs_f64() * 1e6 / calls.max(1) as f64;
-    let what = match args.loop_mode {
-        LoopMode::Calls => args.op.name(),
-        LoopMode::Instantiate => "instantiation",
-        LoopMode::ColdStart => "cold start",
-        LoopMode::Scan => unreachable!("scan_loop reports its own"),
-    };
-    println!(
-        "{calls} × {what} in {:.1} s: {:.1} µs each, CPU {:.1} µs each, fuel {} each",
-        elapsed.as_secs_f64(),
-        per_call(elapsed),
-        per_call(measure::cpu_time() - cpu_before),
-        fuel / calls.max(1)
-    );
-    if cold.is_some() {
-        println!(
-            "  of which (mean µs): load {:.1}, host {:.1}, first instance {:.1}; the rest is the engine",
-            per_call(parts.load),
-            per_call(parts.host),
-            per_call(parts.instance)
-        );
-    }
+    let tally = runtime.block_on(repeat(args, &host, &peer, cold.as_ref(), &tenant))?;
+    let cpu = measure::cpu_time() - cpu_before;
+    print_tally(args, &tally, cpu, cold.is_some());
     Ok(())
 }

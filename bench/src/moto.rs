@@ -8,10 +8,11 @@ use std::sync::Arc;
 use ddb_connector_host::{ConnectorHost, Tenant};
 use serde_json::{Value, json};
 
+use crate::args::{Args, Plan};
 use crate::measure::{Latency, latency};
 use crate::peers::{Op, Peer, Target};
 use crate::report::Report;
-use crate::{Args, Plan, current_thread};
+use crate::runtimes::current_thread;
 
 /// Runs `bench/boto3_bench.py`; its JSON answer.
 pub fn boto3(

@@ -171,62 +171,76 @@ impl Peer {
         match self {
             Peer::Component { host, get, put } => {
                 let request = if op == Op::GetItem { get } else { put };
-                let invocation = host
-                    .execute_json(request, &Tenant::default())
-                    .await
-                    .map_err(|e| format!("{e:#}"))?;
-                let answer = invocation.result.map_err(|e| e.to_string())?;
-                let expected = if op == Op::GetItem {
-                    // The item's 960-character payload (`{"S": ...}`: getItem answers in
-                    // DynamoDB's typed form), checked in place: this runs inside the timing.
-                    answer
-                        .split_once(r#""payload":{"S":""#)
-                        .and_then(|(_, rest)| rest.as_bytes().get(..=960))
-                        .is_some_and(|p| p[960] == b'"' && p[..960].iter().all(|&b| b == b'x'))
-                } else {
-                    answer.contains(r#""status":"OK""#)
-                };
-                if !expected {
-                    return Err(format!("unexpected answer: {answer:.200}"));
-                }
-                Ok(CallReport {
-                    memory_high_water: Some(invocation.memory_high_water),
-                    fuel: Some(invocation.fuel_consumed),
-                })
+                call_component(host, request, op).await
             }
             Peer::NativeSdk {
                 client,
                 table,
                 item,
-            } => {
-                match op {
-                    Op::GetItem => {
-                        let output = client
-                            .get_item()
-                            .table_name(table)
-                            .key("id", AttributeValue::S(KEY.into()))
-                            .send()
-                            .await
-                            .map_err(|e| format!("{e:?}"))?;
-                        let payload = output
-                            .item()
-                            .and_then(|item| item.get("payload")?.as_s().ok());
-                        if payload.map(String::len) != Some(960) {
-                            return Err(format!("unexpected item: {:?}", output.item()));
-                        }
-                    }
-                    Op::PutItem => {
-                        client
-                            .put_item()
-                            .table_name(table)
-                            .set_item(Some(item.clone()))
-                            .send()
-                            .await
-                            .map_err(|e| format!("{e:?}"))?;
-                    }
-                }
-                Ok(CallReport::default())
-            }
+            } => call_native(client, table, item, op).await,
         }
     }
+}
+
+/// Invokes the component in `host` with `request` (the JSON of `op`) and checks its answer.
+async fn call_component(host: &ConnectorHost, request: &str, op: Op) -> Result<CallReport, String> {
+    let invocation = host
+        .execute_json(request, &Tenant::default())
+        .await
+        .map_err(|e| format!("{e:#}"))?;
+    let answer = invocation.result.map_err(|e| e.to_string())?;
+    let expected = if op == Op::GetItem {
+        // The item's 960-character payload (`{"S": ...}`: getItem answers in
+        // DynamoDB's typed form), checked in place: this runs inside the timing.
+        answer
+            .split_once(r#""payload":{"S":""#)
+            .and_then(|(_, rest)| rest.as_bytes().get(..=960))
+            .is_some_and(|p| p[960] == b'"' && p[..960].iter().all(|&b| b == b'x'))
+    } else {
+        answer.contains(r#""status":"OK""#)
+    };
+    if !expected {
+        return Err(format!("unexpected answer: {answer:.200}"));
+    }
+    Ok(CallReport {
+        memory_high_water: Some(invocation.memory_high_water),
+        fuel: Some(invocation.fuel_consumed),
+    })
+}
+
+/// Makes `op` through the native SDK's `client` on `table` (PutItem writes `item`) and checks
+/// GetItem's answer.
+async fn call_native(
+    client: &aws_sdk_dynamodb::Client,
+    table: &str,
+    item: &HashMap<String, AttributeValue>,
+    op: Op,
+) -> Result<CallReport, String> {
+    match op {
+        Op::GetItem => {
+            let output = client
+                .get_item()
+                .table_name(table)
+                .key("id", AttributeValue::S(KEY.into()))
+                .send()
+                .await
+                .map_err(|e| format!("{e:?}"))?;
+            let payload = output
+                .item()
+                .and_then(|item| item.get("payload")?.as_s().ok());
+            if payload.map(String::len) != Some(960) {
+                return Err(format!("unexpected item: {:?}", output.item()));
+            }
+        }
+        Op::PutItem => {
+            client
+                .put_item()
+                .table_name(table)
+                .set_item(Some(item.clone()))
+                .send()
+                .await
+                .map_err(|e| format!("{e:?}"))?;
+        }
+    }
+    Ok(CallReport::default())
 }

@@ -229,6 +229,9 @@ fn run_label(runs: &[Run], x: f64) -> String {
 /// A line of the fuel plot: its call, how to read its fuel from a run, its colour.
 type FuelLine = (&'static str, fn(&Run) -> u64, RGBColor);
 
+/// The chart of [`fuel_svg`]: runs along x, fuel along y.
+type FuelChart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<KeyPoints, RangedCoordf64>>;
+
 /// Fuel per pooled-host GetItem and PutItem, one point per recorded run, oldest first.
 pub fn fuel_svg(runs: &[Run]) -> Result<String, String> {
     if runs.is_empty() {
@@ -272,34 +275,42 @@ pub fn fuel_svg(runs: &[Run]) -> Result<String, String> {
             ("GetItem", |r| r.fuel_get, COLORS[0]),
             ("PutItem", |r| r.fuel_put, COLORS[2]),
         ];
-        for (name, fuel, color) in lines {
-            let points: Vec<(f64, f64)> = (runs.iter().enumerate())
-                .map(|(i, r)| (i as f64, fuel(r) as f64))
-                .collect();
-            chart
-                .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))
-                .map_err(plot_error)?
-                .label(name)
-                .legend(move |(x, y)| {
-                    PathElement::new([(x, y), (x + 16, y)], color.stroke_width(2))
-                });
-            chart
-                .draw_series(PointSeries::of_element(
-                    points,
-                    4,
-                    color.filled(),
-                    &|c, s, st| {
-                        EmptyElement::at(c)
-                            + Circle::new((0, 0), s, st)
-                            + Text::new(format!("{:.0}", c.1), (6, -14), ("sans-serif", 11))
-                    },
-                ))
-                .map_err(plot_error)?;
+        for line in lines {
+            draw_fuel_line(&mut chart, runs, line)?;
         }
         legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
         root.present().map_err(plot_error)?;
     }
     Ok(svg)
+}
+
+/// One line of the fuel plot: a point per run, its fuel written beside it, a legend entry.
+fn draw_fuel_line(
+    chart: &mut FuelChart,
+    runs: &[Run],
+    (name, fuel, color): FuelLine,
+) -> Result<(), String> {
+    let points: Vec<(f64, f64)> = (runs.iter().enumerate())
+        .map(|(i, r)| (i as f64, fuel(r) as f64))
+        .collect();
+    chart
+        .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))
+        .map_err(plot_error)?
+        .label(name)
+        .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], color.stroke_width(2)));
+    chart
+        .draw_series(PointSeries::of_element(
+            points,
+            4,
+            color.filled(),
+            &|c, s, st| {
+                EmptyElement::at(c)
+                    + Circle::new((0, 0), s, st)
+                    + Text::new(format!("{:.0}", c.1), (6, -14), ("sans-serif", 11))
+            },
+        ))
+        .map_err(plot_error)?;
+    Ok(())
 }
 
 /// The file names [`write_all`] writes.

@@ -9,7 +9,8 @@ use crate::history::Run;
 use crate::measure::Latency;
 use crate::peers::{CallReport, Op};
 use crate::plot_data::{LatencyRow, PlotData, ThroughputRow};
-use crate::{Scan, Startup};
+use crate::scan::Scan;
+use crate::startup::Startup;
 
 /// The peer every ratio is taken of.
 const OURS: &str = "this component, pooled host";
@@ -162,6 +163,16 @@ impl Report {
                 "> Smoke run (`--quick`): too few calls for the numbers to mean anything.\n\n",
             );
         }
+        self.render_latency(&mut out);
+        self.render_throughput(&mut out);
+        self.render_startup(&mut out);
+        self.render_scan(&mut out);
+        self.render_moto(&mut out);
+        out
+    }
+
+    /// The per-call table of the canned server.
+    fn render_latency(&self, out: &mut String) {
         out.push_str("### Per call, canned server (GetItem / PutItem of a 1 KB item)\n\n");
         out.push_str("| peer | call | calls | p50 µs | p99 µs | CPU µs/call | wasm fuel/call | linear memory high-water | ours ÷ peer (p50) |\n");
         out.push_str("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
@@ -182,7 +193,10 @@ impl Report {
                 call.memory_high_water.map_or_else(|| "—".into(), kib),
             );
         }
+    }
 
+    /// The throughput table: calls/s at each concurrency, and ours over each peer's.
+    fn render_throughput(&self, out: &mut String) {
         out.push_str("\n### Throughput, GetItem, calls/s on 2 worker threads\n\n");
         out.push_str("| peer | c=1 | c=8 | c=64 | ours ÷ peer (1 / 8 / 64) |\n| --- | ---: | ---: | ---: | ---: |\n");
         let ours = self
@@ -207,7 +221,10 @@ impl Report {
                 ratios.join(" / ")
             );
         }
+    }
 
+    /// The size and startup table, then each component's cold start in parts.
+    fn render_startup(&self, out: &mut String) {
         out.push_str("\n### Size and startup\n\n");
         out.push_str("| component | .wasm bytes | .cwasm bytes | compile ms | engine creation µs (once) | cold start from .cwasm µs | instantiate µs, pooled | instantiate µs, unpooled | memory after instantiate |\n");
         out.push_str("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
@@ -235,7 +252,10 @@ impl Report {
                 us(p.instance),
             );
         }
+    }
 
+    /// The scan's paragraph, if the run scanned.
+    fn render_scan(&self, out: &mut String) {
         if let Some(scan) = &self.scan {
             let _ = write!(
                 out,
@@ -248,7 +268,10 @@ impl Report {
                 kib(scan.memory_high_water),
             );
         }
+    }
 
+    /// The table of the calls against moto, if the run made them.
+    fn render_moto(&self, out: &mut String) {
         if !self.moto.is_empty() {
             out.push_str(
                 "\n### Against moto (server-bound: most of each call is moto's Python)\n\n",
@@ -266,7 +289,6 @@ impl Report {
                 );
             }
         }
-        out
     }
 }
 

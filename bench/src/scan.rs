@@ -6,8 +6,9 @@ use std::time::{Duration, Instant};
 use ddb_connector_host::{ConnectorHost, Tenant};
 use serde_json::{Value, json};
 
+use crate::args::{Args, Plan};
 use crate::peers::Target;
-use crate::{Args, Plan, current_thread};
+use crate::runtimes::current_thread;
 
 /// A whole-table scan in bounded memory.
 #[derive(Debug)]

@@ -57,7 +57,7 @@ impl Drop for ServerProcess {
 
 /// Runs the comparison: `requests` GetItems at each concurrency, through each server.
 pub fn serve_load(component: &Path, requests: usize) -> Result<(), String> {
-    let canned = crate::Server::start()?;
+    let canned = crate::canned_process::Server::start()?;
     let target = Target::canned(format!("http://127.0.0.1:{}", canned.1));
     let body = target.request(serde_json::json!({
         "operationGroup": "itemOperation", "itemOperation": "getItem",
@@ -74,7 +74,7 @@ pub fn serve_load(component: &Path, requests: usize) -> Result<(), String> {
     let host = Arc::new(
         ddb_connector_host::ConnectorHost::from_file(
             component,
-            crate::loopback(Default::default()),
+            crate::hosts::loopback(Default::default()),
         )
         .map_err(|e| format!("{e:#}"))?,
     );
@@ -82,7 +82,7 @@ pub fn serve_load(component: &Path, requests: usize) -> Result<(), String> {
         "| server | in flight | requests | lost | requests/s | p50 ms | p99 ms | server CPU µs/request |"
     );
     println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
-    let runtime = crate::two_workers()?;
+    let runtime = crate::runtimes::two_workers()?;
     for concurrency in [8, 64] {
         for (name, (process, address)) in &servers {
             let pid = Some(process.0.id());
@@ -157,7 +157,9 @@ fn start_ours(
 fn start_stock(component: &Path) -> Result<(ServerProcess, String), String> {
     let binary = std::env::var_os("DDB_TEST_WASMTIME_CLI")
         .map(PathBuf::from)
-        .unwrap_or_else(|| crate::root_dir().join(".tools/wasmtime-cli/wasmtime_cli/wasmtime"));
+        .unwrap_or_else(|| {
+            crate::args::root_dir().join(".tools/wasmtime-cli/wasmtime_cli/wasmtime")
+        });
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map_err(|e| e.to_string())?

@@ -7,8 +7,10 @@ use std::time::{Duration, Instant};
 use ddb_connector_host::{ConnectorHost, HostConfig, Tenant};
 use wasmtime::component::Component;
 
+use crate::args::Plan;
+use crate::hosts::loopback;
 use crate::measure::percentile;
-use crate::{Plan, current_thread, loopback};
+use crate::runtimes::current_thread;
 
 /// Startup numbers of one component.
 #[derive(Debug)]

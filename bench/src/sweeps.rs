@@ -4,10 +4,11 @@ use std::sync::Arc;
 
 use ddb_connector_host::ConnectorHost;
 
+use crate::args::{CONCURRENCY, Plan};
 use crate::measure::{latency, throughput};
 use crate::peers::{Op, Peer, Target};
 use crate::report::Report;
-use crate::{CONCURRENCY, Plan, current_thread, two_workers};
+use crate::runtimes::{current_thread, two_workers};
 
 /// The peers made inside a runtime (SDK clients hold connections spawned on it).
 pub type PeerMaker<'a> = Box<dyn Fn() -> Result<Arc<Peer>, String> + 'a>;
