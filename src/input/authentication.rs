@@ -261,9 +261,9 @@ fn read_keys(fields: Fields) -> Result<Credentials, ConnectorError> {
     {
         return Err(fields.error(field::SESSION_TOKEN, "must not contain control characters"));
     }
-    check_header_value(&access_key).map_err(|m| fields.error("accessKey", m))?;
+    check_header_value(&access_key).map_err(|m| fields.error(field::ACCESS_KEY, m))?;
     if let Some(token) = &session_token {
-        check_header_value(token).map_err(|m| fields.error("sessionToken", m))?;
+        check_header_value(token).map_err(|m| fields.error(field::SESSION_TOKEN, m))?;
     }
     Ok(Credentials {
         access_key,
