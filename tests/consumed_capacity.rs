@@ -129,35 +129,17 @@ async fn transactions_and_the_typed_entry_point_carry_consumed_capacity_on_moto(
         json!([])
     );
 
-    let request = wit::Request {
-        authentication: wit::Authentication::Credentials(wit::StaticCredentials {
-            access_key: server.access_key.clone(),
-            secret_key: server.secret_key.clone(),
-            session_token: None,
-        }),
-        configuration: wit::Configuration {
-            region: "us-east-1".into(),
-            endpoint: Some(server.endpoint.clone()),
-            sts_endpoint: None,
-            max_attempts: None,
-            timeout_ms: None,
-            streams_endpoint: None,
-        },
-        operation: wit::Operation::GetItem(wit::GetItem {
+    let mut request = typed_request(
+        &server,
+        wit::Operation::GetItem(wit::GetItem {
             table_name: table.clone(),
             primary_key_components_json: r#"{"grp": "g", "seq": 1}"#.into(),
             projection_expression: None,
             expression_attribute_names_json: None,
             consistent_read: None,
         }),
-        options: wit::Options {
-            value_format: wit::ValueFormat::Plain,
-            output_format: wit::OutputFormat::Plain,
-            wait_timeout_ms: None,
-            return_consumed_capacity: Some(wit::ReturnConsumedCapacity::Total),
-        },
-        aws_credential: None,
-    };
+    );
+    request.options.return_consumed_capacity = Some(wit::ReturnConsumedCapacity::Total);
     let typed = host().execute(request, &Tenant::default()).await.unwrap();
     let typed = typed.result.unwrap_or_else(|e| panic!("{e}"));
     let consumed: Value = serde_json::from_str(&typed.consumed_capacity_json.unwrap()).unwrap();

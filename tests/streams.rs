@@ -187,21 +187,9 @@ async fn latest_sees_only_later_changes_through_the_typed_entry_point_too() {
                          "tableName": table, "item": {"id": id, "late": true}});
         ok(&server, add).await;
     }
-    let typed = wit::Request {
-        authentication: wit::Authentication::Credentials(wit::StaticCredentials {
-            access_key: server.access_key.clone(),
-            secret_key: server.secret_key.clone(),
-            session_token: None,
-        }),
-        configuration: wit::Configuration {
-            sts_endpoint: None,
-            region: "us-east-1".into(),
-            endpoint: Some(server.endpoint.clone()),
-            max_attempts: None,
-            timeout_ms: None,
-            streams_endpoint: None,
-        },
-        operation: wit::Operation::ReadStream(wit::ReadStream {
+    let typed = typed_request(
+        &server,
+        wit::Operation::ReadStream(wit::ReadStream {
             table_name: Some(table.clone()),
             stream_arn: None,
             checkpoint_json: Some(first["response"]["checkpoint"].to_string()),
@@ -209,14 +197,7 @@ async fn latest_sees_only_later_changes_through_the_typed_entry_point_too() {
             max_records: None,
             max_result_bytes: None,
         }),
-        options: wit::Options {
-            value_format: wit::ValueFormat::Plain,
-            output_format: wit::OutputFormat::Plain,
-            wait_timeout_ms: None,
-            return_consumed_capacity: None,
-        },
-        aws_credential: None,
-    };
+    );
     let later = host()
         .execute(typed, &Tenant::default())
         .await

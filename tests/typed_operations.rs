@@ -107,26 +107,6 @@ impl Runner {
     }
 }
 
-fn no_write_options() -> wit::WriteOptions {
-    wit::WriteOptions {
-        condition_expression: None,
-        expression_attribute_names_json: None,
-        expression_attribute_values_json: None,
-        return_values: None,
-        return_values_on_condition_check_failure: None,
-    }
-}
-
-fn no_paging() -> wit::Paging {
-    wit::Paging {
-        limit: None,
-        exclusive_start_key_json: None,
-        max_items: None,
-        max_pages: None,
-        max_result_bytes: None,
-    }
-}
-
 #[tokio::test]
 async fn every_wit_operation_case_runs_through_execute() {
     let table = unique_table("typed-all");

@@ -358,3 +358,25 @@ pub fn typed_request(server: &Server, operation: wit::Operation) -> wit::Request
         aws_credential: None,
     }
 }
+
+/// Write options with nothing set.
+pub fn no_write_options() -> wit::WriteOptions {
+    wit::WriteOptions {
+        condition_expression: None,
+        expression_attribute_names_json: None,
+        expression_attribute_values_json: None,
+        return_values: None,
+        return_values_on_condition_check_failure: None,
+    }
+}
+
+/// Paging with nothing set: DynamoDB's page, every page.
+pub fn no_paging() -> wit::Paging {
+    wit::Paging {
+        limit: None,
+        exclusive_start_key_json: None,
+        max_items: None,
+        max_pages: None,
+        max_result_bytes: None,
+    }
+}

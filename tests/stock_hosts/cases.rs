@@ -5,7 +5,7 @@
 use ddb_connector_host::wit;
 use serde_json::{Value, json};
 
-use crate::common::{Server, request};
+use crate::common::{Server, no_paging, no_write_options, request};
 
 fn input(group: &str, op: &str, extra: Value) -> Value {
     let mut input =
@@ -115,16 +115,6 @@ fn typed(server: &Server, ours: wit::Operation, jco: Value) -> TypedCase {
     }
 }
 
-fn no_write_options() -> wit::WriteOptions {
-    wit::WriteOptions {
-        condition_expression: None,
-        expression_attribute_names_json: None,
-        expression_attribute_values_json: None,
-        return_values: None,
-        return_values_on_condition_check_failure: None,
-    }
-}
-
 /// Typed `execute` requests, in order, against `table`; the last one to `dead` (a connection
 /// error).
 pub fn typed_requests(server: &Server, table: &str, dead: &str) -> Vec<TypedCase> {
@@ -191,16 +181,6 @@ fn typed_query_transact_and_partiql_requests(server: &Server, table: &str) -> Ve
             json!({"tag": "execute-statement", "val": {"statement": statement, "parametersJson": parameters}}),
         ),
     ]
-}
-
-fn no_paging() -> wit::Paging {
-    wit::Paging {
-        limit: None,
-        exclusive_start_key_json: None,
-        max_items: None,
-        max_pages: None,
-        max_result_bytes: None,
-    }
 }
 
 /// createTable, addItem, getItem.
