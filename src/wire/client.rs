@@ -11,7 +11,7 @@ use super::credentials::Credentials;
 use super::endpoint::Endpoint;
 use super::http::{HttpRequest, HttpResponse, Platform};
 use super::retry::{BACKOFF_CAP, RetryPolicy, backoff_ceiling, skew_of, unit_interval};
-use super::signing;
+use super::signing::{self, Signer};
 use crate::error::{self, ConnectorError};
 
 /// DynamoDB's JSON protocol version, in `X-Amz-Target`.
@@ -41,25 +41,25 @@ impl Api {
 /// The JSON protocol's content type.
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.0";
 
-/// Builds and signs the HTTP request for `target` (such as `DynamoDB_20120810.GetItem`, see
-/// [`Api::target`]) with a JSON body.
+/// Builds the HTTP request for `target` (such as `DynamoDB_20120810.GetItem`, see
+/// [`Api::target`]) with a JSON body whose [`signing::payload_hash`] is `payload_hash`, and signs
+/// it with `signer`.
 pub fn build_request(
     endpoint: &Endpoint,
-    credentials: &Credentials,
-    region: &str,
+    signer: &mut Signer,
     target: String,
     body: Vec<u8>,
+    payload_hash: &str,
     time: SystemTime,
 ) -> Result<HttpRequest, ConnectorError> {
-    let signed = signing::sign_request(
-        &endpoint.authority,
-        CONTENT_TYPE,
-        &target,
-        &body,
-        credentials,
-        region,
-        time,
-    )?;
+    let call = signing::SignableCall {
+        service: signing::SERVICE,
+        host: &endpoint.authority,
+        content_type: CONTENT_TYPE,
+        target: Some(&target),
+        payload_hash,
+    };
+    let signed = signer.sign(&call, time)?;
     let mut headers = Vec::with_capacity(6);
     headers.push(("content-type".to_string(), CONTENT_TYPE.to_string()));
     headers.push(("x-amz-target".to_string(), target));
@@ -257,8 +257,8 @@ impl<'p, P: Platform + ?Sized> Transport<'p, P> {
 /// A DynamoDB (and DynamoDB Streams) client for one request's credentials and endpoints.
 pub struct Client<'p, P: Platform + ?Sized> {
     transport: Transport<'p, P>,
-    credentials: Credentials,
-    region: String,
+    /// The request's credentials and region, with the signing key its calls share.
+    signer: Signer,
     endpoint: Endpoint,
     streams_endpoint: Endpoint,
 }
@@ -290,8 +290,7 @@ impl<'p, P: Platform + ?Sized> Client<'p, P> {
     ) -> Self {
         Self {
             transport,
-            credentials,
-            region,
+            signer: Signer::new(credentials, region),
             streams_endpoint: endpoint.clone(),
             endpoint,
         }
@@ -334,15 +333,17 @@ impl<'p, P: Platform + ?Sized> Client<'p, P> {
             field: None,
             message: format!("the request body could not be written: {e}"),
         })?;
-        let (credentials, region) = (&self.credentials, &self.region);
+        // Hashed once however many attempts sign it.
+        let payload_hash = signing::payload_hash(&bytes);
+        let signer = &mut self.signer;
         self.transport.exchange(
             |time| {
                 build_request(
                     endpoint,
-                    credentials,
-                    region,
+                    signer,
                     target.clone(),
                     bytes.clone(),
+                    &payload_hash,
                     time,
                 )
             },
@@ -377,10 +378,10 @@ mod tests {
         let time = SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160);
         let req = build_request(
             &endpoint(),
-            &credentials(Some("TOKEN")),
-            "us-east-1",
+            &mut Signer::new(credentials(Some("TOKEN")), "us-east-1".into()),
             Api::DynamoDb.target("GetItem"),
             b"{}".to_vec(),
+            &signing::payload_hash(b"{}"),
             time,
         )
         .unwrap();
@@ -441,10 +442,10 @@ mod tests {
             let time = SystemTime::UNIX_EPOCH + Duration::from_secs(secs);
             let req = build_request(
                 &endpoint(),
-                &creds,
-                region,
+                &mut Signer::new(creds.clone(), region.into()),
                 Api::DynamoDb.target(op),
                 body.as_bytes().to_vec(),
+                &signing::payload_hash(body.as_bytes()),
                 time,
             )
             .unwrap();

@@ -9,7 +9,7 @@ use super::client::Transport;
 use super::credentials::Credentials;
 use super::endpoint::Endpoint;
 use super::http::{HttpRequest, HttpResponse, Platform};
-use super::signing::{self, SignableCall, SignedHeaders};
+use super::signing::{self, SignableCall, SignedHeaders, Signer};
 use crate::error::{self, ConnectorError};
 use crate::xml;
 
@@ -86,8 +86,11 @@ impl Sts<'_> {
             extra.push(("Policy", policy.as_str()));
         }
         let body = form_body("AssumeRole", &call.session, &extra);
+        // Hashed and keyed once however many attempts sign it.
+        let payload_hash = signing::payload_hash(&body);
+        let mut signer = Signer::new(caller.clone(), self.region.to_string());
         transport.exchange(
-            |time| self.signed_request(&body, caller, time),
+            |time| self.signed_request(&body, &payload_hash, &mut signer, time),
             |response| read_credentials(response, "AssumeRole"),
         )
     }
@@ -109,7 +112,8 @@ impl Sts<'_> {
     fn signed_request(
         &self,
         body: &[u8],
-        caller: &Credentials,
+        payload_hash: &str,
+        signer: &mut Signer,
         time: SystemTime,
     ) -> Result<HttpRequest, ConnectorError> {
         let call = SignableCall {
@@ -117,9 +121,9 @@ impl Sts<'_> {
             host: &self.endpoint.authority,
             content_type: CONTENT_TYPE,
             target: None,
-            body,
+            payload_hash,
         };
-        let signed = signing::sign(&call, caller, self.region, time)?;
+        let signed = signer.sign(&call, time)?;
         Ok(self.request(body.to_vec(), Some(signed)))
     }
 
