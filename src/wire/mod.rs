@@ -8,6 +8,7 @@ pub mod credentials;
 pub mod endpoint;
 pub mod http;
 pub mod retry;
+mod sha256;
 pub mod signing;
 pub mod sts;
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //!
 //! A DynamoDB or STS call is always `POST /`, no query, the same few headers, so the canonical request
 //! and the string to sign are written here directly, and the signing key and signature are
-//! HMAC-SHA256 (`hmac`, `sha2`) as the spec chains them. aws-sigv4's general HTTP signer parses a
+//! HMAC-SHA256 ([`super::sha256`]) as the spec chains them. aws-sigv4's general HTTP signer parses a
 //! URI, normalises and sorts arbitrary headers and builds several intermediate strings, a large
 //! share of a call's work and of the component's size (BENCHMARKS.md), for output this module
 //! produces byte for byte (tested against that signer and against botocore; moto checks every
@@ -11,16 +11,12 @@
 //! A [`Signer`] keeps the day's signing key, so the calls, pages and retries of one invocation
 //! derive it once; callers hash a payload once ([`payload_hash`]) however often it is signed.
 
-use std::fmt::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::{Digest, Sha256};
+use super::sha256::{Hmac, digest};
 
 use super::credentials::Credentials;
 use crate::error::ConnectorError;
-
-type HmacSha256 = Hmac<Sha256>;
 
 /// The signing name of DynamoDB (and of DynamoDB Streams).
 pub const SERVICE: &str = "dynamodb";
@@ -69,7 +65,7 @@ pub struct SignableCall<'a> {
 /// The hex SHA-256 of a request body, as the canonical request carries it.
 pub fn payload_hash(body: &[u8]) -> String {
     let mut hex = String::with_capacity(64);
-    push_hex(&mut hex, &Sha256::digest(body));
+    push_hex(&mut hex, &digest(body));
     hex
 }
 
@@ -79,7 +75,7 @@ pub struct Signer {
     credentials: Credentials,
     region: String,
     /// The scope (`date/region/service/aws4_request`) and the HMAC keyed with its signing key.
-    key: Option<(String, HmacSha256)>,
+    key: Option<(String, Hmac)>,
     /// How many signing keys were derived.
     #[cfg(test)]
     derivations: u32,
@@ -124,24 +120,25 @@ impl Signer {
         }
         .write(call.payload_hash);
 
-        let scope = format!("{date}/{}/{}/aws4_request", self.region, call.service);
-        let mut mac = self.keyed_mac(&scope, &date, call.service);
-        mac.update(ALGORITHM.as_bytes());
-        mac.update(b"\n");
-        mac.update(amz_date.as_bytes());
-        mac.update(b"\n");
-        mac.update(scope.as_bytes());
-        mac.update(b"\n");
-        let mut canonical_hash = String::with_capacity(64);
-        push_hex(&mut canonical_hash, &Sha256::digest(canonical.as_bytes()));
-        mac.update(canonical_hash.as_bytes());
-        let mut authorization = String::with_capacity(256);
-        let _ = write!(
-            authorization,
-            "{ALGORITHM} Credential={}/{scope}, SignedHeaders={signed_header_names}, Signature=",
-            self.credentials.access_key
-        );
-        push_hex(&mut authorization, &mac.finalize().into_bytes());
+        // Written piece by piece: `format!` costs more than the pieces on every call.
+        let scope = [&date, "/", &self.region, "/", call.service, "/aws4_request"].concat();
+        let mut string_to_sign = [ALGORITHM, "\n", &amz_date, "\n", &scope, "\n"].concat();
+        push_hex(&mut string_to_sign, &digest(canonical.as_bytes()));
+        let signature = self
+            .keyed_mac(&scope, &date, call.service)
+            .sign(string_to_sign.as_bytes());
+        let mut authorization = [
+            ALGORITHM,
+            " Credential=",
+            &self.credentials.access_key,
+            "/",
+            &scope,
+            ", SignedHeaders=",
+            signed_header_names,
+            ", Signature=",
+        ]
+        .concat();
+        push_hex(&mut authorization, &signature);
         Ok(SignedHeaders {
             amz_date,
             authorization,
@@ -149,22 +146,21 @@ impl Signer {
         })
     }
 
-    /// A copy of the HMAC keyed with `scope`'s signing key, derived only when the scope changed
-    /// (a new day, or another service).
-    fn keyed_mac(&mut self, scope: &str, date: &str, service: &str) -> HmacSha256 {
-        match &self.key {
-            Some((cached, mac)) if cached == scope => mac.clone(),
+    /// The HMAC keyed with `scope`'s signing key, derived only when the scope changed (a new
+    /// day, or another service).
+    fn keyed_mac(&mut self, scope: &str, date: &str, service: &str) -> &Hmac {
+        let (_, mac) = match self.key.take() {
+            Some(entry) if entry.0 == scope => self.key.insert(entry),
             _ => {
                 let key = signing_key(&self.credentials.secret_key, date, &self.region, service);
-                let mac = keyed(&key);
                 #[cfg(test)]
                 {
                     self.derivations += 1;
                 }
-                self.key = Some((scope.to_string(), mac.clone()));
-                mac
+                self.key.insert((scope.to_string(), Hmac::new(&key)))
             }
-        }
+        };
+        mac
     }
 }
 
@@ -181,17 +177,7 @@ fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32
 }
 
 fn hmac(key: &[u8], message: &[u8]) -> [u8; 32] {
-    let mut mac = keyed(key);
-    mac.update(message);
-    mac.finalize().into_bytes().into()
-}
-
-fn keyed(key: &[u8]) -> HmacSha256 {
-    // HMAC takes a key of any length (a long one is hashed first): this never fails.
-    match HmacSha256::new_from_slice(key) {
-        Ok(mac) => mac,
-        Err(_) => unreachable!("HMAC accepts keys of every length"),
-    }
+    Hmac::new(key).sign(message)
 }
 
 /// Signs `POST /` to `host` with the headers DynamoDB's JSON protocol sends: `content-type` and
@@ -223,19 +209,26 @@ fn signing_dates(time: SystemTime) -> Result<(String, String), ConnectorError> {
         .and_then(|d| time::OffsetDateTime::from_unix_timestamp(d.as_secs() as i64).ok())
         .filter(|t| (1970..=9999).contains(&t.year()))
         .ok_or_else(|| signing_error("the clock is outside the years 1970 to 9999"))?;
-    let date = format!(
-        "{:04}{:02}{:02}",
-        seconds.year(),
-        u8::from(seconds.month()),
-        seconds.day()
-    );
-    let amz_date = format!(
-        "{date}T{:02}{:02}{:02}Z",
-        seconds.hour(),
-        seconds.minute(),
-        seconds.second()
-    );
+    let mut date = String::with_capacity(8);
+    push_digits(&mut date, seconds.year().unsigned_abs(), 4);
+    push_digits(&mut date, u32::from(u8::from(seconds.month())), 2);
+    push_digits(&mut date, u32::from(seconds.day()), 2);
+    let mut amz_date = String::with_capacity(16);
+    amz_date.push_str(&date);
+    amz_date.push('T');
+    for part in [seconds.hour(), seconds.minute(), seconds.second()] {
+        push_digits(&mut amz_date, u32::from(part), 2);
+    }
+    amz_date.push('Z');
     Ok((date, amz_date))
+}
+
+/// Appends the last `width` decimal digits of `value`, zero-padded (years are 1970 to 9999).
+fn push_digits(out: &mut String, value: u32, width: u32) {
+    for place in (0..width).rev() {
+        let digit = value / 10u32.pow(place) % 10;
+        out.push(char::from(b'0' + digit as u8));
+    }
 }
 
 /// Values go into the canonical request as they are: SigV4 would trim and fold spaces, but no
