@@ -51,20 +51,32 @@ pub fn to_attribute_map(
     format: ValueFormat,
     path: &str,
 ) -> Result<Map<String, Value>, ValueError> {
-    map.iter()
-        .map(|(name, value)| {
-            let here = format!("{path}.{name}");
-            if name.is_empty() {
-                return Err(ValueError::new(&here, "attribute names must not be empty"));
-            }
-            check_name_length(name, &here)?;
-            let converted = match format {
-                ValueFormat::Plain => from_plain(value, &here, 1)?,
-                ValueFormat::Typed => check_typed(value, &here, 1)?,
-            };
-            Ok((name.clone(), converted))
-        })
-        .collect()
+    collect_map(map.iter().map(|(name, value)| {
+        let here = format!("{path}.{name}");
+        if name.is_empty() {
+            return Err(ValueError::new(&here, "attribute names must not be empty"));
+        }
+        check_name_length(name, &here)?;
+        let converted = match format {
+            ValueFormat::Plain => from_plain(value, &here, 1)?,
+            ValueFormat::Typed => check_typed(value, &here, 1)?,
+        };
+        Ok((name.clone(), converted))
+    }))
+}
+
+/// The members in a map, inserted one by one (the first error stops it). `collect()` into a
+/// map sorts a vector of them first, with a sort compiled again for each iterator it is given,
+/// where these come from a map, in order already.
+fn collect_map(
+    members: impl Iterator<Item = Result<(String, Value), ValueError>>,
+) -> Result<Map<String, Value>, ValueError> {
+    let mut map = Map::new();
+    for member in members {
+        let (name, value) = member?;
+        map.insert(name, value);
+    }
+    Ok(map)
 }
 
 /// An attribute or map member name within DynamoDB's 64 KB. The path would repeat the name, so
@@ -102,14 +114,11 @@ pub fn from_plain(value: &Value, path: &str, depth: usize) -> Result<Value, Valu
         }
         Value::Object(map) => {
             check_depth(path, depth)?;
-            let members = map
-                .iter()
-                .map(|(k, v)| {
-                    let here = format!("{path}.{k}");
-                    check_name_length(k, &here)?;
-                    Ok((k.clone(), from_plain(v, &here, depth + 1)?))
-                })
-                .collect::<Result<Map<_, _>, ValueError>>()?;
+            let members = collect_map(map.iter().map(|(k, v)| {
+                let here = format!("{path}.{k}");
+                check_name_length(k, &here)?;
+                Ok((k.clone(), from_plain(v, &here, depth + 1)?))
+            }))?;
             tagged("M", Value::Object(members))
         }
     })
@@ -179,15 +188,12 @@ fn check_typed_map(inner: &Value, path: &str, depth: usize) -> Result<Value, Val
     let Value::Object(members) = inner else {
         return Err(ValueError::new(path, "M must be an object"));
     };
-    members
-        .iter()
-        .map(|(k, v)| {
-            let here = format!("{path}.{k}");
-            check_name_length(k, &here)?;
-            Ok((k.clone(), check_typed(v, &here, depth + 1)?))
-        })
-        .collect::<Result<_, ValueError>>()
-        .map(Value::Object)
+    collect_map(members.iter().map(|(k, v)| {
+        let here = format!("{path}.{k}");
+        check_name_length(k, &here)?;
+        Ok((k.clone(), check_typed(v, &here, depth + 1)?))
+    }))
+    .map(Value::Object)
 }
 
 /// Renders an attribute value (as DynamoDB returns it) as plain JSON:
@@ -217,7 +223,11 @@ pub fn to_plain(value: &Value) -> Value {
 
 /// [`to_plain`] over every attribute of an item.
 pub fn plain_map(item: &Map<String, Value>) -> Map<String, Value> {
-    item.iter().map(|(k, v)| (k.clone(), to_plain(v))).collect()
+    let mut plain = Map::new();
+    for (name, value) in item {
+        plain.insert(name.clone(), to_plain(value));
+    }
+    plain
 }
 
 fn plain_number(text: &str) -> Value {
