@@ -293,12 +293,16 @@ impl CanonicalRequest<'_> {
     }
 }
 
-fn push_hex(out: &mut String, bytes: &[u8]) {
+/// Appends the lowercase hex of a SHA-256 digest, written to a buffer first: pushing each
+/// char checks the capacity and encodes it.
+fn push_hex(out: &mut String, digest: &[u8; 32]) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)] as char);
-        out.push(DIGITS[usize::from(b & 15)] as char);
+    let mut hex = [[0u8; 2]; 32];
+    for (pair, b) in hex.iter_mut().zip(digest) {
+        *pair = [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 15)]];
     }
+    // Hex digits are ASCII: the check always passes.
+    out.push_str(std::str::from_utf8(hex.as_flattened()).unwrap_or_default());
 }
 
 fn signing_error(message: &str) -> ConnectorError {
