@@ -540,6 +540,28 @@ mod tests {
         .call("GetItem", &serde_json::json!({}))
     }
 
+    /// An invocation's calls and their retries share the client's signing key: one derivation.
+    #[test]
+    fn calls_and_retries_derive_the_signing_key_once() {
+        let mut p = Scripted::new(vec![
+            answer(400, &[], THROTTLED),
+            answer(200, &[], "{}"),
+            answer(200, &[], "{}"),
+        ]);
+        let mut client = Client::new(
+            &mut p,
+            credentials(None),
+            "us-east-1".into(),
+            endpoint(),
+            RetryPolicy::default(),
+        );
+        for operation in ["GetItem", "PutItem"] {
+            client.call(operation, &serde_json::json!({})).unwrap();
+        }
+        assert_eq!(client.signer.derivations(), 1);
+        assert_eq!(p.sent.len(), 3);
+    }
+
     #[test]
     fn retries_follow_the_policy() {
         let policy = RetryPolicy::default();

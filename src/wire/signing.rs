@@ -93,6 +93,12 @@ impl Signer {
         }
     }
 
+    /// How many signing keys it derived.
+    #[cfg(test)]
+    pub(crate) fn derivations(&self) -> u32 {
+        self.derivations
+    }
+
     /// Signs `call` at `time`. `content-length` is deliberately not signed, as the AWS SDKs do
     /// not sign it.
     pub fn sign(
