@@ -1,0 +1,106 @@
+//! The GetItem and PutItem bodies written straight to JSON bytes from the operation's fields,
+//! with no tree between them. The members come in the order serde_json writes an object (its
+//! maps are sorted by name), so the bytes are those the tree would have given.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::consumed_capacity::ReturnConsumedCapacity;
+use super::read_options::ReadOptions;
+use super::write_options::WriteOptions;
+use crate::error::ConnectorError;
+
+type Attributes = Map<String, Value>;
+
+/// A GetItem body: the key and the read options, members sorted by name.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ReadBody<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consistent_read: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expression_attribute_names: Option<&'a Attributes>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expression_attribute_values: Option<&'a Attributes>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    filter_expression: Option<&'a str>,
+    key: &'a Attributes,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    projection_expression: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    return_consumed_capacity: Option<ReturnConsumedCapacity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    select: Option<&'a str>,
+    table_name: &'a str,
+}
+
+/// A PutItem body: the item and the write options, members sorted by name.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct PutBody<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    condition_expression: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expression_attribute_names: Option<&'a Attributes>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expression_attribute_values: Option<&'a Attributes>,
+    item: &'a Attributes,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    return_consumed_capacity: Option<ReturnConsumedCapacity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    return_values: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    return_values_on_condition_check_failure: Option<&'a str>,
+    table_name: &'a str,
+}
+
+/// The GetItem body of `key` in `table_name` with `options`.
+pub(crate) fn get_item_body(
+    table_name: &str,
+    key: &Attributes,
+    options: &ReadOptions,
+) -> Result<Vec<u8>, ConnectorError> {
+    to_bytes(&ReadBody {
+        consistent_read: options.consistent_read,
+        expression_attribute_names: options.expression_attribute_names.as_ref(),
+        expression_attribute_values: options.expression_attribute_values.as_ref(),
+        filter_expression: options.filter_expression.as_deref(),
+        key,
+        projection_expression: options.projection_expression.as_deref(),
+        return_consumed_capacity: options.return_consumed_capacity,
+        select: options.select.as_deref(),
+        table_name,
+    })
+}
+
+/// The PutItem body of `item` in `table_name` with `options`.
+pub(crate) fn put_item_body(
+    table_name: &str,
+    item: &Attributes,
+    options: &WriteOptions,
+) -> Result<Vec<u8>, ConnectorError> {
+    to_bytes(&PutBody {
+        condition_expression: options.condition_expression.as_deref(),
+        expression_attribute_names: options.expression_attribute_names.as_ref(),
+        expression_attribute_values: options.expression_attribute_values.as_ref(),
+        item,
+        return_consumed_capacity: options.return_consumed_capacity,
+        return_values: options.return_values.as_deref(),
+        return_values_on_condition_check_failure: options
+            .return_item_on_condition_failure
+            .then_some("ALL_OLD"),
+        table_name,
+    })
+}
+
+/// Writes a body; the message is the one the tree's writer gave ([`crate::wire::Client::call_api`]).
+fn to_bytes<T: Serialize>(body: &T) -> Result<Vec<u8>, ConnectorError> {
+    serde_json::to_vec(body).map_err(|e| ConnectorError::Configuration {
+        field: None,
+        message: format!("the request body could not be written: {e}"),
+    })
+}
+
+#[cfg(test)]
+#[path = "item_bodies_tests.rs"]
+mod tests;
