@@ -1,0 +1,279 @@
+//! The hot item operations (getItem, addItem) read in one pass from the request text into
+//! borrowed structs, without the tree of the whole request. It accepts only what the checking
+//! reader ([`crate::request::parse_request`]) accepts and builds the same request through the same
+//! checks; anything else (an unknown field, another type, a check failing, an escaped string)
+//! declines, and the checking reader then reads the request and gives its exact error.
+
+use serde::{Deserialize, Deserializer};
+use serde_json::{Map, Value};
+
+use crate::input::authentication::{check_key_pair, check_session_token};
+use crate::input::envelope::{DEFAULT_WAIT_TIMEOUT, check_region, output_format, value_format};
+use crate::input::field::{self, auth_type};
+use crate::input::fields::{attribute_map, check_item_size, check_key, check_table_name};
+use crate::input::{Auth, Envelope, Fields};
+use crate::ops::engines::read_options::ReadOptions;
+use crate::ops::engines::write_options::read_write_options;
+use crate::ops::operations::{add_item::AddItem, get_item::GetItem};
+use crate::ops::{Operation, ReadOperation};
+use crate::request::Request;
+use crate::value::ValueFormat;
+use crate::wire::{
+    Credentials, RetryPolicy, default_endpoint, default_streams_endpoint, parse_endpoint,
+};
+
+type Attributes = Map<String, Value>;
+
+/// A request whose only top-level members are these three.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Hot<'a> {
+    #[serde(borrow)]
+    authentication: HotAuth<'a>,
+    #[serde(borrow)]
+    configuration: HotConfig<'a>,
+    #[serde(borrow)]
+    input: HotInput<'a>,
+}
+
+/// Static keys (`null` is absent, as for the checking reader).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct HotAuth<'a> {
+    #[serde(rename = "type")]
+    kind: Option<&'a str>,
+    access_key: &'a str,
+    secret_key: &'a str,
+    session_token: Option<&'a str>,
+}
+
+/// A region, and an endpoint or the region's.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HotConfig<'a> {
+    region: &'a str,
+    endpoint: Option<&'a str>,
+}
+
+/// A field as the request gives it: absent, or present, `null` included (the checking reader
+/// rejects a field an operation does not take even when it is null).
+#[derive(Default)]
+enum Given<T> {
+    #[default]
+    Absent,
+    Present(Option<T>),
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Given<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Given::Present)
+    }
+}
+
+impl<T> Given<T> {
+    fn is_absent(&self) -> bool {
+        matches!(self, Given::Absent)
+    }
+
+    fn value(&self) -> Option<&T> {
+        match self {
+            Given::Present(Some(value)) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// The `input` of getItem or addItem: the common fields this path takes, and both operations'.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct HotInput<'a> {
+    operation_group: &'a str,
+    item_operation: &'a str,
+    #[serde(default, borrow)]
+    value_format: Given<&'a str>,
+    #[serde(default, borrow)]
+    output_format: Given<&'a str>,
+    #[serde(default, borrow)]
+    table_name: Given<&'a str>,
+    #[serde(default)]
+    primary_key_components: Given<Attributes>,
+    #[serde(default)]
+    item: Given<Attributes>,
+    #[serde(default, borrow)]
+    projection_expression: Given<&'a str>,
+    #[serde(default)]
+    consistent_read: Given<bool>,
+    #[serde(default, borrow)]
+    condition_expression: Given<&'a str>,
+    #[serde(default)]
+    expression_attribute_names: Given<Attributes>,
+    #[serde(default)]
+    expression_attribute_values: Given<Attributes>,
+    #[serde(default, borrow)]
+    return_values: Given<&'a str>,
+    #[serde(default, borrow)]
+    return_values_on_condition_check_failure: Given<&'a str>,
+    #[serde(default, borrow)]
+    return_consumed_capacity: Given<&'a str>,
+}
+
+/// The request, when it is a getItem or addItem this path reads; `None` declines.
+pub(crate) fn read_hot(text: &str) -> Option<Request> {
+    let hot: Hot = serde_json::from_str(text).ok()?;
+    let input = &hot.input;
+    if !matches!(input.operation_group, "itemOperation" | "item") {
+        return None;
+    }
+    let format = value_format(input.value_format.value().copied())?;
+    let (name, operation): (&'static str, Box<dyn Operation>) = match input.item_operation {
+        GetItem::NAME => (GetItem::NAME, Box::new(get_item(input, format)?)),
+        AddItem::NAME => (AddItem::NAME, Box::new(add_item(input, format)?)),
+        _ => return None,
+    };
+    let envelope = envelope(&hot, format)?;
+    Some(Request {
+        envelope,
+        name,
+        operation,
+    })
+}
+
+/// The envelope through the checking reader's checks, for what this path takes: static keys,
+/// a region and an optional endpoint, the formats; the rest at its defaults.
+fn envelope(hot: &Hot, value_format: ValueFormat) -> Option<Envelope> {
+    let auth = &hot.authentication;
+    if !matches!(auth.kind, None | Some(auth_type::CREDENTIALS)) {
+        return None;
+    }
+    let not_blank = |s: &&str| !s.trim().is_empty();
+    let access_key = Some(auth.access_key).filter(not_blank)?;
+    let secret_key = Some(auth.secret_key).filter(not_blank)?;
+    check_key_pair(access_key, secret_key).ok()?;
+    let session_token = auth.session_token.filter(not_blank);
+    check_session_token(access_key, session_token).ok()?;
+    let config = &hot.configuration;
+    check_region(config.region, field::REGION).ok()?;
+    let region = config.region.to_string();
+    let (endpoint, streams_endpoint) = match config.endpoint {
+        Some(url) => {
+            let endpoint = parse_endpoint(url).ok()?;
+            (endpoint.clone(), endpoint)
+        }
+        None => (default_endpoint(&region), default_streams_endpoint(&region)),
+    };
+    let credentials = Credentials {
+        access_key: access_key.to_string(),
+        secret_key: secret_key.to_string(),
+        session_token: session_token.map(str::to_string),
+    };
+    Some(Envelope {
+        auth: Auth::Static(credentials),
+        region,
+        endpoint,
+        streams_endpoint,
+        sts_endpoint: None,
+        value_format,
+        output: output_format(hot.input.output_format.value().copied())?,
+        wait_timeout: DEFAULT_WAIT_TIMEOUT,
+        retry: RetryPolicy::default(),
+    })
+}
+
+/// getItem's fields through getItem's checks; none of addItem's may be there.
+fn get_item(input: &HotInput, format: ValueFormat) -> Option<GetItem> {
+    let foreign = [
+        input.item.is_absent(),
+        input.condition_expression.is_absent(),
+        input.expression_attribute_values.is_absent(),
+        input.return_values.is_absent(),
+        input.return_values_on_condition_check_failure.is_absent(),
+    ];
+    if foreign.contains(&false) {
+        return None;
+    }
+    let raw_key = input.primary_key_components.value()?;
+    let key_path = format!("{}.{}", field::INPUT, field::PRIMARY_KEY_COMPONENTS);
+    let options = options(input, |fields| ReadOptions::read(fields, format).ok())?;
+    Some(GetItem {
+        table_name: table_name(input)?,
+        key: check_key(raw_key, format, &key_path).ok()?,
+        options,
+    })
+}
+
+/// addItem's fields through addItem's checks; none of getItem's may be there.
+fn add_item(input: &HotInput, format: ValueFormat) -> Option<AddItem> {
+    let foreign = [
+        input.primary_key_components.is_absent(),
+        input.projection_expression.is_absent(),
+        input.consistent_read.is_absent(),
+    ];
+    if foreign.contains(&false) {
+        return None;
+    }
+    let path = format!("{}.{}", field::INPUT, field::ITEM);
+    let item = attribute_map(input.item.value()?, format, &path).ok()?;
+    check_item_size(&item, &path).ok()?;
+    let options = options(input, |fields| {
+        read_write_options(fields, format, &["NONE", "ALL_OLD"]).ok()
+    })?;
+    Some(AddItem {
+        table_name: table_name(input)?,
+        item,
+        options,
+    })
+}
+
+/// `tableName`: a string that passes the table name check (so it is not blank either).
+fn table_name(input: &HotInput) -> Option<String> {
+    let name = input.table_name.value()?;
+    check_table_name(name).ok()?;
+    Some(name.to_string())
+}
+
+/// The options given, read by `read` from an `input` holding only them (the option readers
+/// read nothing else, and treat null as absent).
+fn options<T>(input: &HotInput, read: impl FnOnce(Fields) -> Option<T>) -> Option<T> {
+    let mut given = Map::new();
+    let strings = [
+        (field::PROJECTION_EXPRESSION, &input.projection_expression),
+        (field::CONDITION_EXPRESSION, &input.condition_expression),
+        (field::RETURN_VALUES, &input.return_values),
+        (
+            field::RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+            &input.return_values_on_condition_check_failure,
+        ),
+        (
+            field::RETURN_CONSUMED_CAPACITY,
+            &input.return_consumed_capacity,
+        ),
+    ];
+    for (key, value) in strings {
+        if let Some(value) = value.value() {
+            given.insert(key.into(), Value::from(*value));
+        }
+    }
+    let maps = [
+        (
+            field::EXPRESSION_ATTRIBUTE_NAMES,
+            &input.expression_attribute_names,
+        ),
+        (
+            field::EXPRESSION_ATTRIBUTE_VALUES,
+            &input.expression_attribute_values,
+        ),
+    ];
+    for (key, value) in maps {
+        if let Some(value) = value.value() {
+            given.insert(key.into(), Value::Object(value.clone()));
+        }
+    }
+    if let Some(consistent) = input.consistent_read.value() {
+        given.insert(field::CONSISTENT_READ.into(), Value::Bool(*consistent));
+    }
+    read(Fields::new(&given, field::INPUT))
+}
+
+#[cfg(test)]
+#[path = "fast_request_tests.rs"]
+mod tests;
