@@ -10,14 +10,14 @@ use serde_json::{Map, Value};
 use crate::input::authentication::{check_key_pair, check_session_token};
 use crate::input::envelope::{DEFAULT_WAIT_TIMEOUT, check_region, output_format, value_format};
 use crate::input::field::{self, auth_type};
-use crate::input::fields::{attribute_map, check_item_size, check_key, check_table_name};
+use crate::input::fields::{check_item_size, check_key, check_table_name};
 use crate::input::{Auth, Envelope, Fields};
 use crate::ops::engines::read_options::ReadOptions;
 use crate::ops::engines::write_options::read_write_options;
 use crate::ops::operations::{add_item::AddItem, get_item::GetItem};
 use crate::ops::{Operation, ReadOperation};
 use crate::request::Request;
-use crate::value::ValueFormat;
+use crate::value::{ValueFormat, into_attribute_map};
 use crate::wire::{
     Credentials, RetryPolicy, default_endpoint, default_streams_endpoint, parse_endpoint,
 };
@@ -119,8 +119,8 @@ struct HotInput<'a> {
 
 /// The request, when it is a getItem or addItem this path reads; `None` declines.
 pub(crate) fn read_hot(text: &str) -> Option<Request> {
-    let hot: Hot = serde_json::from_str(text).ok()?;
-    let input = &hot.input;
+    let mut hot: Hot = serde_json::from_str(text).ok()?;
+    let input = &mut hot.input;
     if !matches!(input.operation_group, "itemOperation" | "item") {
         return None;
     }
@@ -202,7 +202,7 @@ fn get_item(input: &HotInput, format: ValueFormat) -> Option<GetItem> {
 }
 
 /// addItem's fields through addItem's checks; none of getItem's may be there.
-fn add_item(input: &HotInput, format: ValueFormat) -> Option<AddItem> {
+fn add_item(input: &mut HotInput, format: ValueFormat) -> Option<AddItem> {
     let foreign = [
         input.primary_key_components.is_absent(),
         input.projection_expression.is_absent(),
@@ -211,9 +211,11 @@ fn add_item(input: &HotInput, format: ValueFormat) -> Option<AddItem> {
     if foreign.contains(&false) {
         return None;
     }
-    let path = format!("{}.{}", field::INPUT, field::ITEM);
-    let item = attribute_map(input.item.value()?, format, &path).ok()?;
-    check_item_size(&item, &path).ok()?;
+    let Given::Present(Some(item)) = std::mem::take(&mut input.item) else {
+        return None;
+    };
+    let item = into_attribute_map(item, format)?;
+    check_item_size(&item, "").ok()?;
     let options = options(input, |fields| {
         read_write_options(fields, format, &["NONE", "ALL_OLD"]).ok()
     })?;

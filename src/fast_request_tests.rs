@@ -133,8 +133,20 @@ fn variations_are_declined_or_read_the_same() {
         json!({"itemOperation": "deleteItem"}),
         json!({"operationGroup": "tableOperation"}),
     ];
+    let nested = |depth: usize| (0..depth).fold(json!(1), |inner, _| json!([inner]));
+    let long_name = "n".repeat(64 * 1024 + 1);
+    let more = [
+        json!({"item": {"deep": nested(31)}}),
+        json!({"item": {"deep": nested(32)}}),
+        json!({"item": {"deep": {"m": nested(31)}}}),
+        json!({"item": {"m": {"": true, "s": "\u{0}"}}}),
+        json!({"item": {long_name.clone(): 1}}),
+        json!({"item": {"m": {long_name.clone(): 1}}}),
+        json!({"item": {"n": "1e999", "x": 1e125, "y": -0.0}}),
+        json!({"item": {"x": 1e126}}),
+    ];
     let mut taken = 0;
-    for extra in &extras {
+    for extra in extras.iter().chain(&more) {
         for base in [get(), add()] {
             let mut input = base;
             input
