@@ -1,4 +1,4 @@
-//! The hot item operations (getItem, addItem) read in one pass from the request text into
+//! The hot item operations (getItem, addItem, deleteItem) read in one pass from the request text into
 //! borrowed structs, without the tree of the whole request. It accepts only what the checking
 //! reader ([`crate::request::parse_request`]) accepts and builds the same request through the same
 //! checks; anything else (an unknown field, another type, a check failing, an escaped string)
@@ -14,7 +14,7 @@ use crate::input::fields::{check_item_size, check_key, check_table_name};
 use crate::input::{Auth, Envelope, Fields};
 use crate::ops::engines::read_options::ReadOptions;
 use crate::ops::engines::write_options::read_write_options;
-use crate::ops::operations::{add_item::AddItem, get_item::GetItem};
+use crate::ops::operations::{add_item::AddItem, delete_item::DeleteItem, get_item::GetItem};
 use crate::ops::{Operation, ReadOperation};
 use crate::request::Request;
 use crate::value::{ValueFormat, into_attribute_map};
@@ -83,7 +83,8 @@ impl<T> Given<T> {
     }
 }
 
-/// The `input` of getItem or addItem: the common fields this path takes, and both operations'.
+/// The `input` of getItem, addItem or deleteItem: the common fields this path takes, and the
+/// operations' own.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct HotInput<'a> {
@@ -117,7 +118,7 @@ struct HotInput<'a> {
     return_consumed_capacity: Given<&'a str>,
 }
 
-/// The request, when it is a getItem or addItem this path reads; `None` declines.
+/// The request, when it is a getItem, addItem or deleteItem this path reads; `None` declines.
 pub(crate) fn read_hot(text: &str) -> Option<Request> {
     let mut hot: Hot = serde_json::from_str(text).ok()?;
     let input = &mut hot.input;
@@ -128,6 +129,7 @@ pub(crate) fn read_hot(text: &str) -> Option<Request> {
     let (name, operation): (&'static str, Box<dyn Operation>) = match input.item_operation {
         GetItem::NAME => (GetItem::NAME, Box::new(get_item(input, format)?)),
         AddItem::NAME => (AddItem::NAME, Box::new(add_item(input, format)?)),
+        DeleteItem::NAME => (DeleteItem::NAME, Box::new(delete_item(input, format)?)),
         _ => return None,
     };
     let envelope = envelope(&hot, format)?;
@@ -179,7 +181,7 @@ fn envelope(hot: &Hot, value_format: ValueFormat) -> Option<Envelope> {
     })
 }
 
-/// getItem's fields through getItem's checks; none of addItem's may be there.
+/// getItem's fields through getItem's checks; none of the others' may be there.
 fn get_item(input: &HotInput, format: ValueFormat) -> Option<GetItem> {
     let foreign = [
         input.item.is_absent(),
@@ -191,17 +193,41 @@ fn get_item(input: &HotInput, format: ValueFormat) -> Option<GetItem> {
     if foreign.contains(&false) {
         return None;
     }
-    let raw_key = input.primary_key_components.value()?;
-    let key_path = format!("{}.{}", field::INPUT, field::PRIMARY_KEY_COMPONENTS);
     let options = options(input, |fields| ReadOptions::read(fields, format).ok())?;
     Some(GetItem {
         table_name: table_name(input)?,
-        key: check_key(raw_key, format, &key_path).ok()?,
+        key: key(input, format)?,
         options,
     })
 }
 
-/// addItem's fields through addItem's checks; none of getItem's may be there.
+/// deleteItem's fields through deleteItem's checks; none of the others' may be there.
+fn delete_item(input: &HotInput, format: ValueFormat) -> Option<DeleteItem> {
+    let foreign = [
+        input.item.is_absent(),
+        input.projection_expression.is_absent(),
+        input.consistent_read.is_absent(),
+    ];
+    if foreign.contains(&false) {
+        return None;
+    }
+    let options = options(input, |fields| {
+        read_write_options(fields, format, &["NONE", "ALL_OLD"]).ok()
+    })?;
+    Some(DeleteItem {
+        table_name: table_name(input)?,
+        key: key(input, format)?,
+        options,
+    })
+}
+
+/// `primaryKeyComponents`, an object, through the key check.
+fn key(input: &HotInput, format: ValueFormat) -> Option<Attributes> {
+    let raw_key = input.primary_key_components.value()?;
+    check_key(raw_key, format, "").ok()
+}
+
+/// addItem's fields through addItem's checks; none of the others' may be there.
 fn add_item(input: &mut HotInput, format: ValueFormat) -> Option<AddItem> {
     let foreign = [
         input.primary_key_components.is_absent(),

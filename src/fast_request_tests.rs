@@ -145,9 +145,10 @@ fn variations_are_declined_or_read_the_same() {
         json!({"item": {"n": "1e999", "x": 1e125, "y": -0.0}}),
         json!({"item": {"x": 1e126}}),
     ];
+    let delete = || json!({"operationGroup": "itemOperation", "itemOperation": "deleteItem", "tableName": "orders", "primaryKeyComponents": {"id": "a", "s": 2}});
     let mut taken = 0;
     for extra in extras.iter().chain(&more) {
-        for base in [get(), add()] {
+        for base in [get(), add(), delete()] {
             let mut input = base;
             input
                 .as_object_mut()
@@ -203,6 +204,11 @@ fn every_field_it_reads_is_spelt_as_the_checking_reader_spells_it() {
         "item": {"id": 1}, "conditionExpression": "#a <> :v", "expressionAttributeNames": {"#a": "x"},
         "expressionAttributeValues": {":v": 2}, "returnValues": "ALL_OLD",
         "returnValuesOnConditionCheckFailure": "ALL_OLD", "returnConsumedCapacity": "INDEXES"});
+    let delete = json!({"operationGroup": "itemOperation", "itemOperation": "deleteItem", "tableName": "orders",
+        "primaryKeyComponents": {"id": 1}, "conditionExpression": "#a <> :v", "expressionAttributeNames": {"#a": "x"},
+        "expressionAttributeValues": {":v": 2}, "returnValues": "NONE",
+        "returnValuesOnConditionCheckFailure": "ALL_OLD", "returnConsumedCapacity": "INDEXES"});
+    assert!(agrees(&whole(delete)));
     let mut request: Value = serde_json::from_str(&whole(get)).unwrap();
     request["authentication"]["sessionToken"] = json!("token");
     assert!(agrees(&request.to_string()));

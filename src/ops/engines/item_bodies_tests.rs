@@ -45,7 +45,7 @@ fn get_item_bodies_are_the_trees_bytes() {
 }
 
 #[test]
-fn put_item_bodies_are_the_trees_bytes() {
+fn put_and_delete_item_bodies_are_the_trees_bytes() {
     let item = map(json!({"id": {"S": "x"}, "m": {"M": {"z": {"NULL": true}, "a": {"L": []}}}}));
     let full = WriteOptions {
         condition_expression: Some("attribute_not_exists(id)".into()),
@@ -55,10 +55,21 @@ fn put_item_bodies_are_the_trees_bytes() {
         return_item_on_condition_failure: true,
         return_consumed_capacity: Some(ReturnConsumedCapacity::Total),
     };
-    for options in [WriteOptions::default(), full] {
+    let no_return = WriteOptions {
+        return_values: None,
+        ..full.clone()
+    };
+    for options in [WriteOptions::default(), full, no_return] {
         let mut tree = table_body("t-1.x", "Item", Value::Object(item.clone()));
         apply_write_options(&mut tree, &options, None);
         let bytes = put_item_body("t-1.x", &item, &options).unwrap();
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            String::from_utf8(tree_bytes(&tree)).unwrap()
+        );
+        let mut tree = table_body("t-1.x", "Key", Value::Object(item.clone()));
+        apply_write_options(&mut tree, &options, Some("ALL_OLD"));
+        let bytes = delete_item_body("t-1.x", &item, &options).unwrap();
         assert_eq!(
             String::from_utf8(bytes).unwrap(),
             String::from_utf8(tree_bytes(&tree)).unwrap()
