@@ -1,20 +1,29 @@
-//! The hot item operations (getItem, addItem, deleteItem) read in one pass from the request text into
-//! borrowed structs, without the tree of the whole request. It accepts only what the checking
-//! reader ([`crate::request::parse_request`]) accepts and builds the same request through the same
-//! checks; anything else (an unknown field, another type, a check failing, an escaped string)
-//! declines, and the checking reader then reads the request and gives its exact error.
+//! A request read in one pass from its text into borrowed structs, without the tree of the
+//! whole request, when its envelope is the common one: static keys, a region, an optional
+//! endpoint. The hot item operations (getItem, addItem, deleteItem) are read here too; any other
+//! operation's `input` is read by the checking reader's operation reader. This path accepts only
+//! what the checking reader ([`crate::request::parse_request`]) accepts and builds the same request
+//! through the same checks; anything else (an unknown field, another type, a check failing, an
+//! escaped string) declines, and the checking reader then reads the request and gives its exact
+//! error.
+
+use std::time::Duration;
 
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
 use crate::input::authentication::{check_key_pair, check_session_token};
-use crate::input::envelope::{DEFAULT_WAIT_TIMEOUT, check_region, output_format, value_format};
+
+use crate::input::envelope::{
+    DEFAULT_WAIT_TIMEOUT, check_region, output_format, read_options, value_format,
+};
 use crate::input::field::{self, auth_type};
 use crate::input::fields::{check_item_size, check_key, check_table_name};
-use crate::input::{Auth, Envelope, Fields};
+use crate::input::{Auth, Envelope, Fields, OutputFormat};
 use crate::ops::engines::read_options::ReadOptions;
 use crate::ops::engines::write_options::read_write_options;
 use crate::ops::operations::{add_item::AddItem, delete_item::DeleteItem, get_item::GetItem};
+use crate::ops::registry::read_operation;
 use crate::ops::{Operation, ReadOperation};
 use crate::request::Request;
 use crate::value::{ValueFormat, into_attribute_map};
@@ -34,6 +43,17 @@ struct Hot<'a> {
     configuration: HotConfig<'a>,
     #[serde(borrow)]
     input: HotInput<'a>,
+}
+
+/// A request of any operation with the envelope this path reads.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnyOperation<'a> {
+    #[serde(borrow)]
+    authentication: HotAuth<'a>,
+    #[serde(borrow)]
+    configuration: HotConfig<'a>,
+    input: Attributes,
 }
 
 /// Static keys (`null` is absent, as for the checking reader).
@@ -118,9 +138,31 @@ struct HotInput<'a> {
     return_consumed_capacity: Given<&'a str>,
 }
 
-/// The request, when it is a getItem, addItem or deleteItem this path reads; `None` declines.
-pub(crate) fn read_hot(text: &str) -> Option<Request> {
-    let mut hot: Hot = serde_json::from_str(text).ok()?;
+/// The request, when this path reads it; `None` declines.
+pub(crate) fn read_fast(text: &str) -> Option<Request> {
+    match serde_json::from_str::<Hot>(text) {
+        Ok(hot) => read_hot(hot).or_else(|| read_any(text)),
+        Err(_) => read_any(text),
+    }
+}
+
+/// Any operation, its `input` read by the checking reader's operation reader; only the
+/// envelope is read here.
+fn read_any(text: &str) -> Option<Request> {
+    let any: AnyOperation = serde_json::from_str(text).ok()?;
+    let input = Fields::new(&any.input, field::INPUT);
+    let options = read_options(input).ok()?;
+    let (name, operation) = read_operation(input, options.0).ok()?;
+    let envelope = envelope(&any.authentication, &any.configuration, options)?;
+    Some(Request {
+        envelope,
+        name,
+        operation,
+    })
+}
+
+/// A getItem, addItem or deleteItem this path reads; `None` declines.
+fn read_hot(mut hot: Hot) -> Option<Request> {
     let input = &mut hot.input;
     if !matches!(input.operation_group, "itemOperation" | "item") {
         return None;
@@ -132,7 +174,9 @@ pub(crate) fn read_hot(text: &str) -> Option<Request> {
         DeleteItem::NAME => (DeleteItem::NAME, Box::new(delete_item(input, format)?)),
         _ => return None,
     };
-    let envelope = envelope(&hot, format)?;
+    let output = output_format(hot.input.output_format.value().copied())?;
+    let options = (format, output, DEFAULT_WAIT_TIMEOUT);
+    let envelope = envelope(&hot.authentication, &hot.configuration, options)?;
     Some(Request {
         envelope,
         name,
@@ -142,8 +186,11 @@ pub(crate) fn read_hot(text: &str) -> Option<Request> {
 
 /// The envelope through the checking reader's checks, for what this path takes: static keys,
 /// a region and an optional endpoint, the formats; the rest at its defaults.
-fn envelope(hot: &Hot, value_format: ValueFormat) -> Option<Envelope> {
-    let auth = &hot.authentication;
+fn envelope(
+    auth: &HotAuth,
+    config: &HotConfig,
+    (value_format, output, wait_timeout): (ValueFormat, OutputFormat, Duration),
+) -> Option<Envelope> {
     if !matches!(auth.kind, None | Some(auth_type::CREDENTIALS)) {
         return None;
     }
@@ -153,7 +200,6 @@ fn envelope(hot: &Hot, value_format: ValueFormat) -> Option<Envelope> {
     check_key_pair(access_key, secret_key).ok()?;
     let session_token = auth.session_token.filter(not_blank);
     check_session_token(access_key, session_token).ok()?;
-    let config = &hot.configuration;
     check_region(config.region, field::REGION).ok()?;
     let region = config.region.to_string();
     let (endpoint, streams_endpoint) = match config.endpoint {
@@ -175,8 +221,8 @@ fn envelope(hot: &Hot, value_format: ValueFormat) -> Option<Envelope> {
         streams_endpoint,
         sts_endpoint: None,
         value_format,
-        output: output_format(hot.input.output_format.value().copied())?,
-        wait_timeout: DEFAULT_WAIT_TIMEOUT,
+        output,
+        wait_timeout,
         retry: RetryPolicy::default(),
     })
 }

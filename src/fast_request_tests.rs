@@ -6,13 +6,15 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::request::{execute, parse_checked_json};
-use crate::wire::testing::{Scripted, answer};
+use crate::wire::testing::answer;
+use crate::wire::{HttpRequest, HttpResponse, Platform, SendError};
+use std::time::{Duration, SystemTime};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Whether the fast reader took `text`; when it did, the checking reader agrees on everything.
 fn agrees(text: &str) -> bool {
-    let Some(fast) = read_hot(text) else {
+    let Some(fast) = read_fast(text) else {
         return false;
     };
     let checked = parse_checked_json(text).unwrap_or_else(|e| {
@@ -26,15 +28,46 @@ fn agrees(text: &str) -> bool {
     true
 }
 
-/// The HTTP request each one sends (the body bytes, signed the same way).
-fn sent(request: &Request) -> Vec<crate::wire::HttpRequest> {
-    let mut platform = Scripted::new(vec![answer(200, &[], "{}")]);
+/// The HTTP requests each one sends (the body bytes, signed the same way), each answered `{}`.
+fn sent(request: &Request) -> Vec<HttpRequest> {
+    let mut platform = Answers {
+        sent: Vec::new(),
+        clock: Duration::ZERO,
+    };
     let _ = execute(request, &mut platform);
-    platform
-        .sent
-        .into_iter()
-        .map(|(request, _)| request)
-        .collect()
+    platform.sent
+}
+
+/// Answers `{}` to a few calls, then fails them (an operation that waits or pages ends).
+struct Answers {
+    sent: Vec<HttpRequest>,
+    clock: Duration,
+}
+
+impl Platform for Answers {
+    fn send(&mut self, request: &HttpRequest, _: Duration) -> Result<HttpResponse, SendError> {
+        self.sent.push(request.clone());
+        self.clock += Duration::from_millis(1);
+        if self.sent.len() > 8 {
+            return Err(SendError::permanent("enough"));
+        }
+        answer(200, &[], "{}")
+    }
+    fn now(&self) -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000) + self.clock
+    }
+    fn monotonic(&self) -> Duration {
+        self.clock
+    }
+    fn sleep(&mut self, duration: Duration) {
+        self.clock += duration;
+    }
+    fn random_u64(&mut self) -> u64 {
+        0
+    }
+    fn env(&self, _: &str) -> Option<String> {
+        None
+    }
 }
 
 fn whole(input: Value) -> String {
@@ -96,7 +129,8 @@ fn the_docs_examples_are_declined_or_read_the_same() {
     let requests = docs_requests();
     assert!(requests.len() >= 25, "{} docs requests", requests.len());
     let taken = requests.iter().filter(|text| agrees(text)).count();
-    assert!(taken > 0, "the fast reader took none of the docs' requests");
+    // All but the few with other authentication or configuration.
+    assert!(taken >= 20, "the fast reader took {taken} of the docs' requests");
 }
 
 #[test]
@@ -209,6 +243,17 @@ fn every_field_it_reads_is_spelt_as_the_checking_reader_spells_it() {
         "expressionAttributeValues": {":v": 2}, "returnValues": "NONE",
         "returnValuesOnConditionCheckFailure": "ALL_OLD", "returnConsumedCapacity": "INDEXES"});
     assert!(agrees(&whole(delete)));
+    // Through the operation reader: another operation, or a field the hot reader does not take.
+    let others = [
+        json!({"operationGroup": "tableOperation", "tableOperation": "describeTable", "tableName": "orders", "waitTimeoutMs": 5}),
+        json!({"operationGroup": "itemOperation", "itemOperation": "query", "tableName": "orders",
+            "keyConditionExpression": "id = :id", "expressionAttributeValues": {":id": 1}, "limit": "5"}),
+        json!({"operationGroup": "itemOperation", "itemOperation": "getItem", "tableName": "orders",
+            "primaryKeyComponents": "{\"id\": 1}", "consistentRead": "true"}),
+    ];
+    for input in others {
+        assert!(agrees(&whole(input)));
+    }
     let mut request: Value = serde_json::from_str(&whole(get)).unwrap();
     request["authentication"]["sessionToken"] = json!("token");
     assert!(agrees(&request.to_string()));

@@ -24,7 +24,7 @@ pub struct Request {
 /// Reads and checks a request given as JSON text: a getItem or addItem the fast reader takes
 /// ([`crate::fast_request`]), else through the checking reader.
 pub fn parse_request_json(text: &str) -> Result<Request, ConnectorError> {
-    match crate::fast_request::read_hot(text) {
+    match crate::fast_request::read_fast(text) {
         Some(request) => Ok(request),
         None => parse_checked_json(text),
     }

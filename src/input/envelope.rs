@@ -255,7 +255,9 @@ fn read_credential(credential: Fields, config: Fields) -> Result<(Auth, String),
 }
 
 /// `valueFormat`, `outputFormat` and `waitTimeoutMs`.
-fn read_options(input: Fields) -> Result<(ValueFormat, OutputFormat, Duration), ConnectorError> {
+pub(crate) fn read_options(
+    input: Fields,
+) -> Result<(ValueFormat, OutputFormat, Duration), ConnectorError> {
     let value_format = value_format(input.string(field::VALUE_FORMAT)?.as_deref())
         .ok_or_else(|| input.error(field::VALUE_FORMAT, "must be \"plain\" or \"typed\""))?;
     let output = output_format(input.string(field::OUTPUT_FORMAT)?.as_deref())
