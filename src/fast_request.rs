@@ -15,7 +15,8 @@ use serde_json::{Map, Value};
 use crate::input::authentication::{check_key_pair, check_session_token};
 
 use crate::input::envelope::{
-    DEFAULT_WAIT_TIMEOUT, check_region, output_format, read_options, value_format,
+    DEFAULT_WAIT_TIMEOUT, check_region, output_format, read_options, root_group_is_valid,
+    value_format,
 };
 use crate::input::field::{self, auth_type};
 use crate::input::fields::{check_item_size, check_key, check_table_name};
@@ -33,12 +34,15 @@ use crate::wire::{
 
 type Attributes = Map<String, Value>;
 
-/// A request whose only top-level members are these three.
+/// A request whose only top-level members are these.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Hot<'a> {
     #[serde(borrow)]
     authentication: HotAuth<'a>,
+    /// Camunda's templates 2 to 6 bind the group here too.
+    #[serde(rename = "operationGroup")]
+    operation_group: Option<&'a str>,
     #[serde(borrow)]
     configuration: HotConfig<'a>,
     #[serde(borrow)]
@@ -51,6 +55,9 @@ struct Hot<'a> {
 struct AnyOperation<'a> {
     #[serde(borrow)]
     authentication: HotAuth<'a>,
+    /// Camunda's templates 2 to 6 bind the group here too.
+    #[serde(rename = "operationGroup")]
+    operation_group: Option<&'a str>,
     #[serde(borrow)]
     configuration: HotConfig<'a>,
     input: Attributes,
@@ -153,6 +160,7 @@ fn read_any(text: &str) -> Option<Request> {
     let input = Fields::new(&any.input, field::INPUT);
     let options = read_options(input).ok()?;
     let (name, operation) = read_operation(input, options.0).ok()?;
+    check_root_group(any.operation_group)?;
     let envelope = envelope(&any.authentication, &any.configuration, options)?;
     Some(Request {
         envelope,
@@ -176,12 +184,18 @@ fn read_hot(mut hot: Hot) -> Option<Request> {
     };
     let output = output_format(hot.input.output_format.value().copied())?;
     let options = (format, output, DEFAULT_WAIT_TIMEOUT);
+    check_root_group(hot.operation_group)?;
     let envelope = envelope(&hot.authentication, &hot.configuration, options)?;
     Some(Request {
         envelope,
         name,
         operation,
     })
+}
+
+/// The request's own `operationGroup`, when given, is one of its values.
+fn check_root_group(group: Option<&str>) -> Option<()> {
+    group.is_none_or(root_group_is_valid).then_some(())
 }
 
 /// The envelope through the checking reader's checks, for what this path takes: static keys,

@@ -130,7 +130,10 @@ fn the_docs_examples_are_declined_or_read_the_same() {
     assert!(requests.len() >= 25, "{} docs requests", requests.len());
     let taken = requests.iter().filter(|text| agrees(text)).count();
     // All but the few with other authentication or configuration.
-    assert!(taken >= 20, "the fast reader took {taken} of the docs' requests");
+    assert!(
+        taken >= 20,
+        "the fast reader took {taken} of the docs' requests"
+    );
 }
 
 #[test]
@@ -243,6 +246,10 @@ fn every_field_it_reads_is_spelt_as_the_checking_reader_spells_it() {
         "expressionAttributeValues": {":v": 2}, "returnValues": "NONE",
         "returnValuesOnConditionCheckFailure": "ALL_OLD", "returnConsumedCapacity": "INDEXES"});
     assert!(agrees(&whole(delete)));
+    let mut request: Value = serde_json::from_str(&whole(get)).unwrap();
+    request["authentication"]["sessionToken"] = json!("token");
+    assert!(agrees(&request.to_string()));
+    assert!(agrees(&whole(add)));
     // Through the operation reader: another operation, or a field the hot reader does not take.
     let others = [
         json!({"operationGroup": "tableOperation", "tableOperation": "describeTable", "tableName": "orders", "waitTimeoutMs": 5}),
@@ -254,8 +261,24 @@ fn every_field_it_reads_is_spelt_as_the_checking_reader_spells_it() {
     for input in others {
         assert!(agrees(&whole(input)));
     }
-    let mut request: Value = serde_json::from_str(&whole(get)).unwrap();
-    request["authentication"]["sessionToken"] = json!("token");
-    assert!(agrees(&request.to_string()));
-    assert!(agrees(&whole(add)));
+}
+
+#[test]
+fn the_requests_own_operation_group_is_checked_the_same() {
+    // Camunda's templates 2 to 6 bind the group at the top too, the operation in `input.type`.
+    for (group, taken) in [
+        ("item", true),
+        ("table", true),
+        ("items", false),
+        ("", false),
+    ] {
+        for input in [
+            json!({"type": "getItem", "tableName": "orders", "primaryKeyComponents": {"id": 1}}),
+            json!({"operationGroup": "itemOperation", "itemOperation": "getItem", "tableName": "orders", "primaryKeyComponents": {"id": 1}}),
+        ] {
+            let mut request: Value = serde_json::from_str(&whole(input)).unwrap();
+            request["operationGroup"] = json!(group);
+            assert_eq!(agrees(&request.to_string()), taken, "{request}");
+        }
+    }
 }

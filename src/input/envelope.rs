@@ -154,7 +154,7 @@ fn read_root(root: Fields) -> Result<Signer, ConnectorError> {
     // Camunda's templates 2 to 6 bind `operationGroup` here, beside `input.type`, which names
     // the operation; Camunda's connector does not read it, nor do we, beyond its values.
     if let Some(group) = root.string(field::OPERATION_GROUP)?
-        && !matches!(group.as_str(), "table" | "item")
+        && !root_group_is_valid(&group)
     {
         return Err(root.error(field::OPERATION_GROUP, "must be \"table\" or \"item\""));
     }
@@ -166,6 +166,11 @@ fn read_root(root: Fields) -> Result<Signer, ConnectorError> {
             field::AUTHENTICATION,
         )),
     })
+}
+
+/// The request's own `operationGroup` (Camunda's templates 2 to 6), when given: its values.
+pub(crate) fn root_group_is_valid(group: &str) -> bool {
+    matches!(group, "table" | "item")
 }
 
 /// `streamsEndpoint`; else `endpoint` when one is given (local servers serve both APIs);
