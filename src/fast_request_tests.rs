@@ -282,3 +282,85 @@ fn the_requests_own_operation_group_is_checked_the_same() {
         }
     }
 }
+
+/// Every member of `value` (by its path of keys and indexes), the root excluded.
+fn paths(value: &Value, at: &mut Vec<Value>, found: &mut Vec<Vec<Value>>) {
+    let children: Vec<(Value, &Value)> = match value {
+        Value::Object(map) => map.iter().map(|(k, v)| (json!(k), v)).collect(),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (json!(i), v))
+            .collect(),
+        _ => return,
+    };
+    for (step, child) in children {
+        at.push(step);
+        found.push(at.clone());
+        paths(child, at, found);
+        at.pop();
+    }
+}
+
+fn member<'a>(value: &'a mut Value, path: &[Value]) -> &'a mut Value {
+    path.iter().fold(value, |v, step| match step {
+        Value::String(k) => &mut v[k.as_str()],
+        _ => &mut v[step.as_u64().unwrap() as usize],
+    })
+}
+
+#[test]
+fn every_member_replaced_or_added_is_declined_or_read_the_same() {
+    let inputs = [
+        json!({"operationGroup": "itemOperation", "itemOperation": "getItem", "tableName": "orders",
+            "primaryKeyComponents": {"id": 1, "s": "a"}, "projectionExpression": "#a",
+            "expressionAttributeNames": {"#a": "x"}, "consistentRead": true, "returnConsumedCapacity": "TOTAL"}),
+        json!({"operationGroup": "itemOperation", "itemOperation": "addItem", "tableName": "orders",
+            "item": {"id": 1, "l": [1, "a", {"m": null}]}, "conditionExpression": "#a <> :v",
+            "expressionAttributeNames": {"#a": "x"}, "expressionAttributeValues": {":v": 2},
+            "returnValues": "ALL_OLD", "returnValuesOnConditionCheckFailure": "ALL_OLD"}),
+        json!({"operationGroup": "item", "itemOperation": "deleteItem", "tableName": "orders",
+            "primaryKeyComponents": {"id": "k"}, "valueFormat": "plain", "outputFormat": "plain"}),
+        json!({"operationGroup": "itemOperation", "itemOperation": "query", "tableName": "orders",
+            "keyConditionExpression": "id = :id", "expressionAttributeValues": {":id": 1}}),
+    ];
+    let pool = [
+        json!(null),
+        json!(""),
+        json!(" "),
+        json!(0),
+        json!(-1),
+        json!(1.5),
+        json!("true"),
+        json!(true),
+        json!({}),
+        json!([]),
+        json!("x\u{0}y"),
+        json!("typed"),
+        json!("ALL_NEW"),
+        json!({"S": "a"}),
+        json!({"id": 1}),
+        json!("getItem"),
+        json!("a".repeat(300)),
+    ];
+    let mut taken = 0;
+    for input in inputs {
+        let mut request: Value = serde_json::from_str(&whole(input)).unwrap();
+        request["authentication"]["sessionToken"] = json!("token");
+        let mut found = Vec::new();
+        paths(&request, &mut Vec::new(), &mut found);
+        for path in &found {
+            for replacement in &pool {
+                let mut mutated = request.clone();
+                *member(&mut mutated, path) = replacement.clone();
+                taken += usize::from(agrees(&mutated.to_string()));
+            }
+            let mut added = request.clone();
+            if let Some(map) = member(&mut added, path).as_object_mut() {
+                map.insert("zzz".into(), json!(null));
+                taken += usize::from(agrees(&added.to_string()));
+            }
+        }
+    }
+    assert!(taken >= 100, "the fast reader took {taken} mutations");
+}
