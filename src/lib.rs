@@ -15,6 +15,7 @@
 //! All of it but `wasm` is free of I/O and runs natively in unit tests.
 
 pub mod error;
+mod fast_request;
 pub mod input;
 pub mod ops;
 pub mod request;

@@ -21,8 +21,18 @@ pub struct Request {
     pub operation: Box<dyn Operation>,
 }
 
-/// Reads and checks a request given as JSON text.
+/// Reads and checks a request given as JSON text: a getItem or addItem the fast reader takes
+/// ([`crate::fast_request`]), else through the checking reader.
 pub fn parse_request_json(text: &str) -> Result<Request, ConnectorError> {
+    match crate::fast_request::read_fast(text) {
+        Some(request) => Ok(request),
+        None => parse_checked_json(text),
+    }
+}
+
+/// Reads and checks a request given as JSON text through the checking reader, which names
+/// the field of every problem.
+pub(crate) fn parse_checked_json(text: &str) -> Result<Request, ConnectorError> {
     let value: Value = serde_json::from_str(text).map_err(|e| ConnectorError::Configuration {
         field: None,
         message: format!("the request is not valid JSON: {e}"),

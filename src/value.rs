@@ -7,7 +7,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Map, Number, Value};
 
+mod owned;
 mod size;
+pub(crate) use owned::into_attribute_map;
 pub use size::{held_size, item_size};
 
 /// DynamoDB's maximum nesting depth for documents (lists and maps).

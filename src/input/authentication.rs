@@ -242,34 +242,57 @@ fn check_chars(
 fn read_keys(fields: Fields) -> Result<Credentials, ConnectorError> {
     let access_key = fields.required_string(field::ACCESS_KEY)?;
     let secret_key = fields.required_string(field::SECRET_KEY)?;
-    if access_key
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control())
-    {
-        return Err(fields.error(
-            field::ACCESS_KEY,
-            "must not contain spaces or control characters",
-        ));
-    }
-    if secret_key.chars().any(char::is_control) {
-        return Err(fields.error(field::SECRET_KEY, "must not contain control characters"));
-    }
+    check_key_pair(&access_key, &secret_key).map_err(|(key, m)| fields.error(key, m))?;
     let session_token = fields.non_empty_string(field::SESSION_TOKEN)?;
-    if session_token
-        .as_deref()
-        .is_some_and(|t| t.chars().any(char::is_control))
-    {
-        return Err(fields.error(field::SESSION_TOKEN, "must not contain control characters"));
-    }
-    check_header_value(&access_key).map_err(|m| fields.error(field::ACCESS_KEY, m))?;
-    if let Some(token) = &session_token {
-        check_header_value(token).map_err(|m| fields.error(field::SESSION_TOKEN, m))?;
-    }
+    check_session_token(&access_key, session_token.as_deref())
+        .map_err(|(key, m)| fields.error(key, m))?;
     Ok(Credentials {
         access_key,
         secret_key,
         session_token,
     })
+}
+
+/// The characters of a given (not blank) key pair; an error names its field.
+pub(crate) fn check_key_pair(
+    access_key: &str,
+    secret_key: &str,
+) -> Result<(), (&'static str, String)> {
+    if access_key
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err((
+            field::ACCESS_KEY,
+            "must not contain spaces or control characters".into(),
+        ));
+    }
+    if secret_key.chars().any(char::is_control) {
+        return Err((
+            field::SECRET_KEY,
+            "must not contain control characters".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The session token's characters (blank is absent), then what goes in a header within its
+/// bound; an error names its field.
+pub(crate) fn check_session_token(
+    access_key: &str,
+    session_token: Option<&str>,
+) -> Result<(), (&'static str, String)> {
+    if session_token.is_some_and(|t| t.chars().any(char::is_control)) {
+        return Err((
+            field::SESSION_TOKEN,
+            "must not contain control characters".into(),
+        ));
+    }
+    check_header_value(access_key).map_err(|m| (field::ACCESS_KEY, m))?;
+    if let Some(token) = session_token {
+        check_header_value(token).map_err(|m| (field::SESSION_TOKEN, m))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

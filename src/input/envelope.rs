@@ -154,7 +154,7 @@ fn read_root(root: Fields) -> Result<Signer, ConnectorError> {
     // Camunda's templates 2 to 6 bind `operationGroup` here, beside `input.type`, which names
     // the operation; Camunda's connector does not read it, nor do we, beyond its values.
     if let Some(group) = root.string(field::OPERATION_GROUP)?
-        && !matches!(group.as_str(), "table" | "item")
+        && !root_group_is_valid(&group)
     {
         return Err(root.error(field::OPERATION_GROUP, "must be \"table\" or \"item\""));
     }
@@ -166,6 +166,11 @@ fn read_root(root: Fields) -> Result<Signer, ConnectorError> {
             field::AUTHENTICATION,
         )),
     })
+}
+
+/// The request's own `operationGroup` (Camunda's templates 2 to 6), when given: its values.
+pub(crate) fn root_group_is_valid(group: &str) -> bool {
+    matches!(group, "table" | "item")
 }
 
 /// `streamsEndpoint`; else `endpoint` when one is given (local servers serve both APIs);
@@ -255,19 +260,13 @@ fn read_credential(credential: Fields, config: Fields) -> Result<(Auth, String),
 }
 
 /// `valueFormat`, `outputFormat` and `waitTimeoutMs`.
-fn read_options(input: Fields) -> Result<(ValueFormat, OutputFormat, Duration), ConnectorError> {
-    let value_format = match input.string(field::VALUE_FORMAT)?.as_deref() {
-        None => ValueFormat::Plain,
-        Some(s) if s.eq_ignore_ascii_case("plain") => ValueFormat::Plain,
-        Some(s) if s.eq_ignore_ascii_case("typed") => ValueFormat::Typed,
-        Some(_) => return Err(input.error(field::VALUE_FORMAT, "must be \"plain\" or \"typed\"")),
-    };
-    let output = match input.string(field::OUTPUT_FORMAT)?.as_deref() {
-        None => OutputFormat::Typed,
-        Some(s) if s.eq_ignore_ascii_case("typed") => OutputFormat::Typed,
-        Some(s) if s.eq_ignore_ascii_case("plain") => OutputFormat::Plain,
-        Some(_) => return Err(input.error(field::OUTPUT_FORMAT, "must be \"typed\" or \"plain\"")),
-    };
+pub(crate) fn read_options(
+    input: Fields,
+) -> Result<(ValueFormat, OutputFormat, Duration), ConnectorError> {
+    let value_format = value_format(input.string(field::VALUE_FORMAT)?.as_deref())
+        .ok_or_else(|| input.error(field::VALUE_FORMAT, "must be \"plain\" or \"typed\""))?;
+    let output = output_format(input.string(field::OUTPUT_FORMAT)?.as_deref())
+        .ok_or_else(|| input.error(field::OUTPUT_FORMAT, "must be \"typed\" or \"plain\""))?;
     let max_wait = MAX_WAIT_TIMEOUT.as_millis() as u64;
     let wait_timeout = input
         .u64_in(field::WAIT_TIMEOUT_MS, 0..=max_wait)?
@@ -275,8 +274,28 @@ fn read_options(input: Fields) -> Result<(ValueFormat, OutputFormat, Duration), 
     Ok((value_format, output, wait_timeout))
 }
 
+/// `valueFormat` (absent: plain), any case; `None` when it is neither.
+pub(crate) fn value_format(given: Option<&str>) -> Option<ValueFormat> {
+    match given {
+        None => Some(ValueFormat::Plain),
+        Some(s) if s.eq_ignore_ascii_case("plain") => Some(ValueFormat::Plain),
+        Some(s) if s.eq_ignore_ascii_case("typed") => Some(ValueFormat::Typed),
+        Some(_) => None,
+    }
+}
+
+/// `outputFormat` (absent: typed), any case; `None` when it is neither.
+pub(crate) fn output_format(given: Option<&str>) -> Option<OutputFormat> {
+    match given {
+        None => Some(OutputFormat::Typed),
+        Some(s) if s.eq_ignore_ascii_case("typed") => Some(OutputFormat::Typed),
+        Some(s) if s.eq_ignore_ascii_case("plain") => Some(OutputFormat::Plain),
+        Some(_) => None,
+    }
+}
+
 /// Checks a region name: lowercase letters, digits and hyphens, such as `eu-central-1`.
-fn check_region(region: &str, field: &str) -> Result<(), ConnectorError> {
+pub(crate) fn check_region(region: &str, field: &str) -> Result<(), ConnectorError> {
     let valid = !region.is_empty()
         && region.len() <= 32
         && region.starts_with(|c: char| c.is_ascii_lowercase())

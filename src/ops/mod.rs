@@ -71,6 +71,13 @@ impl Context<'_> {
         Ok(answer)
     }
 
+    /// [`Context::call`] with the body already written as JSON bytes.
+    pub fn call_bytes(&mut self, operation: &str, body: Vec<u8>) -> Result<Value, ConnectorError> {
+        let answer = self.client.call_api_bytes(Api::DynamoDb, operation, body)?;
+        self.consumed.add(&answer);
+        Ok(answer)
+    }
+
     /// Calls DynamoDB Streams' `operation` (such as `GetRecords`) with `body`.
     pub fn call_streams(&mut self, operation: &str, body: &Value) -> Result<Value, ConnectorError> {
         self.client.call_api(Api::Streams, operation, body)

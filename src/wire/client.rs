@@ -324,15 +324,25 @@ impl<'p, P: Platform + ?Sized> Client<'p, P> {
         operation: &str,
         body: &Value,
     ) -> Result<Value, ConnectorError> {
+        let bytes = serde_json::to_vec(body).map_err(|e| ConnectorError::Configuration {
+            field: None,
+            message: format!("the request body could not be written: {e}"),
+        })?;
+        self.call_api_bytes(api, operation, bytes)
+    }
+
+    /// [`Client::call_api`] with the body already written as JSON bytes.
+    pub fn call_api_bytes(
+        &mut self,
+        api: Api,
+        operation: &str,
+        bytes: Vec<u8>,
+    ) -> Result<Value, ConnectorError> {
         let endpoint = match api {
             Api::DynamoDb => &self.endpoint,
             Api::Streams => &self.streams_endpoint,
         };
         let target = api.target(operation);
-        let bytes = serde_json::to_vec(body).map_err(|e| ConnectorError::Configuration {
-            field: None,
-            message: format!("the request body could not be written: {e}"),
-        })?;
         // Hashed once however many attempts sign it.
         let payload_hash = signing::payload_hash(&bytes);
         let signer = &mut self.signer;

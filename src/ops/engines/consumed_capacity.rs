@@ -18,7 +18,8 @@ use crate::input::field;
 use crate::ops::{Context, Outcome};
 
 /// What consumed capacity to report (`NONE`, the default, reports nothing).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 pub(crate) enum ReturnConsumedCapacity {
     /// Per table.
     Total,

@@ -8,10 +8,9 @@ use crate::input::Fields;
 use crate::input::field;
 use crate::input::fields::check_item_size;
 use crate::ops::engines::consumed_capacity::{Shape, with_consumed_capacity};
-use crate::ops::engines::write_options::{
-    WRITE_OPTION_FIELDS, WriteOptions, apply_write_options, read_write_options,
-};
-use crate::ops::{Context, Operation, Outcome, ReadOperation, table_body};
+use crate::ops::engines::item_bodies::put_item_body;
+use crate::ops::engines::write_options::{WRITE_OPTION_FIELDS, WriteOptions, read_write_options};
+use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
 
 /// Input of addItem.
@@ -44,10 +43,8 @@ impl ReadOperation for AddItem {
 
 impl Operation for AddItem {
     fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
-        // Built by moving clones in: `json!` would re-serialize the item value by value.
-        let mut body = table_body(&self.table_name, "Item", Value::Object(self.item.clone()));
-        apply_write_options(&mut body, &self.options, None);
-        let mut answer = context.call("PutItem", &body)?;
+        let body = put_item_body(&self.table_name, &self.item, &self.options)?;
+        let mut answer = context.call_bytes("PutItem", body)?;
         let mut outcome = Outcome::new(context.item(Value::Object(self.item.clone())));
         if self.options.return_values.as_deref() == Some("ALL_OLD") {
             outcome = outcome.with("oldItem", context.item(answer["Attributes"].take()));

@@ -6,10 +6,9 @@ use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
 use crate::ops::engines::consumed_capacity::{Shape, with_consumed_capacity};
-use crate::ops::engines::write_options::{
-    WRITE_OPTION_FIELDS, WriteOptions, apply_write_options, read_write_options,
-};
-use crate::ops::{Context, Operation, Outcome, ReadOperation, table_body};
+use crate::ops::engines::item_bodies::delete_item_body;
+use crate::ops::engines::write_options::{WRITE_OPTION_FIELDS, WriteOptions, read_write_options};
+use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
 
 /// Input of deleteItem.
@@ -42,10 +41,8 @@ impl ReadOperation for DeleteItem {
 
 impl Operation for DeleteItem {
     fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
-        let mut body = table_body(&self.table_name, "Key", Value::Object(self.key.clone()));
-        // Camunda's connector answers the deleted item.
-        apply_write_options(&mut body, &self.options, Some("ALL_OLD"));
-        let mut answer = context.call("DeleteItem", &body)?;
+        let body = delete_item_body(&self.table_name, &self.key, &self.options)?;
+        let mut answer = context.call_bytes("DeleteItem", body)?;
         let outcome = Outcome::new(context.item(answer["Attributes"].take()));
         let asked = self.options.return_consumed_capacity;
         Ok(with_consumed_capacity(

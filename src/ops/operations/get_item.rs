@@ -6,8 +6,9 @@ use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
 use crate::ops::engines::consumed_capacity::{Shape, with_consumed_capacity};
+use crate::ops::engines::item_bodies::get_item_body;
 use crate::ops::engines::read_options::ReadOptions;
-use crate::ops::{Context, Operation, Outcome, ReadOperation, table_body};
+use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
 
 /// Input of getItem.
@@ -42,18 +43,10 @@ impl ReadOperation for GetItem {
     }
 }
 
-impl GetItem {
-    /// The GetItem body, built by moving clones in (`json!` would re-serialize value by value).
-    pub fn body(&self) -> Value {
-        let mut body = table_body(&self.table_name, "Key", Value::Object(self.key.clone()));
-        self.options.apply(&mut body);
-        body
-    }
-}
-
 impl Operation for GetItem {
     fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
-        let mut answer = context.call("GetItem", &self.body())?;
+        let body = get_item_body(&self.table_name, &self.key, &self.options)?;
+        let mut answer = context.call_bytes("GetItem", body)?;
         let outcome = Outcome::new(context.item(answer["Item"].take()));
         let asked = self.options.return_consumed_capacity;
         Ok(with_consumed_capacity(

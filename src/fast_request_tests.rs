@@ -1,0 +1,366 @@
+//! The fast reader against the checking reader: on every request of the hostile corpus, of the
+//! docs and of the variations below, it declines, or it gives the same envelope and operation
+//! and the same call goes out.
+
+use serde_json::{Value, json};
+
+use super::*;
+use crate::request::{execute, parse_checked_json};
+use crate::wire::testing::answer;
+use crate::wire::{HttpRequest, HttpResponse, Platform, SendError};
+use std::time::{Duration, SystemTime};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// Whether the fast reader took `text`; when it did, the checking reader agrees on everything.
+fn agrees(text: &str) -> bool {
+    let Some(fast) = read_fast(text) else {
+        return false;
+    };
+    let checked = parse_checked_json(text).unwrap_or_else(|e| {
+        panic!("taken by the fast reader, refused by the checking one ({e}): {text}")
+    });
+    assert_eq!(fast.envelope, checked.envelope, "{text}");
+    assert_eq!(fast.name, checked.name, "{text}");
+    let operation = |r: &Request| format!("{:?}", r.operation);
+    assert_eq!(operation(&fast), operation(&checked), "{text}");
+    assert_eq!(sent(&fast), sent(&checked), "{text}");
+    true
+}
+
+/// The HTTP requests each one sends (the body bytes, signed the same way), each answered `{}`.
+fn sent(request: &Request) -> Vec<HttpRequest> {
+    let mut platform = Answers {
+        sent: Vec::new(),
+        clock: Duration::ZERO,
+    };
+    let _ = execute(request, &mut platform);
+    platform.sent
+}
+
+/// Answers `{}` to a few calls, then fails them (an operation that waits or pages ends).
+struct Answers {
+    sent: Vec<HttpRequest>,
+    clock: Duration,
+}
+
+impl Platform for Answers {
+    fn send(&mut self, request: &HttpRequest, _: Duration) -> Result<HttpResponse, SendError> {
+        self.sent.push(request.clone());
+        self.clock += Duration::from_millis(1);
+        if self.sent.len() > 8 {
+            return Err(SendError::permanent("enough"));
+        }
+        answer(200, &[], "{}")
+    }
+    fn now(&self) -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000) + self.clock
+    }
+    fn monotonic(&self) -> Duration {
+        self.clock
+    }
+    fn sleep(&mut self, duration: Duration) {
+        self.clock += duration;
+    }
+    fn random_u64(&mut self) -> u64 {
+        0
+    }
+    fn env(&self, _: &str) -> Option<String> {
+        None
+    }
+}
+
+fn whole(input: Value) -> String {
+    json!({
+        "authentication": {"type": "credentials", "accessKey": "AKIDEXAMPLE", "secretKey": "secret"},
+        "configuration": {"region": "us-east-1", "endpoint": "http://127.0.0.1:8000"},
+        "input": input,
+    })
+    .to_string()
+}
+
+#[test]
+fn the_hostile_corpus_is_declined_or_read_the_same() {
+    let mut paths: Vec<_> = std::fs::read_dir(format!("{ROOT}/tests/hostile"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .filter(|p| !p.ends_with("expected.json"))
+        .collect();
+    paths.sort();
+    assert!(paths.len() > 300, "{} corpus files", paths.len());
+    // Every corpus request is refused by the checking reader, so the fast reader must decline
+    // each (`agrees` fails on one it takes).
+    let taken = paths
+        .iter()
+        .filter(|path| agrees(&std::fs::read_to_string(path).unwrap()))
+        .count();
+    assert_eq!(taken, 0);
+}
+
+/// The requests in README.md's and docs/*.md's json blocks (a bare `input` put in an envelope).
+fn docs_requests() -> Vec<String> {
+    let mut texts = vec![std::fs::read_to_string(format!("{ROOT}/README.md")).unwrap()];
+    for entry in std::fs::read_dir(format!("{ROOT}/docs")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            texts.push(std::fs::read_to_string(path).unwrap());
+        }
+    }
+    let mut requests = Vec::new();
+    for text in &texts {
+        for block in text.split("```json").skip(1) {
+            let block = block.split("```").next().unwrap_or_default();
+            for paragraph in block.split("\n\n") {
+                let request = paragraph.split('→').next().unwrap_or_default();
+                match serde_json::from_str::<Value>(request) {
+                    Ok(v) if v.get("input").is_some() => requests.push(v.to_string()),
+                    Ok(v) if v.get("operationGroup").is_some() => requests.push(whole(v)),
+                    _ => {}
+                }
+            }
+        }
+    }
+    requests
+}
+
+#[test]
+fn the_docs_examples_are_declined_or_read_the_same() {
+    let requests = docs_requests();
+    assert!(requests.len() >= 25, "{} docs requests", requests.len());
+    let taken = requests.iter().filter(|text| agrees(text)).count();
+    // All but the few with other authentication or configuration.
+    assert!(
+        taken >= 20,
+        "the fast reader took {taken} of the docs' requests"
+    );
+}
+
+#[test]
+fn variations_are_declined_or_read_the_same() {
+    let get = || json!({"operationGroup": "itemOperation", "itemOperation": "getItem", "tableName": "orders", "primaryKeyComponents": {"id": 1}});
+    let add = || json!({"operationGroup": "item", "itemOperation": "addItem", "tableName": "orders", "item": {"id": "a", "n": [1, {"b": null}]}});
+    let extras = [
+        json!({}),
+        json!({"valueFormat": "TYPED", "primaryKeyComponents": {"id": {"N": "1"}}, "item": {"id": {"S": "a"}}}),
+        json!({"valueFormat": "typed"}),
+        json!({"valueFormat": null, "outputFormat": "Plain"}),
+        json!({"outputFormat": "xml"}),
+        json!({"projectionExpression": "#a", "expressionAttributeNames": {"#a": "x"}, "consistentRead": true, "returnConsumedCapacity": "total"}),
+        json!({"consistentRead": "true"}),
+        json!({"returnConsumedCapacity": "SOME"}),
+        json!({"conditionExpression": "attribute_not_exists(id)", "expressionAttributeValues": {":v": 1}, "returnValues": "all_old", "returnValuesOnConditionCheckFailure": "ALL_OLD"}),
+        json!({"returnValues": "ALL_NEW"}),
+        json!({"expressionAttributeNames": {"a": "x"}}),
+        json!({"expressionAttributeValues": {"v": 1}}),
+        json!({"item": null}),
+        json!({"primaryKeyComponents": null}),
+        json!({"item": "{\"id\": 1}"}),
+        json!({"primaryKeyComponents": {"id": 1, "s": 2, "t": 3}}),
+        json!({"primaryKeyComponents": {"id": true}}),
+        json!({"item": {"": 1}}),
+        json!({"item": {"n": 1.000000000000000000000000000000000000001}}),
+        json!({"tableName": " x "}),
+        json!({"tableName": "a\u{e9}bc"}),
+        json!({"tableName": "ab"}),
+        json!({"tableName": "or\\ders"}),
+        json!({"waitTimeoutMs": 5}),
+        json!({"tableOperation": "describeTable"}),
+        json!({"type": "getItem"}),
+        json!({"itemOperation": "deleteItem"}),
+        json!({"operationGroup": "tableOperation"}),
+    ];
+    let nested = |depth: usize| (0..depth).fold(json!(1), |inner, _| json!([inner]));
+    let long_name = "n".repeat(64 * 1024 + 1);
+    let more = [
+        json!({"item": {"deep": nested(31)}}),
+        json!({"item": {"deep": nested(32)}}),
+        json!({"item": {"deep": {"m": nested(31)}}}),
+        json!({"item": {"m": {"": true, "s": "\u{0}"}}}),
+        json!({"item": {long_name.clone(): 1}}),
+        json!({"item": {"m": {long_name.clone(): 1}}}),
+        json!({"item": {"n": "1e999", "x": 1e125, "y": -0.0}}),
+        json!({"item": {"x": 1e126}}),
+    ];
+    let delete = || json!({"operationGroup": "itemOperation", "itemOperation": "deleteItem", "tableName": "orders", "primaryKeyComponents": {"id": "a", "s": 2}});
+    let mut taken = 0;
+    for extra in extras.iter().chain(&more) {
+        for base in [get(), add(), delete()] {
+            let mut input = base;
+            input
+                .as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            taken += usize::from(agrees(&whole(input)));
+        }
+    }
+    assert!(taken >= 5, "the fast reader took {taken} variations");
+}
+
+#[test]
+fn envelope_variations_are_declined_or_read_the_same() {
+    let input = json!({"operationGroup": "itemOperation", "itemOperation": "getItem", "tableName": "orders", "primaryKeyComponents": {"id": "k"}});
+    let auths = [
+        json!({"type": "credentials", "accessKey": "AK", "secretKey": "SK", "sessionToken": "T"}),
+        json!({"accessKey": "AK", "secretKey": "SK", "sessionToken": " "}),
+        json!({"type": null, "accessKey": "AK", "secretKey": "SK", "sessionToken": null}),
+        json!({"type": "credentials", "accessKey": "A K", "secretKey": "SK"}),
+        json!({"type": "credentials", "accessKey": "AK", "secretKey": "S\u{1}K"}),
+        json!({"type": "credentials", "accessKey": "AK", "secretKey": "SK", "sessionToken": "\u{7}"}),
+        json!({"type": "credentials", "accessKey": " ", "secretKey": "SK"}),
+        json!({"type": "credentials", "accessKey": "AK".repeat(5000), "secretKey": "SK"}),
+        json!({"type": "credentials", "accessKey": "AK", "secretKey": "SK", "region": "eu-west-1"}),
+        json!({"type": "defaultCredentialsChain"}),
+        json!({"type": "Credentials", "accessKey": "AK", "secretKey": "SK"}),
+    ];
+    let configs = [
+        json!({"region": "eu-west-1"}),
+        json!({"region": "cn-north-1", "endpoint": null}),
+        json!({"region": "us-east-1", "endpoint": "HTTPS://Example.COM:443"}),
+        json!({"region": "us-east-1", "endpoint": "http://127.0.0.1:8000/path"}),
+        json!({"region": "US-EAST-1"}),
+        json!({"region": "us-east-1", "maxAttempts": 2}),
+    ];
+    let mut taken = 0;
+    for auth in &auths {
+        for config in &configs {
+            let request = json!({"authentication": auth, "configuration": config, "input": input});
+            taken += usize::from(agrees(&request.to_string()));
+        }
+    }
+    assert!(taken >= 10, "the fast reader took {taken} envelopes");
+}
+
+#[test]
+fn every_field_it_reads_is_spelt_as_the_checking_reader_spells_it() {
+    let get = json!({"operationGroup": "itemOperation", "itemOperation": "getItem", "tableName": "orders",
+        "valueFormat": "plain", "outputFormat": "plain", "primaryKeyComponents": {"id": 1},
+        "projectionExpression": "#a", "expressionAttributeNames": {"#a": "x"}, "consistentRead": true,
+        "returnConsumedCapacity": "TOTAL"});
+    let add = json!({"operationGroup": "itemOperation", "itemOperation": "addItem", "tableName": "orders",
+        "item": {"id": 1}, "conditionExpression": "#a <> :v", "expressionAttributeNames": {"#a": "x"},
+        "expressionAttributeValues": {":v": 2}, "returnValues": "ALL_OLD",
+        "returnValuesOnConditionCheckFailure": "ALL_OLD", "returnConsumedCapacity": "INDEXES"});
+    let delete = json!({"operationGroup": "itemOperation", "itemOperation": "deleteItem", "tableName": "orders",
+        "primaryKeyComponents": {"id": 1}, "conditionExpression": "#a <> :v", "expressionAttributeNames": {"#a": "x"},
+        "expressionAttributeValues": {":v": 2}, "returnValues": "NONE",
+        "returnValuesOnConditionCheckFailure": "ALL_OLD", "returnConsumedCapacity": "INDEXES"});
+    assert!(agrees(&whole(delete)));
+    let mut request: Value = serde_json::from_str(&whole(get)).unwrap();
+    request["authentication"]["sessionToken"] = json!("token");
+    assert!(agrees(&request.to_string()));
+    assert!(agrees(&whole(add)));
+    // Through the operation reader: another operation, or a field the hot reader does not take.
+    let others = [
+        json!({"operationGroup": "tableOperation", "tableOperation": "describeTable", "tableName": "orders", "waitTimeoutMs": 5}),
+        json!({"operationGroup": "itemOperation", "itemOperation": "query", "tableName": "orders",
+            "keyConditionExpression": "id = :id", "expressionAttributeValues": {":id": 1}, "limit": "5"}),
+        json!({"operationGroup": "itemOperation", "itemOperation": "getItem", "tableName": "orders",
+            "primaryKeyComponents": "{\"id\": 1}", "consistentRead": "true"}),
+    ];
+    for input in others {
+        assert!(agrees(&whole(input)));
+    }
+}
+
+#[test]
+fn the_requests_own_operation_group_is_checked_the_same() {
+    // Camunda's templates 2 to 6 bind the group at the top too, the operation in `input.type`.
+    for (group, taken) in [
+        ("item", true),
+        ("table", true),
+        ("items", false),
+        ("", false),
+    ] {
+        for input in [
+            json!({"type": "getItem", "tableName": "orders", "primaryKeyComponents": {"id": 1}}),
+            json!({"operationGroup": "itemOperation", "itemOperation": "getItem", "tableName": "orders", "primaryKeyComponents": {"id": 1}}),
+        ] {
+            let mut request: Value = serde_json::from_str(&whole(input)).unwrap();
+            request["operationGroup"] = json!(group);
+            assert_eq!(agrees(&request.to_string()), taken, "{request}");
+        }
+    }
+}
+
+/// Every member of `value` (by its path of keys and indexes), the root excluded.
+fn paths(value: &Value, at: &mut Vec<Value>, found: &mut Vec<Vec<Value>>) {
+    let children: Vec<(Value, &Value)> = match value {
+        Value::Object(map) => map.iter().map(|(k, v)| (json!(k), v)).collect(),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (json!(i), v))
+            .collect(),
+        _ => return,
+    };
+    for (step, child) in children {
+        at.push(step);
+        found.push(at.clone());
+        paths(child, at, found);
+        at.pop();
+    }
+}
+
+fn member<'a>(value: &'a mut Value, path: &[Value]) -> &'a mut Value {
+    path.iter().fold(value, |v, step| match step {
+        Value::String(k) => &mut v[k.as_str()],
+        _ => &mut v[step.as_u64().unwrap() as usize],
+    })
+}
+
+#[test]
+fn every_member_replaced_or_added_is_declined_or_read_the_same() {
+    let inputs = [
+        json!({"operationGroup": "itemOperation", "itemOperation": "getItem", "tableName": "orders",
+            "primaryKeyComponents": {"id": 1, "s": "a"}, "projectionExpression": "#a",
+            "expressionAttributeNames": {"#a": "x"}, "consistentRead": true, "returnConsumedCapacity": "TOTAL"}),
+        json!({"operationGroup": "itemOperation", "itemOperation": "addItem", "tableName": "orders",
+            "item": {"id": 1, "l": [1, "a", {"m": null}]}, "conditionExpression": "#a <> :v",
+            "expressionAttributeNames": {"#a": "x"}, "expressionAttributeValues": {":v": 2},
+            "returnValues": "ALL_OLD", "returnValuesOnConditionCheckFailure": "ALL_OLD"}),
+        json!({"operationGroup": "item", "itemOperation": "deleteItem", "tableName": "orders",
+            "primaryKeyComponents": {"id": "k"}, "valueFormat": "plain", "outputFormat": "plain"}),
+        json!({"operationGroup": "itemOperation", "itemOperation": "query", "tableName": "orders",
+            "keyConditionExpression": "id = :id", "expressionAttributeValues": {":id": 1}}),
+    ];
+    let pool = [
+        json!(null),
+        json!(""),
+        json!(" "),
+        json!(0),
+        json!(-1),
+        json!(1.5),
+        json!("true"),
+        json!(true),
+        json!({}),
+        json!([]),
+        json!("x\u{0}y"),
+        json!("typed"),
+        json!("ALL_NEW"),
+        json!({"S": "a"}),
+        json!({"id": 1}),
+        json!("getItem"),
+        json!("a".repeat(300)),
+    ];
+    let mut taken = 0;
+    for input in inputs {
+        let mut request: Value = serde_json::from_str(&whole(input)).unwrap();
+        request["authentication"]["sessionToken"] = json!("token");
+        let mut found = Vec::new();
+        paths(&request, &mut Vec::new(), &mut found);
+        for path in &found {
+            for replacement in &pool {
+                let mut mutated = request.clone();
+                *member(&mut mutated, path) = replacement.clone();
+                taken += usize::from(agrees(&mutated.to_string()));
+            }
+            let mut added = request.clone();
+            if let Some(map) = member(&mut added, path).as_object_mut() {
+                map.insert("zzz".into(), json!(null));
+                taken += usize::from(agrees(&added.to_string()));
+            }
+        }
+    }
+    assert!(taken >= 100, "the fast reader took {taken} mutations");
+}
