@@ -7,14 +7,15 @@ use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
-pub use outcome::{Beside, Completed, Outcome};
+pub use outcome::{Beside, Completed, Outcome, Response};
 
 use engines::consumed_capacity::ConsumedCapacity;
+use engines::item_answer;
 
 use crate::error::ConnectorError;
 use crate::input::{Fields, OutputFormat};
 use crate::value::{ValueFormat, plain_map};
-use crate::wire::{Api, Client, Platform};
+use crate::wire::{Answer, Api, Client, Platform};
 
 pub(crate) mod outcome;
 pub mod registry;
@@ -69,6 +70,29 @@ impl Context<'_> {
         let answer = self.client.call(operation, body)?;
         self.consumed.add(&answer);
         Ok(answer)
+    }
+
+    /// Calls `operation`, whose answer holds an item under `key`: the item comes back as the
+    /// result's text of it (`outputFormat`'s), read from the answer without a tree, or the
+    /// answer as a tree where its shape is left to the tree's rendering.
+    pub fn call_item(
+        &mut self,
+        operation: &str,
+        body: &Value,
+        key: &str,
+    ) -> Result<Answer<String>, ConnectorError> {
+        let output = self.output;
+        let decode = |bytes: &[u8]| item_answer::decode(bytes, key, output);
+        match self.client.call_decoded(operation, body, decode)? {
+            Answer::Decoded(answer) => {
+                self.consumed.add_reported(answer.consumed.as_ref());
+                Ok(Answer::Decoded(answer.item))
+            }
+            Answer::Tree(answer) => {
+                self.consumed.add(&answer);
+                Ok(Answer::Tree(answer))
+            }
+        }
     }
 
     /// Calls DynamoDB Streams' `operation` (such as `GetRecords`) with `body`.

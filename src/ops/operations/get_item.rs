@@ -9,6 +9,7 @@ use crate::ops::engines::consumed_capacity::{Shape, with_consumed_capacity};
 use crate::ops::engines::read_options::ReadOptions;
 use crate::ops::{Context, Operation, Outcome, ReadOperation, table_body};
 use crate::value::ValueFormat;
+use crate::wire::Answer;
 
 /// Input of getItem.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,8 +54,10 @@ impl GetItem {
 
 impl Operation for GetItem {
     fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
-        let mut answer = context.call("GetItem", &self.body())?;
-        let outcome = Outcome::new(context.item(answer["Item"].take()));
+        let outcome = match context.call_item("GetItem", &self.body(), "Item")? {
+            Answer::Decoded(item) => Outcome::rendered(item),
+            Answer::Tree(mut answer) => Outcome::new(context.item(answer["Item"].take())),
+        };
         let asked = self.options.return_consumed_capacity;
         Ok(with_consumed_capacity(
             outcome,
