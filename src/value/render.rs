@@ -3,9 +3,11 @@
 //! (for plain output) and serde_json's compact writer give.
 //!
 //! That text sorts every object's members by name (serde_json's map is a `BTreeMap` in the
-//! guest's build) and writes strings in serde_json's escaping. Members are rendered into a
-//! scratch buffer, then copied out in name order. A string read without escapes is written as
-//! read: the parser refuses raw control characters, so it holds nothing serde_json escapes.
+//! guest's build) and writes strings in serde_json's escaping. Members are written where they
+//! land and moved into name order only when they came in another. A string read without
+//! escapes is written as read: the parser refuses raw control characters, so it holds nothing
+//! serde_json escapes. The text is built as a `String` from `str` pieces, so it needs no UTF-8
+//! check afterwards.
 //!
 //! Whatever the tree would render by its fallbacks (duplicate names, a typed value of more or
 //! fewer than one type key, a JSON number where text is expected) is refused here with an
@@ -33,7 +35,7 @@ pub(crate) enum Render {
 
 /// Writes the item (or `null`) that `deserializer` reads into `out`, as `render` says.
 pub(crate) struct Item<'o> {
-    pub(crate) out: &'o mut Vec<u8>,
+    pub(crate) out: &'o mut String,
     pub(crate) render: Render,
 }
 
@@ -51,8 +53,8 @@ impl<'de> DeserializeSeed<'de> for Item<'_> {
 /// The item `text` holds (JSON text of an item or `null`) written as `render` says, or `None`
 /// where the tree's way must be taken.
 #[cfg(test)]
-pub(crate) fn item_text(text: &[u8], render: Render) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len());
+pub(crate) fn item_text(text: &[u8], render: Render) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
     let mut deserializer = serde_json::Deserializer::from_slice(text);
     Item {
         out: &mut out,
@@ -70,17 +72,20 @@ fn refuse<E: de::Error>() -> E {
 }
 
 /// Writes `text` as a JSON string: as read when it was read without escapes, else escaped.
-fn write_str(out: &mut Vec<u8>, text: &Cow<'_, str>) {
+fn write_str(out: &mut String, text: &Cow<'_, str>) {
     match text {
         Cow::Borrowed(raw) => {
-            out.push(b'"');
-            out.extend_from_slice(raw.as_bytes());
-            out.push(b'"');
+            out.push('"');
+            out.push_str(raw);
+            out.push('"');
         }
-        Cow::Owned(unescaped) => {
-            serde_json::to_writer(&mut *out, unescaped).expect("a string writes into a Vec");
-        }
+        Cow::Owned(unescaped) => write_json(out, unescaped),
     }
+}
+
+/// Writes `value` as serde_json writes it.
+fn write_json(out: &mut String, value: &(impl serde::Serialize + ?Sized)) {
+    out.push_str(&serde_json::to_string(value).expect("a string or number writes"));
 }
 
 /// A string (or object key), borrowed from the input when it had no escapes.
@@ -123,7 +128,7 @@ enum Kind {
 }
 
 /// Writes the value it reads into its buffer, as its [`Kind`] says.
-struct Seed<'o>(&'o mut Vec<u8>, Kind);
+struct Seed<'o>(&'o mut String, Kind);
 
 impl<'de> DeserializeSeed<'de> for Seed<'_> {
     type Value = ();
@@ -137,53 +142,79 @@ impl<'de> DeserializeSeed<'de> for Seed<'_> {
     }
 }
 
-/// An object's members rendered into `scratch`, each name with the range of its value.
-struct Members<'de> {
-    scratch: Vec<u8>,
-    members: Vec<(Cow<'de, str>, Range<usize>)>,
-}
+/// A member written in place: its name, and where `"name":value` is in the text.
+type Span<'de> = (Cow<'de, str>, Range<usize>);
 
-impl<'de> Members<'de> {
-    /// Reads every member of `map`, each value written as `kind` says.
-    fn read<A: MapAccess<'de>>(mut map: A, kind: Kind) -> Result<Self, A::Error> {
-        let mut members = Members {
-            scratch: Vec::new(),
-            members: Vec::new(),
-        };
-        while let Some(name) = map.next_key_seed(Text)? {
-            if name == NUMBER_TOKEN {
-                return Err(refuse());
-            }
-            let start = members.scratch.len();
-            map.next_value_seed(Seed(&mut members.scratch, kind))?;
-            members.members.push((name, start..members.scratch.len()));
-        }
-        Ok(members)
-    }
-
-    /// Writes the object into `out`, its members in name order; refuses a name given twice.
-    fn write<E: de::Error>(mut self, out: &mut Vec<u8>) -> Result<(), E> {
-        self.members.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        if self.members.windows(2).any(|pair| pair[0].0 == pair[1].0) {
+/// Reads every member of `map` into `out` as an object, each value written as `kind` says, in
+/// name order; refuses a name given twice.
+fn write_object<'de, A: MapAccess<'de>>(
+    out: &mut String,
+    mut map: A,
+    kind: Kind,
+) -> Result<(), A::Error> {
+    let start = out.len();
+    out.push('{');
+    // Most objects (every typed value) have one member: no list is made for them.
+    let mut first: Option<Span<'de>> = None;
+    let mut rest: Vec<Span<'de>> = Vec::new();
+    while let Some(name) = map.next_key_seed(Text)? {
+        if name == NUMBER_TOKEN {
             return Err(refuse());
         }
-        out.push(b'{');
-        for (i, (name, range)) in self.members.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            write_str(out, name);
-            out.push(b':');
-            out.extend_from_slice(&self.scratch[range.clone()]);
+        if first.is_some() {
+            out.push(',');
         }
-        out.push(b'}');
-        Ok(())
+        let from = out.len();
+        write_str(out, &name);
+        out.push(':');
+        map.next_value_seed(Seed(out, kind))?;
+        let span = (name, from..out.len());
+        match first {
+            None => first = Some(span),
+            Some(_) => rest.push(span),
+        }
     }
+    out.push('}');
+    let Some(first) = first else {
+        return Ok(());
+    };
+    let names = std::iter::once(&first.0).chain(rest.iter().map(|span| &span.0));
+    let mut previous = None;
+    let in_order = names
+        .into_iter()
+        .all(|name| previous.replace(name).is_none_or(|p| p < name));
+    if in_order {
+        return Ok(());
+    }
+    rest.push(first);
+    reorder(out, start, rest)
+}
+
+/// Rewrites the object written from `start` with its members in name order.
+fn reorder<E: de::Error>(
+    out: &mut String,
+    start: usize,
+    mut spans: Vec<Span<'_>>,
+) -> Result<(), E> {
+    spans.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    if spans.windows(2).any(|pair| pair[0].0 == pair[1].0) {
+        return Err(refuse());
+    }
+    let written = out.split_off(start);
+    out.push('{');
+    for (i, (_, range)) in spans.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&written[range.start - start..range.end - start]);
+    }
+    out.push('}');
+    Ok(())
 }
 
 /// Writes any JSON value as the tree would: objects sorted, strings in serde_json's escaping.
 /// Numbers are refused (a typed item has none; its `N` is text).
-struct Canonical<'o>(&'o mut Vec<u8>);
+struct Canonical<'o>(&'o mut String);
 
 impl<'de> Visitor<'de> for Canonical<'_> {
     type Value = ();
@@ -193,13 +224,12 @@ impl<'de> Visitor<'de> for Canonical<'_> {
     }
 
     fn visit_bool<E: de::Error>(self, value: bool) -> Result<(), E> {
-        let text: &[u8] = if value { b"true" } else { b"false" };
-        self.0.extend_from_slice(text);
+        self.0.push_str(if value { "true" } else { "false" });
         Ok(())
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.0.extend_from_slice(b"null");
+        self.0.push_str("null");
         Ok(())
     }
 
@@ -209,7 +239,7 @@ impl<'de> Visitor<'de> for Canonical<'_> {
     }
 
     fn visit_str<E: de::Error>(self, text: &str) -> Result<(), E> {
-        write_str(self.0, &Cow::Owned(text.to_string()));
+        write_json(self.0, text);
         Ok(())
     }
 
@@ -218,13 +248,13 @@ impl<'de> Visitor<'de> for Canonical<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        Members::read(map, Kind::Canonical)?.write(self.0)
+        write_object(self.0, map, Kind::Canonical)
     }
 }
 
 /// Writes a plain item (or an `M`'s members): `null` as is, an object's attribute values each
 /// as [`Plain`] gives it, in name order.
-struct PlainItem<'o>(&'o mut Vec<u8>);
+struct PlainItem<'o>(&'o mut String);
 
 impl<'de> Visitor<'de> for PlainItem<'_> {
     type Value = ();
@@ -234,17 +264,17 @@ impl<'de> Visitor<'de> for PlainItem<'_> {
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.0.extend_from_slice(b"null");
+        self.0.push_str("null");
         Ok(())
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        Members::read(map, Kind::Plain)?.write(self.0)
+        write_object(self.0, map, Kind::Plain)
     }
 }
 
 /// Writes one attribute value as plain JSON, as [`to_plain`](super::to_plain) renders it.
-struct Plain<'o>(&'o mut Vec<u8>);
+struct Plain<'o>(&'o mut String);
 
 impl<'de> Visitor<'de> for Plain<'_> {
     type Value = ();
@@ -255,7 +285,7 @@ impl<'de> Visitor<'de> for Plain<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let Some(tag) = map.next_key_seed(Text)? else {
-            self.0.extend_from_slice(b"null");
+            self.0.push_str("null");
             return Ok(());
         };
         let out = self.0;
@@ -265,7 +295,7 @@ impl<'de> Visitor<'de> for Plain<'_> {
             "NS" => map.next_value_seed(Array(out, Kind::Number))?,
             "NULL" => {
                 map.next_value::<IgnoredAny>()?;
-                out.extend_from_slice(b"null");
+                out.push_str("null");
             }
             "L" => map.next_value_seed(Array(out, Kind::Plain))?,
             "M" => map.next_value_seed(PlainMap(out))?,
@@ -282,19 +312,19 @@ impl<'de> Visitor<'de> for Plain<'_> {
 
 /// An `N`'s text as the JSON number it spells (as text when it spells none).
 fn number_text<'de, D: Deserializer<'de>>(
-    out: &mut Vec<u8>,
+    out: &mut String,
     deserializer: D,
 ) -> Result<(), D::Error> {
     let text = Text.deserialize(deserializer)?;
     match text.parse::<Number>() {
-        Ok(number) => serde_json::to_writer(&mut *out, &number),
-        Err(_) => serde_json::to_writer(&mut *out, text.as_ref()),
+        Ok(number) => write_json(out, &number),
+        Err(_) => write_json(out, text.as_ref()),
     }
-    .map_err(|_| refuse())
+    Ok(())
 }
 
 /// An `M`: an object of attribute values.
-struct PlainMap<'o>(&'o mut Vec<u8>);
+struct PlainMap<'o>(&'o mut String);
 
 impl<'de> DeserializeSeed<'de> for PlainMap<'_> {
     type Value = ();
@@ -305,7 +335,7 @@ impl<'de> DeserializeSeed<'de> for PlainMap<'_> {
 }
 
 /// An array (an `L`, an `NS`) of elements each written as its kind says.
-struct Array<'o>(&'o mut Vec<u8>, Kind);
+struct Array<'o>(&'o mut String, Kind);
 
 impl<'de> DeserializeSeed<'de> for Array<'_> {
     type Value = ();
@@ -316,7 +346,7 @@ impl<'de> DeserializeSeed<'de> for Array<'_> {
 }
 
 /// An array's elements, each written as the kind says, in order.
-struct Elements<'o>(&'o mut Vec<u8>, Kind);
+struct Elements<'o>(&'o mut String, Kind);
 
 impl<'de> Visitor<'de> for Elements<'_> {
     type Value = ();
@@ -327,12 +357,12 @@ impl<'de> Visitor<'de> for Elements<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let Elements(out, kind) = self;
-        out.push(b'[');
+        out.push('[');
         let mut first = true;
         loop {
             let mark = out.len();
             if !first {
-                out.push(b',');
+                out.push(',');
             }
             if seq.next_element_seed(Seed(&mut *out, kind))?.is_none() {
                 out.truncate(mark);
@@ -340,7 +370,7 @@ impl<'de> Visitor<'de> for Elements<'_> {
             }
             first = false;
         }
-        out.push(b']');
+        out.push(']');
         Ok(())
     }
 }

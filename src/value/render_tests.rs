@@ -15,8 +15,7 @@ fn tree_text(text: &str, render: Render) -> String {
 
 /// The streaming text of `text`, which must be taken (not left to the tree).
 fn streamed(text: &str, render: Render) -> String {
-    let bytes = item_text(text.as_bytes(), render).unwrap_or_else(|| panic!("refused: {text}"));
-    String::from_utf8(bytes).unwrap()
+    item_text(text.as_bytes(), render).unwrap_or_else(|| panic!("refused: {text}"))
 }
 
 fn assert_same(text: &str) {

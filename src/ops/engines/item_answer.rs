@@ -25,7 +25,7 @@ pub(crate) fn decode(body: &[u8], key: &str, output: OutputFormat) -> Option<Ite
         OutputFormat::Typed => Render::Typed,
     };
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let mut item = Vec::with_capacity(body.len());
+    let mut item = String::with_capacity(body.len());
     let consumed = deserializer
         .deserialize_map(Members {
             key,
@@ -34,10 +34,9 @@ pub(crate) fn decode(body: &[u8], key: &str, output: OutputFormat) -> Option<Ite
         })
         .ok()?;
     deserializer.end().ok()?;
-    let item = match item.is_empty() {
-        true => "null".to_string(),
-        false => String::from_utf8(item).ok()?,
-    };
+    if item.is_empty() {
+        item.push_str("null");
+    }
     Some(ItemAnswer { item, consumed })
 }
 
@@ -45,7 +44,7 @@ pub(crate) fn decode(body: &[u8], key: &str, output: OutputFormat) -> Option<Ite
 /// returned.
 struct Members<'k, 'o> {
     key: &'k str,
-    item: &'o mut Vec<u8>,
+    item: &'o mut String,
     render: Render,
 }
 
