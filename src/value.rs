@@ -7,6 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Map, Number, Value};
 
+pub(crate) mod plain_view;
 pub(crate) mod render;
 mod size;
 pub use size::{held_size, item_size};

@@ -14,6 +14,7 @@ use engines::item_answer;
 
 use crate::error::ConnectorError;
 use crate::input::{Fields, OutputFormat};
+use crate::value::plain_view::Plain as PlainView;
 use crate::value::{ValueFormat, plain_map};
 use crate::wire::{Answer, Api, Client, Platform};
 
@@ -103,6 +104,16 @@ impl Context<'_> {
     /// An item as the request's `outputFormat` wants it.
     pub fn item(&self, item: Value) -> Value {
         render_item(item, self.output)
+    }
+
+    /// An item held as attribute values, as the request's `outputFormat` wants it, written
+    /// as text straight from the values (no converted copy is made).
+    pub fn item_text(&self, item: &Map<String, Value>) -> String {
+        match self.output {
+            OutputFormat::Plain => serde_json::to_string(&PlainView::Map(item)),
+            OutputFormat::Typed => serde_json::to_string(item),
+        }
+        .expect("a map of JSON values with string keys serializes")
     }
 
     /// Items as the request's `outputFormat` wants them.

@@ -18,7 +18,18 @@ fn streamed(text: &str, render: Render) -> String {
     item_text(text.as_bytes(), render).unwrap_or_else(|| panic!("refused: {text}"))
 }
 
+/// The plain view of `text`'s item, held as attribute values, against today's tree.
+fn assert_plain_view_same(text: &str) {
+    let Ok(Value::Object(item)) = serde_json::from_str::<Value>(text) else {
+        return;
+    };
+    let view = serde_json::to_string(&crate::value::plain_view::Plain::Map(&item)).unwrap();
+    let tree = serde_json::to_string(&crate::value::plain_map(&item)).unwrap();
+    assert_eq!(view, tree, "plain view of {text}");
+}
+
 fn assert_same(text: &str) {
+    assert_plain_view_same(text);
     for render in [Render::Typed, Render::Plain] {
         assert_eq!(
             streamed(text, render),
@@ -70,6 +81,7 @@ fn shapes_the_tree_renders_by_its_fallbacks_are_left_to_it() {
         r#"{"x":"#,
     ];
     for text in refused {
+        assert_plain_view_same(text);
         assert_eq!(item_text(text.as_bytes(), Render::Plain), None, "{text}");
     }
     // Typed output refuses only what it cannot copy: numbers, names given twice, bad JSON.

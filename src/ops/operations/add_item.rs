@@ -48,7 +48,7 @@ impl Operation for AddItem {
         let mut body = table_body(&self.table_name, "Item", Value::Object(self.item.clone()));
         apply_write_options(&mut body, &self.options, None);
         let mut answer = context.call("PutItem", &body)?;
-        let mut outcome = Outcome::new(context.item(Value::Object(self.item.clone())));
+        let mut outcome = Outcome::rendered(context.item_text(&self.item));
         if self.options.return_values.as_deref() == Some("ALL_OLD") {
             outcome = outcome.with("oldItem", context.item(answer["Attributes"].take()));
         }
