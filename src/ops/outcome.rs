@@ -56,10 +56,10 @@ impl Response {
         }
     }
 
-    fn write(&self, out: &mut impl Write) {
+    fn write(&self, out: &mut impl Sink) {
         match self {
-            Response::Tree(value) => serde_json::to_writer(out, value).expect(SERIALIZES),
-            Response::Text(text) => out.write_all(text.as_bytes()).expect(SERIALIZES),
+            Response::Tree(value) => out.json(value),
+            Response::Text(text) => out.raw(text),
         }
     }
 }
@@ -140,8 +140,14 @@ impl Completed {
     /// The result's JSON text, compact, its members in order (a tree of it would reorder them
     /// where serde_json's maps are sorted, as in the guest's build).
     pub fn to_json_text(&self) -> String {
-        let capacity = match (&self.outcome.response, self.response_times()) {
-            (Response::Tree(_), 1) => 0,
+        if let Response::Text(_) = self.outcome.response {
+            // Built from text, so it needs no UTF-8 check of the whole at the end.
+            let mut text = String::with_capacity(self.text_length());
+            self.write(&mut text, Some(&self.outcome.response));
+            return text;
+        }
+        let capacity = match self.response_times() {
+            1 => 0,
             // The response twice is the largest text the connector writes (scanTable's, up to
             // 4 MiB of items twice): allocated once at its length, where growing by doubling
             // would reach twice the text and hold the old buffer beside the new on each step.
@@ -176,22 +182,21 @@ impl Completed {
 
     /// Writes `{"action": …, "status": "OK", "response": …}` and then the outcome's `beside`
     /// members in order, as serde_json writes a map; `null` for each response when `None`.
-    fn write(&self, out: &mut impl Write, response: Option<&Response>) {
-        out.write_all(b"{\"action\":").expect(SERIALIZES);
-        serde_json::to_writer(&mut *out, &self.action).expect(SERIALIZES);
-        out.write_all(b",\"status\":\"OK\",\"response\":")
-            .expect(SERIALIZES);
+    fn write(&self, out: &mut impl Sink, response: Option<&Response>) {
+        out.raw("{\"action\":");
+        out.json(&self.action);
+        out.raw(",\"status\":\"OK\",\"response\":");
         write_response(out, response);
         for (key, member) in &self.outcome.beside {
-            out.write_all(b",").expect(SERIALIZES);
-            serde_json::to_writer(&mut *out, key).expect(SERIALIZES);
-            out.write_all(b":").expect(SERIALIZES);
+            out.raw(",");
+            out.json(key);
+            out.raw(":");
             match member {
-                Beside::Value(value) => serde_json::to_writer(&mut *out, value).expect(SERIALIZES),
+                Beside::Value(value) => out.json(value),
                 Beside::Response => write_response(out, response),
             }
         }
-        out.write_all(b"}").expect(SERIALIZES);
+        out.raw("}");
     }
 
     /// The result as a tree, each repeated response a copy.
@@ -215,10 +220,48 @@ impl Completed {
 }
 
 /// Writes `response`, or `null` for it.
-fn write_response(out: &mut impl Write, response: Option<&Response>) {
+fn write_response(out: &mut impl Sink, response: Option<&Response>) {
     match response {
         Some(response) => response.write(out),
-        None => out.write_all(b"null").expect(SERIALIZES),
+        None => out.raw("null"),
+    }
+}
+
+/// Where a result's text goes: bytes, text, or a count of them.
+trait Sink {
+    /// Text written as it is.
+    fn raw(&mut self, text: &str);
+    /// A value written as serde_json writes it.
+    fn json(&mut self, value: &(impl Serialize + ?Sized));
+}
+
+impl Sink for Vec<u8> {
+    fn raw(&mut self, text: &str) {
+        self.extend_from_slice(text.as_bytes());
+    }
+
+    fn json(&mut self, value: &(impl Serialize + ?Sized)) {
+        serde_json::to_writer(self, value).expect(SERIALIZES);
+    }
+}
+
+impl Sink for String {
+    fn raw(&mut self, text: &str) {
+        self.push_str(text);
+    }
+
+    fn json(&mut self, value: &(impl Serialize + ?Sized)) {
+        self.push_str(&serde_json::to_string(value).expect(SERIALIZES));
+    }
+}
+
+impl Sink for Length {
+    fn raw(&mut self, text: &str) {
+        self.0 += text.len();
+    }
+
+    fn json(&mut self, value: &(impl Serialize + ?Sized)) {
+        serde_json::to_writer(self, value).expect(SERIALIZES);
     }
 }
 
