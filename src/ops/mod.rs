@@ -73,10 +73,24 @@ impl Context<'_> {
         Ok(answer)
     }
 
+    /// Calls `operation`, whose answer holds an item under `key` (or none): that item as the
+    /// request's `outputFormat` wants it.
+    pub fn call_for_item(
+        &mut self,
+        operation: &str,
+        body: &Value,
+        key: &str,
+    ) -> Result<Response, ConnectorError> {
+        Ok(match self.call_item(operation, body, key)? {
+            Answer::Decoded(text) => Response::Text(text),
+            Answer::Tree(mut answer) => Response::Tree(self.item(answer[key].take())),
+        })
+    }
+
     /// Calls `operation`, whose answer holds an item under `key`: the item comes back as the
     /// result's text of it (`outputFormat`'s), read from the answer without a tree, or the
     /// answer as a tree where its shape is left to the tree's rendering.
-    pub fn call_item(
+    fn call_item(
         &mut self,
         operation: &str,
         body: &Value,

@@ -84,7 +84,8 @@ impl Outcome {
         Self::with_response(Response::Text(text))
     }
 
-    fn with_response(response: Response) -> Self {
+    /// A result whose `response` is `response`, a tree or text.
+    pub fn with_response(response: Response) -> Self {
         Self {
             response,
             action: None,

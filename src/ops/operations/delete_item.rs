@@ -45,8 +45,8 @@ impl Operation for DeleteItem {
         let mut body = table_body(&self.table_name, "Key", Value::Object(self.key.clone()));
         // Camunda's connector answers the deleted item.
         apply_write_options(&mut body, &self.options, Some("ALL_OLD"));
-        let mut answer = context.call("DeleteItem", &body)?;
-        let outcome = Outcome::new(context.item(answer["Attributes"].take()));
+        let item = context.call_for_item("DeleteItem", &body, "Attributes")?;
+        let outcome = Outcome::with_response(item);
         let asked = self.options.return_consumed_capacity;
         Ok(with_consumed_capacity(
             outcome,

@@ -9,7 +9,6 @@ use crate::ops::engines::consumed_capacity::{Shape, with_consumed_capacity};
 use crate::ops::engines::read_options::ReadOptions;
 use crate::ops::{Context, Operation, Outcome, ReadOperation, table_body};
 use crate::value::ValueFormat;
-use crate::wire::Answer;
 
 /// Input of getItem.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,10 +53,8 @@ impl GetItem {
 
 impl Operation for GetItem {
     fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
-        let outcome = match context.call_item("GetItem", &self.body(), "Item")? {
-            Answer::Decoded(item) => Outcome::rendered(item),
-            Answer::Tree(mut answer) => Outcome::new(context.item(answer["Item"].take())),
-        };
+        let item = context.call_for_item("GetItem", &self.body(), "Item")?;
+        let outcome = Outcome::with_response(item);
         let asked = self.options.return_consumed_capacity;
         Ok(with_consumed_capacity(
             outcome,
