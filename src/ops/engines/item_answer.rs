@@ -78,3 +78,7 @@ impl<'de> Visitor<'de> for Members<'_, '_> {
         Ok(consumed)
     }
 }
+
+#[cfg(test)]
+#[path = "item_answer_tests.rs"]
+mod tests;
