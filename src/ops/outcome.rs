@@ -42,9 +42,7 @@ impl Response {
     pub fn into_value(self) -> Value {
         match self {
             Response::Tree(value) => value,
-            Response::Text(text) => {
-                serde_json::from_str(&text).unwrap_or_else(|_| Value::String(text))
-            }
+            Response::Text(text) => serde_json::from_str(&text).unwrap_or(Value::String(text)),
         }
     }
 

@@ -71,16 +71,11 @@ fn refuse<E: de::Error>() -> E {
     E::custom("left to the tree")
 }
 
-/// Writes `text` as a JSON string: as read when it was read without escapes, else escaped.
-fn write_str(out: &mut String, text: &Cow<'_, str>) {
-    match text {
-        Cow::Borrowed(raw) => {
-            out.push('"');
-            out.push_str(raw);
-            out.push('"');
-        }
-        Cow::Owned(unescaped) => write_json(out, unescaped),
-    }
+/// Writes `raw`, a string read without escapes, in quotes.
+fn write_raw_str(out: &mut String, raw: &str) {
+    out.push('"');
+    out.push_str(raw);
+    out.push('"');
 }
 
 /// Writes `value` as serde_json writes it.
@@ -165,7 +160,11 @@ fn write_object<'de, A: MapAccess<'de>>(
             out.push(',');
         }
         let from = out.len();
-        write_str(out, &name);
+        // As read when read without escapes (borrowed from the input), else escaped.
+        match &name {
+            Cow::Borrowed(raw) => write_raw_str(out, raw),
+            Cow::Owned(unescaped) => write_json(out, unescaped),
+        }
         out.push(':');
         map.next_value_seed(Seed(out, kind))?;
         let span = (name, from..out.len());
@@ -234,7 +233,7 @@ impl<'de> Visitor<'de> for Canonical<'_> {
     }
 
     fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<(), E> {
-        write_str(self.0, &Cow::Borrowed(text));
+        write_raw_str(self.0, text);
         Ok(())
     }
 
