@@ -10,6 +10,7 @@ use serde_json::{Map, Number, Value};
 pub(crate) mod plain_view;
 pub(crate) mod render;
 mod size;
+pub(crate) use size::held_size_of_text;
 pub use size::{held_size, item_size};
 
 /// DynamoDB's maximum nesting depth for documents (lists and maps).

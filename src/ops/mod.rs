@@ -98,16 +98,28 @@ impl Context<'_> {
     ) -> Result<Answer<String>, ConnectorError> {
         let output = self.output;
         let decode = |bytes: &[u8]| item_answer::decode(bytes, key, output);
-        match self.client.call_decoded(operation, body, decode)? {
-            Answer::Decoded(answer) => {
-                self.consumed.add_reported(answer.consumed.as_ref());
-                Ok(Answer::Decoded(answer.item))
-            }
-            Answer::Tree(answer) => {
-                self.consumed.add(&answer);
-                Ok(Answer::Tree(answer))
-            }
+        let answer = self.call_decoded(operation, body, decode, |item| item.consumed.as_ref())?;
+        Ok(match answer {
+            Answer::Decoded(answer) => Answer::Decoded(answer.item),
+            Answer::Tree(answer) => Answer::Tree(answer),
+        })
+    }
+
+    /// Calls `operation`, its answer read by `decode` (or as a tree where `decode` leaves it),
+    /// and adds the `ConsumedCapacity` that `consumed` finds in what `decode` made.
+    pub fn call_decoded<T>(
+        &mut self,
+        operation: &str,
+        body: &Value,
+        decode: impl Fn(&[u8]) -> Option<T>,
+        consumed: impl Fn(&T) -> Option<&Value>,
+    ) -> Result<Answer<T>, ConnectorError> {
+        let answer = self.client.call_decoded(operation, body, decode)?;
+        match &answer {
+            Answer::Decoded(decoded) => self.consumed.add_reported(consumed(decoded)),
+            Answer::Tree(tree) => self.consumed.add(tree),
         }
+        Ok(answer)
     }
 
     /// Calls DynamoDB Streams' `operation` (such as `GetRecords`) with `body`.

@@ -22,7 +22,7 @@ use serde_json::Number;
 
 /// The key serde_json's `arbitrary_precision` gives a number as (a map of one member), so that
 /// a number met where this module expects an object is refused, not taken for a member.
-const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+pub(crate) const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 /// How an item is written: as DynamoDB typed it, or in plain JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +52,6 @@ impl<'de> DeserializeSeed<'de> for Item<'_> {
 
 /// The item `text` holds (JSON text of an item or `null`) written as `render` says, or `None`
 /// where the tree's way must be taken.
-#[cfg(test)]
 pub(crate) fn item_text(text: &[u8], render: Render) -> Option<String> {
     let mut out = String::with_capacity(text.len());
     let mut deserializer = serde_json::Deserializer::from_slice(text);
@@ -84,7 +83,7 @@ fn write_json(out: &mut String, value: &(impl serde::Serialize + ?Sized)) {
 }
 
 /// A string (or object key), borrowed from the input when it had no escapes.
-struct Text;
+pub(crate) struct Text;
 
 impl<'de> DeserializeSeed<'de> for Text {
     type Value = Cow<'de, str>;
