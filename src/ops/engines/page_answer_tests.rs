@@ -97,3 +97,45 @@ fn query_results_are_the_trees_over_pages_decoded_or_not() {
     assert!(decode(pages[2].as_bytes(), OutputFormat::Plain).is_none());
     assert!(decode(pages[3].as_bytes(), OutputFormat::Typed).is_none());
 }
+
+#[test]
+fn scan_results_are_the_trees_too() {
+    use crate::ops::operations::scan_table::ScanTable;
+    let bodies = [
+        r#"{"Items":[{"b":{"S":"x"},"a":{"N":"007"}}],"Count":1,"ScannedCount":1,"LastEvaluatedKey":{"a":{"N":"7"}}}"#,
+        r#"{"Items":[{"l":{"L":[{"BOOL":true},{"B":"AA=="}]}}],"Count":1,"ScannedCount":2}"#,
+        r#"{"Items":[],"Count":0,"ScannedCount":0}"#,
+    ];
+    let scan: ScanTable = read(json!({"operationGroup": "tableOperation",
+        "tableOperation": "scanTable", "tableName": "orders"}));
+    for output in [OutputFormat::Typed, OutputFormat::Plain] {
+        for script in [&bodies[..2], &bodies[2..]] {
+            let platform = || Scripted::new(script.iter().map(|b| answer(200, &[], b)).collect());
+            let mut p = platform();
+            let mut streamed = context(&mut p);
+            streamed.output = output;
+            let text = scan
+                .run(&mut streamed)
+                .unwrap()
+                .completed("scanTable")
+                .to_json_text();
+            let mut p = platform();
+            let mut tree = context(&mut p);
+            tree.output = output;
+            let pages = collect_pages(&mut tree, "Scan", scan.body(), &scan.paging).unwrap();
+            let summary = pages.summary();
+            let response = match pages.items.is_empty() {
+                true => Value::Null,
+                false => tree.items(pages.items),
+            };
+            let outcome = Outcome::new(response)
+                .with_response_as("items")
+                .with("paging", summary);
+            assert_eq!(
+                text,
+                outcome.completed("scanTable").to_json_text(),
+                "{output:?}"
+            );
+        }
+    }
+}

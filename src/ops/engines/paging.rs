@@ -114,7 +114,9 @@ impl Page<Value> {
     }
 }
 
-/// Calls `operation` with `body` and reads the page as a tree.
+/// Calls `operation` with `body` and reads the page as a tree (the way the tests compare
+/// the operations' own readers against).
+#[cfg(test)]
 fn tree_page(
     context: &mut Context<'_>,
     operation: &str,
@@ -124,6 +126,7 @@ fn tree_page(
 }
 
 /// [`collect_pages_with`], each page read as a tree.
+#[cfg(test)]
 pub(crate) fn collect_pages(
     context: &mut Context<'_>,
     operation: &str,
