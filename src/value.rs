@@ -8,8 +8,11 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Map, Number, Value};
 
 mod owned;
+pub(crate) mod plain_view;
+pub(crate) mod render;
 mod size;
 pub(crate) use owned::into_attribute_map;
+pub(crate) use size::held_size_of_text;
 pub use size::{held_size, item_size};
 
 /// DynamoDB's maximum nesting depth for documents (lists and maps).

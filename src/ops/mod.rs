@@ -7,14 +7,16 @@ use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
-pub use outcome::{Beside, Completed, Outcome};
+pub use outcome::{Beside, Completed, Outcome, Response};
 
 use engines::consumed_capacity::ConsumedCapacity;
+use engines::item_answer;
 
 use crate::error::ConnectorError;
 use crate::input::{Fields, OutputFormat};
+use crate::value::plain_view::Plain as PlainView;
 use crate::value::{ValueFormat, plain_map};
-use crate::wire::{Api, Client, Platform};
+use crate::wire::{Answer, Api, Client, Platform};
 
 pub(crate) mod outcome;
 pub mod registry;
@@ -98,6 +100,55 @@ impl Context<'_> {
         Ok(answer)
     }
 
+    /// Calls `operation`, whose answer holds an item under `key` (or none): that item as the
+    /// request's `outputFormat` wants it.
+    pub fn call_for_item(
+        &mut self,
+        operation: &str,
+        body: Vec<u8>,
+        key: &str,
+    ) -> Result<Response, ConnectorError> {
+        Ok(match self.call_item(operation, body, key)? {
+            Answer::Decoded(text) => Response::Text(text),
+            Answer::Tree(mut answer) => Response::Tree(self.item(answer[key].take())),
+        })
+    }
+
+    /// Calls `operation`, whose answer holds an item under `key`: the item comes back as the
+    /// result's text of it (`outputFormat`'s), read from the answer without a tree, or the
+    /// answer as a tree where its shape is left to the tree's rendering.
+    fn call_item(
+        &mut self,
+        operation: &str,
+        body: Vec<u8>,
+        key: &str,
+    ) -> Result<Answer<String>, ConnectorError> {
+        let output = self.output;
+        let decode = |bytes: &[u8]| item_answer::decode(bytes, key, output);
+        let answer = self.call_decoded(operation, body, decode, |item| item.consumed.as_ref())?;
+        Ok(match answer {
+            Answer::Decoded(answer) => Answer::Decoded(answer.item),
+            Answer::Tree(answer) => Answer::Tree(answer),
+        })
+    }
+
+    /// Calls `operation`, its answer read by `decode` (or as a tree where `decode` leaves it),
+    /// and adds the `ConsumedCapacity` that `consumed` finds in what `decode` made.
+    pub fn call_decoded<T>(
+        &mut self,
+        operation: &str,
+        body: Vec<u8>,
+        decode: impl Fn(&[u8]) -> Option<T>,
+        consumed: impl Fn(&T) -> Option<&Value>,
+    ) -> Result<Answer<T>, ConnectorError> {
+        let answer = self.client.call_decoded(operation, body, decode)?;
+        match &answer {
+            Answer::Decoded(decoded) => self.consumed.add_reported(consumed(decoded)),
+            Answer::Tree(tree) => self.consumed.add(tree),
+        }
+        Ok(answer)
+    }
+
     /// Calls DynamoDB Streams' `operation` (such as `GetRecords`) with `body`.
     pub fn call_streams(&mut self, operation: &str, body: &Value) -> Result<Value, ConnectorError> {
         self.client.call_api(Api::Streams, operation, body)
@@ -106,6 +157,16 @@ impl Context<'_> {
     /// An item as the request's `outputFormat` wants it.
     pub fn item(&self, item: Value) -> Value {
         render_item(item, self.output)
+    }
+
+    /// An item held as attribute values, as the request's `outputFormat` wants it, written
+    /// as text straight from the values (no converted copy is made).
+    pub fn item_text(&self, item: &Map<String, Value>) -> String {
+        match self.output {
+            OutputFormat::Plain => serde_json::to_string(&PlainView::Map(item)),
+            OutputFormat::Typed => serde_json::to_string(item),
+        }
+        .expect("a map of JSON values with string keys serializes")
     }
 
     /// Items as the request's `outputFormat` wants them.

@@ -1,14 +1,16 @@
 //! What an operation answers ([`Outcome`]) and its result as the connector writes it
 //! ([`Completed`]): `{"action": …, "status": "OK", "response": …, …}`.
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
+use std::io::Write;
+
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// What an operation answers: the `response`, and what goes beside it in the result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
     /// The result's `response`.
-    pub response: Value,
+    pub response: Response,
     /// The result's `action`, when it is not the operation's name.
     pub action: Option<String>,
     /// Further members of the result (`paging`, `oldItem`), in the order they are written; each
@@ -26,9 +28,62 @@ pub enum Beside {
     Response,
 }
 
+/// A result's `response`: a tree, or the JSON text an answer was rendered to without one.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Response {
+    /// A tree, written when the result is.
+    Tree(Value),
+    /// Compact JSON text, written as it is.
+    Text(String),
+}
+
+impl Response {
+    /// The response as a tree (text read back).
+    pub fn into_value(self) -> Value {
+        match self {
+            Response::Tree(value) => value,
+            Response::Text(text) => serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        }
+    }
+
+    /// The response's compact JSON text.
+    pub fn to_json_text(&self) -> String {
+        match self {
+            Response::Tree(value) => value.to_string(),
+            Response::Text(text) => text.clone(),
+        }
+    }
+
+    fn write(&self, out: &mut impl Sink) {
+        match self {
+            Response::Tree(value) => out.json(value),
+            Response::Text(text) => out.raw(text),
+        }
+    }
+}
+
+impl PartialEq<Value> for Response {
+    fn eq(&self, other: &Value) -> bool {
+        match self {
+            Response::Tree(value) => value == other,
+            Response::Text(text) => serde_json::from_str::<Value>(text).is_ok_and(|v| &v == other),
+        }
+    }
+}
+
 impl Outcome {
     /// A result whose `response` is `response`.
     pub fn new(response: Value) -> Self {
+        Self::with_response(Response::Tree(response))
+    }
+
+    /// A result whose `response` is already written: `text`, compact JSON.
+    pub fn rendered(text: String) -> Self {
+        Self::with_response(Response::Text(text))
+    }
+
+    /// A result whose `response` is `response`, a tree or text.
+    pub fn with_response(response: Response) -> Self {
         Self {
             response,
             action: None,
@@ -81,17 +136,24 @@ pub struct Completed {
 }
 
 impl Completed {
-    /// The result's JSON text, compact, its members in [`Members`]' order (a tree of it would
-    /// reorder them where serde_json's maps are sorted, as in the guest's build).
+    /// The result's JSON text, compact, its members in order (a tree of it would reorder them
+    /// where serde_json's maps are sorted, as in the guest's build).
     pub fn to_json_text(&self) -> String {
-        if self.response_times() == 1 {
-            return serde_json::to_string(self).expect(SERIALIZES);
+        if let Response::Text(_) = self.outcome.response {
+            // Built from text, so it needs no UTF-8 check of the whole at the end.
+            let mut text = String::with_capacity(self.text_length());
+            self.write(&mut text, Some(&self.outcome.response));
+            return text;
         }
-        // The response twice is the largest text the connector writes (scanTable's, up to 4 MiB
-        // of items twice): allocated once at its length, where growing by doubling would reach
-        // twice the text and hold the old buffer beside the new on each step.
-        let mut text = Vec::with_capacity(self.text_length());
-        serde_json::to_writer(&mut text, self).expect(SERIALIZES);
+        let capacity = match self.response_times() {
+            1 => 0,
+            // The response twice is the largest text the connector writes (scanTable's, up to
+            // 4 MiB of items twice): allocated once at its length, where growing by doubling
+            // would reach twice the text and hold the old buffer beside the new on each step.
+            _ => self.text_length(),
+        };
+        let mut text = Vec::with_capacity(capacity);
+        self.write(&mut text, Some(&self.outcome.response));
         String::from_utf8(text).expect("serde_json writes UTF-8")
     }
 
@@ -107,19 +169,33 @@ impl Completed {
     /// The text's length in bytes, with the response measured once (not once per copy): the
     /// result with `null` for it, and the response's own text in place of each `null`.
     fn text_length(&self) -> usize {
-        let skeleton = length_of(&self.members(&Value::Null));
-        let response = length_of(&self.outcome.response);
+        let mut skeleton = Length(0);
+        self.write(&mut skeleton, None);
+        let response = match &self.outcome.response {
+            Response::Tree(value) => length_of(value),
+            Response::Text(text) => text.len(),
+        };
         let times = self.response_times();
-        skeleton - times * "null".len() + times * response
+        skeleton.0 - times * "null".len() + times * response
     }
 
-    /// The result's members, with `response` wherever the response is written.
-    fn members<'a>(&'a self, response: &'a Value) -> Members<'a> {
-        Members {
-            action: &self.action,
-            response,
-            beside: &self.outcome.beside,
+    /// Writes `{"action": …, "status": "OK", "response": …}` and then the outcome's `beside`
+    /// members in order, as serde_json writes a map; `null` for each response when `None`.
+    fn write(&self, out: &mut impl Sink, response: Option<&Response>) {
+        out.raw("{\"action\":");
+        out.json(&self.action);
+        out.raw(",\"status\":\"OK\",\"response\":");
+        write_response(out, response);
+        for (key, member) in &self.outcome.beside {
+            out.raw(",");
+            out.json(key);
+            out.raw(":");
+            match member {
+                Beside::Value(value) => out.json(value),
+                Beside::Response => write_response(out, response),
+            }
         }
+        out.raw("}");
     }
 
     /// The result as a tree, each repeated response a copy.
@@ -130,7 +206,7 @@ impl Completed {
         let mut full = Map::new();
         full.insert("action".into(), Value::String(self.action));
         full.insert("status".into(), Value::String("OK".into()));
-        full.insert("response".into(), response);
+        full.insert("response".into(), response.into_value());
         for (key, member) in beside {
             let value = match member {
                 Beside::Value(value) => value,
@@ -142,7 +218,53 @@ impl Completed {
     }
 }
 
-/// Serializing a result can only fail on a non-string key or a failing writer; it has neither.
+/// Writes `response`, or `null` for it.
+fn write_response(out: &mut impl Sink, response: Option<&Response>) {
+    match response {
+        Some(response) => response.write(out),
+        None => out.raw("null"),
+    }
+}
+
+/// Where a result's text goes: bytes, text, or a count of them.
+trait Sink {
+    /// Text written as it is.
+    fn raw(&mut self, text: &str);
+    /// A value written as serde_json writes it.
+    fn json(&mut self, value: &(impl Serialize + ?Sized));
+}
+
+impl Sink for Vec<u8> {
+    fn raw(&mut self, text: &str) {
+        self.extend_from_slice(text.as_bytes());
+    }
+
+    fn json(&mut self, value: &(impl Serialize + ?Sized)) {
+        serde_json::to_writer(self, value).expect(SERIALIZES);
+    }
+}
+
+impl Sink for String {
+    fn raw(&mut self, text: &str) {
+        self.push_str(text);
+    }
+
+    fn json(&mut self, value: &(impl Serialize + ?Sized)) {
+        self.push_str(&serde_json::to_string(value).expect(SERIALIZES));
+    }
+}
+
+impl Sink for Length {
+    fn raw(&mut self, text: &str) {
+        self.0 += text.len();
+    }
+
+    fn json(&mut self, value: &(impl Serialize + ?Sized)) {
+        serde_json::to_writer(self, value).expect(SERIALIZES);
+    }
+}
+
+/// Writing a result can only fail on a non-string key or a failing writer; it has neither.
 const SERIALIZES: &str = "a result of JSON values and string keys serializes";
 
 /// The length of `value`'s compact JSON text, without writing it.
@@ -155,7 +277,7 @@ fn length_of(value: &impl Serialize) -> usize {
 /// A writer that only counts the bytes written to it.
 struct Length(usize);
 
-impl std::io::Write for Length {
+impl Write for Length {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         self.0 += bytes.len();
         Ok(bytes.len())
@@ -163,35 +285,6 @@ impl std::io::Write for Length {
 
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
-    }
-}
-
-impl Serialize for Completed {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.members(&self.outcome.response).serialize(serializer)
-    }
-}
-
-/// A result's members in their order: `action`, `status`, `response`, then those beside it.
-struct Members<'a> {
-    action: &'a str,
-    response: &'a Value,
-    beside: &'a [(String, Beside)],
-}
-
-impl Serialize for Members<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(3 + self.beside.len()))?;
-        map.serialize_entry("action", self.action)?;
-        map.serialize_entry("status", "OK")?;
-        map.serialize_entry("response", self.response)?;
-        for (key, member) in self.beside {
-            match member {
-                Beside::Value(value) => map.serialize_entry(key, value)?,
-                Beside::Response => map.serialize_entry(key, self.response)?,
-            }
-        }
-        map.end()
     }
 }
 
@@ -211,8 +304,11 @@ mod tests {
             Outcome::new(Value::Null).with_response_as("items"),
             Outcome {
                 action: Some("delete Table [orders]".into()),
-                ..Outcome::new(json!({})).with("oldItem", items)
+                ..Outcome::new(json!({})).with("oldItem", items.clone())
             },
+            Outcome::rendered(items.to_string())
+                .with("consumedCapacity", json!({"tableName": "t"}))
+                .with_response_as("items"),
         ];
         for outcome in outcomes {
             let completed = outcome.completed("scanTable");
@@ -231,6 +327,17 @@ mod tests {
         assert_eq!(
             text,
             r#"{"action":"x","status":"OK","response":1,"paging":2,"items":1}"#
+        );
+        // Text written beforehand takes the tree's place, byte for byte.
+        let write = |outcome: Outcome| {
+            outcome
+                .with("consumedCapacity", json!({"capacityUnits": 0.5}))
+                .completed("getItem")
+                .to_json_text()
+        };
+        assert_eq!(
+            write(Outcome::rendered(items.to_string())),
+            write(Outcome::new(items))
         );
     }
 }

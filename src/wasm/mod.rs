@@ -56,7 +56,7 @@ impl Guest for Component {
         Ok(wit::Response {
             action: result.action,
             status: "OK".to_string(),
-            response_json: result.outcome.response.to_string(),
+            response_json: result.outcome.response.to_json_text(),
             consumed_capacity_json: consumed,
         })
     }

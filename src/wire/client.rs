@@ -7,12 +7,13 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
+use super::answer::{Answer, read_decoded, read_response};
 use super::credentials::Credentials;
 use super::endpoint::Endpoint;
 use super::http::{HttpRequest, HttpResponse, Platform};
 use super::retry::{BACKOFF_CAP, RetryPolicy, backoff_ceiling, skew_of, unit_interval};
 use super::signing::{self, Signer};
-use crate::error::{self, ConnectorError};
+use crate::error::ConnectorError;
 
 /// DynamoDB's JSON protocol version, in `X-Amz-Target`.
 pub const TARGET_PREFIX: &str = "DynamoDB_20120810.";
@@ -72,58 +73,6 @@ pub fn build_request(
         headers,
         body,
     })
-}
-
-/// Reads DynamoDB's answer: the JSON body of a 200, or the error it describes.
-pub fn read_response(response: &HttpResponse) -> Result<Value, ConnectorError> {
-    let request_id = response
-        .header("x-amzn-requestid")
-        .or_else(|| response.header("x-amz-request-id"))
-        .map(str::to_string);
-    if response.status != 200 {
-        return Err(error::from_error_response(
-            response.status,
-            request_id,
-            &response.body,
-        ));
-    }
-    // DynamoDB sends the CRC32 of the body; a mismatch means it was damaged on the way.
-    if let Some(expected) = response.header("x-amz-crc32") {
-        let actual = crc32fast::hash(&response.body);
-        if expected.trim().parse::<u32>().ok() != Some(actual) {
-            return Err(ConnectorError::Execution {
-                code: "Crc32Mismatch".into(),
-                message: format!("the body's CRC32 is {actual}, but x-amz-crc32 says {expected}"),
-                http_status: response.status,
-                request_id,
-                retryable: true,
-                attempts: 1,
-                details: None,
-            });
-        }
-    }
-    let invalid = |message: String| ConnectorError::Execution {
-        code: "InvalidResponse".into(),
-        message,
-        http_status: response.status,
-        request_id: request_id.clone(),
-        retryable: true,
-        attempts: 1,
-        details: None,
-    };
-    // An action without output may answer nothing: an empty body (botocore reads it as `{}`),
-    // or, from dynalite, `""`.
-    if response.body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Value::Object(Default::default()));
-    }
-    match serde_json::from_slice(&response.body) {
-        // Every answer of the JSON protocol is an object; the operations index into it.
-        Ok(Value::Object(answer)) => Ok(Value::Object(answer)),
-        Ok(Value::Null) => Ok(Value::Object(Default::default())),
-        Ok(Value::String(s)) if s.is_empty() => Ok(Value::Object(Default::default())),
-        Ok(_) => Err(invalid("DynamoDB's answer is not a JSON object".into())),
-        Err(e) => Err(invalid(format!("DynamoDB's answer is not valid JSON: {e}"))),
-    }
 }
 
 /// Sends requests through the [`Platform`] with a [`RetryPolicy`]: jittered exponential
@@ -324,10 +273,7 @@ impl<'p, P: Platform + ?Sized> Client<'p, P> {
         operation: &str,
         body: &Value,
     ) -> Result<Value, ConnectorError> {
-        let bytes = serde_json::to_vec(body).map_err(|e| ConnectorError::Configuration {
-            field: None,
-            message: format!("the request body could not be written: {e}"),
-        })?;
+        let bytes = body_bytes(body)?;
         self.call_api_bytes(api, operation, bytes)
     }
 
@@ -338,6 +284,30 @@ impl<'p, P: Platform + ?Sized> Client<'p, P> {
         operation: &str,
         bytes: Vec<u8>,
     ) -> Result<Value, ConnectorError> {
+        self.exchange(api, operation, bytes, read_response)
+    }
+
+    /// [`Client::call`] with the body as JSON bytes, its answer read by `decode` as
+    /// [`read_decoded`] says: retried and checked as any answer, and read as a tree where
+    /// `decode` leaves it.
+    pub fn call_decoded<T>(
+        &mut self,
+        operation: &str,
+        bytes: Vec<u8>,
+        decode: impl Fn(&[u8]) -> Option<T>,
+    ) -> Result<Answer<T>, ConnectorError> {
+        self.exchange(Api::DynamoDb, operation, bytes, |response| {
+            read_decoded(response, &decode)
+        })
+    }
+
+    fn exchange<T>(
+        &mut self,
+        api: Api,
+        operation: &str,
+        bytes: Vec<u8>,
+        read: impl Fn(&HttpResponse) -> Result<T, ConnectorError>,
+    ) -> Result<T, ConnectorError> {
         let endpoint = match api {
             Api::DynamoDb => &self.endpoint,
             Api::Streams => &self.streams_endpoint,
@@ -357,9 +327,16 @@ impl<'p, P: Platform + ?Sized> Client<'p, P> {
                     time,
                 )
             },
-            read_response,
+            read,
         )
     }
+}
+
+pub(crate) fn body_bytes(body: &Value) -> Result<Vec<u8>, ConnectorError> {
+    serde_json::to_vec(body).map_err(|e| ConnectorError::Configuration {
+        field: None,
+        message: format!("the request body could not be written: {e}"),
+    })
 }
 
 #[cfg(test)]

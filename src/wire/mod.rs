@@ -3,6 +3,7 @@
 //! the sandbox ([`http`]), how it is retried ([`retry`]), the [`Client`] that makes the call, and
 //! the temporary credentials of a role ([`sts`]).
 
+pub mod answer;
 pub mod client;
 pub mod credentials;
 pub mod endpoint;
@@ -14,7 +15,9 @@ pub mod sts;
 #[cfg(test)]
 pub(crate) mod testing;
 
-pub use client::{Api, Client, Transport, read_response};
+pub use answer::{Answer, read_response};
+pub(crate) use client::body_bytes;
+pub use client::{Api, Client, Transport};
 pub use credentials::Credentials;
 pub use endpoint::{
     Endpoint, default_endpoint, default_streams_endpoint, default_sts_endpoint, parse_endpoint,

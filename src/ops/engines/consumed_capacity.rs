@@ -140,7 +140,12 @@ impl ConsumedCapacity {
     /// Adds what one answer reports: its `ConsumedCapacity`, an object or a list of them
     /// (anything else, or none, adds nothing).
     pub fn add(&mut self, answer: &Value) {
-        match answer.get("ConsumedCapacity") {
+        self.add_reported(answer.get("ConsumedCapacity"));
+    }
+
+    /// Adds an answer's `ConsumedCapacity`, read apart from the answer.
+    pub fn add_reported(&mut self, reported: Option<&Value>) {
+        match reported {
             Some(Value::Object(one)) => self.add_table(one),
             Some(Value::Array(many)) => many
                 .iter()

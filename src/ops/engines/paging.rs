@@ -64,17 +64,17 @@ pub(crate) fn read_paging(input: Fields) -> Result<Paging, ConnectorError> {
     })
 }
 
-/// What a paged Scan or Query collected.
-pub(crate) struct Pages {
+/// What a paged Scan or Query collected: its items, each as `T` (a tree, or its text).
+pub(crate) struct Pages<T = Value> {
     /// The items of every page.
-    pub items: Vec<Value>,
+    pub items: Vec<T>,
     count: u64,
     scanned_count: u64,
     pages: u64,
     last_evaluated_key: Option<Value>,
 }
 
-impl Pages {
+impl<T> Pages<T> {
     /// `count`, `scannedCount`, `pages`, `lastEvaluatedKey`, `hasMore`.
     pub fn summary(&self) -> Value {
         json!({
@@ -87,16 +87,66 @@ impl Pages {
     }
 }
 
-/// Follows pages from `paging.exclusive_start_key` until DynamoDB has no more, or a cap
-/// (`maxItems`, `maxPages`, `maxResultBytes`) is reached; then `last_evaluated_key` says where
-/// to resume. `Limit` never asks for more than `maxItems` still allows, so resuming sees every
-/// item exactly once.
+/// One page's answer as the loop reads it: `Count`, `ScannedCount` (0 when not a whole
+/// number), the bytes its items hold as trees, `LastEvaluatedKey` (null when none), the items.
+pub(crate) struct Page<T> {
+    pub count: u64,
+    pub scanned_count: u64,
+    pub held_bytes: u64,
+    pub last_evaluated_key: Value,
+    pub items: Vec<T>,
+}
+
+impl Page<Value> {
+    /// The page of an answer read as a tree.
+    pub fn of_tree(mut page: Value) -> Self {
+        let items = match page["Items"].take() {
+            Value::Array(found) => found,
+            _ => Vec::new(),
+        };
+        Page {
+            count: page["Count"].as_u64().unwrap_or(0),
+            scanned_count: page["ScannedCount"].as_u64().unwrap_or(0),
+            held_bytes: items.iter().map(|item| value::held_size(item) as u64).sum(),
+            last_evaluated_key: page["LastEvaluatedKey"].take(),
+            items,
+        }
+    }
+}
+
+/// Calls `operation` with `body` and reads the page as a tree (the way the tests compare
+/// the operations' own readers against).
+#[cfg(test)]
+fn tree_page(
+    context: &mut Context<'_>,
+    operation: &str,
+    body: &Value,
+) -> Result<Page<Value>, ConnectorError> {
+    Ok(Page::of_tree(context.call(operation, body)?))
+}
+
+/// [`collect_pages_with`], each page read as a tree.
+#[cfg(test)]
 pub(crate) fn collect_pages(
     context: &mut Context<'_>,
     operation: &str,
     base: Value,
     paging: &Paging,
 ) -> Result<Pages, ConnectorError> {
+    collect_pages_with(context, operation, base, paging, tree_page)
+}
+
+/// Follows pages from `paging.exclusive_start_key` until DynamoDB has no more, or a cap
+/// (`maxItems`, `maxPages`, `maxResultBytes`) is reached; then `last_evaluated_key` says where
+/// to resume. `Limit` never asks for more than `maxItems` still allows, so resuming sees every
+/// item exactly once.
+pub(crate) fn collect_pages_with<T>(
+    context: &mut Context<'_>,
+    operation: &str,
+    base: Value,
+    paging: &Paging,
+    call: impl Fn(&mut Context<'_>, &str, &Value) -> Result<Page<T>, ConnectorError>,
+) -> Result<Pages<T>, ConnectorError> {
     let mut pages = Pages {
         items: Vec::new(),
         count: 0,
@@ -115,18 +165,13 @@ pub(crate) fn collect_pages(
         };
         set(&mut body, "Limit", &limit);
         set(&mut body, "ExclusiveStartKey", &start_key);
-        let mut page = context.call(operation, &body)?;
+        let page = call(context, operation, &body)?;
         pages.pages += 1;
-        pages.count += page["Count"].as_u64().unwrap_or(0);
-        pages.scanned_count += page["ScannedCount"].as_u64().unwrap_or(0);
-        if let Value::Array(found) = page["Items"].take() {
-            held_bytes += found
-                .iter()
-                .map(|item| value::held_size(item) as u64)
-                .sum::<u64>();
-            pages.items.extend(found);
-        }
-        start_key = match page["LastEvaluatedKey"].take() {
+        pages.count += page.count;
+        pages.scanned_count += page.scanned_count;
+        held_bytes += page.held_bytes;
+        pages.items.extend(page.items);
+        start_key = match page.last_evaluated_key {
             Value::Object(key) if !key.is_empty() => Some(Value::Object(key)),
             _ => None,
         };

@@ -45,7 +45,7 @@ impl Operation for AddItem {
     fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
         let body = put_item_body(&self.table_name, &self.item, &self.options)?;
         let mut answer = context.call_bytes("PutItem", body)?;
-        let mut outcome = Outcome::new(context.item(Value::Object(self.item.clone())));
+        let mut outcome = Outcome::rendered(context.item_text(&self.item));
         if self.options.return_values.as_deref() == Some("ALL_OLD") {
             outcome = outcome.with("oldItem", context.item(answer["Attributes"].take()));
         }

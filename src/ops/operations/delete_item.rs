@@ -42,8 +42,8 @@ impl ReadOperation for DeleteItem {
 impl Operation for DeleteItem {
     fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
         let body = delete_item_body(&self.table_name, &self.key, &self.options)?;
-        let mut answer = context.call_bytes("DeleteItem", body)?;
-        let outcome = Outcome::new(context.item(answer["Attributes"].take()));
+        let item = context.call_for_item("DeleteItem", body, "Attributes")?;
+        let outcome = Outcome::with_response(item);
         let asked = self.options.return_consumed_capacity;
         Ok(with_consumed_capacity(
             outcome,

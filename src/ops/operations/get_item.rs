@@ -46,8 +46,8 @@ impl ReadOperation for GetItem {
 impl Operation for GetItem {
     fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
         let body = get_item_body(&self.table_name, &self.key, &self.options)?;
-        let mut answer = context.call_bytes("GetItem", body)?;
-        let outcome = Outcome::new(context.item(answer["Item"].take()));
+        let item = context.call_for_item("GetItem", body, "Item")?;
+        let outcome = Outcome::with_response(item);
         let asked = self.options.return_consumed_capacity;
         Ok(with_consumed_capacity(
             outcome,

@@ -6,7 +6,8 @@ use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
 use crate::ops::engines::consumed_capacity::{Shape, with_consumed_capacity};
-use crate::ops::engines::paging::{PAGING_FIELDS, Paging, collect_pages, read_paging};
+use crate::ops::engines::page_answer::text_page;
+use crate::ops::engines::paging::{PAGING_FIELDS, Paging, collect_pages_with, read_paging};
 use crate::ops::engines::read_options::ReadOptions;
 use crate::ops::{Context, Operation, Outcome, ReadOperation, set};
 use crate::value::ValueFormat;
@@ -75,17 +76,43 @@ impl Query {
 
 impl Operation for Query {
     fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
-        let pages = collect_pages(context, "Query", self.body(), &self.paging)?;
-        let mut response = pages.summary();
-        response["items"] = context.items(pages.items);
+        let pages = collect_pages_with(context, "Query", self.body(), &self.paging, text_page)?;
+        let response = response_text(pages.summary(), &pages.items);
         let asked = self.options.return_consumed_capacity;
         Ok(with_consumed_capacity(
-            Outcome::new(response),
+            Outcome::rendered(response),
             asked,
             context,
             Shape::OneTable,
         ))
     }
+}
+
+/// The response's text: the summary's members and `items` (the items' texts), in name order
+/// as the tree of them would be written.
+fn response_text(summary: Value, items: &[String]) -> String {
+    let mut members = match summary {
+        Value::Object(members) => members,
+        other => return other.to_string(),
+    };
+    members.insert("items".into(), Value::Null);
+    let mut text = String::from("{");
+    for (i, (name, value)) in members.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(&serde_json::to_string(name).expect("a name writes"));
+        text.push(':');
+        if name == "items" {
+            text.push('[');
+            text.push_str(&items.join(","));
+            text.push(']');
+        } else {
+            text.push_str(&value.to_string());
+        }
+    }
+    text.push('}');
+    text
 }
 
 #[cfg(test)]

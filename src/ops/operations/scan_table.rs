@@ -8,7 +8,8 @@ use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
 use crate::ops::engines::consumed_capacity::{Shape, with_consumed_capacity};
-use crate::ops::engines::paging::{PAGING_FIELDS, Paging, collect_pages, read_paging};
+use crate::ops::engines::page_answer::text_page;
+use crate::ops::engines::paging::{PAGING_FIELDS, Paging, collect_pages_with, read_paging};
 use crate::ops::engines::read_options::ReadOptions;
 use crate::ops::{Context, Operation, Outcome, ReadOperation, set};
 use crate::value::ValueFormat;
@@ -90,17 +91,18 @@ impl ScanTable {
 
 impl Operation for ScanTable {
     fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
-        let pages = collect_pages(context, "Scan", self.body(), &self.paging)?;
+        let pages = collect_pages_with(context, "Scan", self.body(), &self.paging, text_page)?;
         let summary = pages.summary();
         // Camunda's shape: the items, or null when there are none.
         let response = if pages.items.is_empty() {
-            Value::Null
+            "null".to_string()
         } else {
-            context.items(pages.items)
+            format!("[{}]", pages.items.join(","))
         };
+        drop(pages);
         // Camunda's documentation names the result's `items`; its code returns `response`.
-        // Both are written from one tree: a copy would double the guest's largest memory.
-        let outcome = Outcome::new(response)
+        // Both are written from one text: a copy would double the guest's largest memory.
+        let outcome = Outcome::rendered(response)
             .with_response_as("items")
             .with("paging", summary);
         let asked = self.options.return_consumed_capacity;

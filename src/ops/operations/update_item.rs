@@ -12,8 +12,9 @@ use crate::ops::engines::consumed_capacity::{Shape, with_consumed_capacity};
 use crate::ops::engines::write_options::{
     WRITE_OPTION_FIELDS, WriteOptions, apply_write_options, read_write_options,
 };
-use crate::ops::{Context, Operation, Outcome, ReadOperation};
+use crate::ops::{Context, Operation, Outcome, ReadOperation, Response};
 use crate::value::ValueFormat;
+use crate::wire::body_bytes;
 
 /// Every `ReturnValues` updateItem takes.
 const RETURN_VALUES: &[&str] = &["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"];
@@ -135,9 +136,10 @@ fn attribute_update(
 impl Operation for UpdateItem {
     fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
         let body = update_item_body(&self.table_name, &self.key, &self.update, &self.options)?;
-        let mut answer = context.call("UpdateItem", &body)?;
-        let attributes = context.item(answer["Attributes"].take());
-        let outcome = Outcome::new(json!({ "Attributes": attributes }));
+        let outcome = match context.call_for_item("UpdateItem", body_bytes(&body)?, "Attributes")? {
+            Response::Text(item) => Outcome::rendered(format!("{{\"Attributes\":{item}}}")),
+            Response::Tree(item) => Outcome::new(json!({ "Attributes": item })),
+        };
         let asked = self.options.return_consumed_capacity;
         Ok(with_consumed_capacity(
             outcome,
