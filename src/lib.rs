@@ -39,7 +39,7 @@ pub fn execute_json<P: Platform>(
     request: &str,
     platform: &mut P,
 ) -> Result<String, ConnectorError> {
-    request_size::ElementBudget::default().check(request, "request")?;
+    request_size::check_request(request, "request")?;
     let request = parse_request_json(request)?;
     Ok(execute(&request, platform)?.to_json_text())
 }

@@ -50,6 +50,16 @@ fn string_end(bytes: &[u8], mut start: usize) -> Option<usize> {
     }
 }
 
+/// Checks a request's whole text, alone, before it is parsed: its elements are counted only
+/// when it is long enough to hold too many, since each element past the first takes a byte of
+/// its own (`{`, `[`, `,` or `:`), so a shorter text cannot exceed the budget.
+pub fn check_request(text: &str, field: &str) -> Result<(), ConnectorError> {
+    if text.len() < MAX_JSON_ELEMENTS {
+        return Ok(());
+    }
+    ElementBudget::default().check(text, field)
+}
+
 /// What is left of one request's budget of JSON elements: the typed entry point reads several
 /// JSON fields, and together they get one budget. One value per request, passed down.
 #[derive(Debug)]
@@ -130,5 +140,21 @@ mod tests {
         let big = format!("[{}1]", "1,".repeat(MAX_JSON_ELEMENTS));
         assert!(ElementBudget::default().check(&big, "request").is_err());
         assert!(ElementBudget::default().check("[1,2]", "request").is_ok());
+    }
+
+    #[test]
+    fn a_request_short_enough_to_skip_the_count_cannot_exceed_the_budget() {
+        // The densest text: one structural byte per element past the first (not JSON, but
+        // counted all the same).
+        let densest = |elements: usize| format!("[{}", ",".repeat(elements - 2));
+        let longest_skipped = densest(MAX_JSON_ELEMENTS);
+        assert_eq!(json_elements(&longest_skipped), MAX_JSON_ELEMENTS);
+        assert_eq!(longest_skipped.len(), MAX_JSON_ELEMENTS - 1);
+        assert!(check_request(&longest_skipped, "request").is_ok());
+        let over = densest(MAX_JSON_ELEMENTS + 1);
+        assert_eq!(over.len(), MAX_JSON_ELEMENTS);
+        assert!(check_request(&over, "request").is_err());
+        let over_in_bytes = " ".repeat(MAX_REQUEST_BYTES + 1);
+        assert!(check_request(&over_in_bytes, "request").is_err());
     }
 }
