@@ -57,6 +57,9 @@ pub fn parse_endpoint(url: &str) -> Result<Endpoint, ConnectorError> {
 /// Checks an endpoint URL found at `field`: http or https, a host, no user info, no path,
 /// query or fragment.
 pub fn parse_endpoint_at(url: &str, field: &str) -> Result<Endpoint, ConnectorError> {
+    if let Some(endpoint) = plain_endpoint(url) {
+        return Ok(endpoint);
+    }
     let uri: http::Uri = url
         .trim()
         .parse()
@@ -95,3 +98,35 @@ pub fn parse_endpoint_at(url: &str, field: &str) -> Result<Endpoint, ConnectorEr
         authority: authority.as_str().to_ascii_lowercase(),
     })
 }
+
+/// The common shape, `http[s]://host[:port][/]` with a host of letters, digits, dots and dashes,
+/// read without building a [`http::Uri`]: one the full parse accepts as it is, giving the same
+/// endpoint. Anything else (`None`) goes through the full parse and its errors.
+fn plain_endpoint(url: &str) -> Option<Endpoint> {
+    let (https, rest) = match url.strip_prefix("https://") {
+        Some(rest) => (true, rest),
+        None => (false, url.strip_prefix("http://")?),
+    };
+    let authority = rest.strip_suffix('/').unwrap_or(rest);
+    let (host, port) = match authority.split_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (authority, None),
+    };
+    let host_byte = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-');
+    if host.is_empty() || !host.as_bytes().iter().all(host_byte) {
+        return None;
+    }
+    if let Some(port) = port
+        && (!port.bytes().all(|b| b.is_ascii_digit()) || port.parse::<u16>().is_err())
+    {
+        return None;
+    }
+    Some(Endpoint {
+        https,
+        authority: authority.to_ascii_lowercase(),
+    })
+}
+
+#[cfg(test)]
+#[path = "endpoint_tests.rs"]
+mod tests;
