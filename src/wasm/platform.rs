@@ -72,13 +72,14 @@ impl Platform for WasiPlatform {
 
 /// `POST /` to the request's scheme and authority, with its headers.
 fn outgoing_request(request: &HttpRequest) -> Result<OutgoingRequest, SendError> {
-    let entries: Vec<(String, Vec<u8>)> = request
-        .headers
-        .iter()
-        .map(|(n, v)| (n.clone(), v.clone().into_bytes()))
-        .collect();
-    let fields = Fields::from_list(&entries)
-        .map_err(|e| SendError::permanent(format!("invalid request header: {e:?}")))?;
+    // Appended one by one from borrowed text: `from_list` takes owned pairs, a copy of every
+    // header made only to be copied again into the host.
+    let fields = Fields::new();
+    for (name, value) in &request.headers {
+        fields
+            .append(name, value.as_bytes())
+            .map_err(|e| SendError::permanent(format!("invalid request header: {e:?}")))?;
+    }
     let outgoing = OutgoingRequest::new(fields);
     let set = [
         outgoing.set_method(&Method::Post).is_ok(),
@@ -120,11 +121,12 @@ fn read_response(response: IncomingResponse) -> Result<HttpResponse, SendError> 
         .headers()
         .entries()
         .into_iter()
-        .map(|(n, v)| {
-            (
-                n.to_ascii_lowercase(),
-                String::from_utf8_lossy(&v).into_owned(),
-            )
+        .map(|(mut name, value)| {
+            // In place: the lifted name and value are this guest's own to keep.
+            name.make_ascii_lowercase();
+            let value = String::from_utf8(value)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            (name, value)
         })
         .collect();
     let incoming = response
