@@ -1,13 +1,14 @@
 //! The [`Platform`] of the sandbox: `wasi:http/outgoing-handler` for requests, WASI clocks,
 //! random and environment for the rest. Kept thin: everything it does is plumbing.
 
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 use std::time::{Duration, SystemTime};
 
 use wasip2::http::outgoing_handler;
 use wasip2::http::types::{
     Fields, IncomingResponse, Method, OutgoingBody, OutgoingRequest, RequestOptions, Scheme,
 };
+use wasip2::io::streams::{InputStream, StreamError};
 
 use crate::wire::{HttpRequest, HttpResponse, Platform, SendError};
 
@@ -17,6 +18,8 @@ const FIRST_BYTE_TIMEOUT: Duration = Duration::from_secs(30);
 const BETWEEN_BYTES_TIMEOUT: Duration = Duration::from_secs(30);
 /// Largest response buffer reserved up front from a declared Content-Length.
 const MAX_PRESIZED_BODY: usize = 4 << 20;
+/// What a read of a response body asks for once the declared length is in (or none was).
+const MIN_READ: usize = 64 << 10;
 
 /// The component's view of its sandbox.
 pub struct WasiPlatform;
@@ -139,21 +142,42 @@ fn read_response(response: IncomingResponse) -> Result<HttpResponse, SendError> 
         .find(|(n, _)| n == "content-length")
         .and_then(|(_, v)| v.trim().parse::<usize>().ok())
         .unwrap_or(0);
-    let mut body = Vec::with_capacity(declared.min(MAX_PRESIZED_BODY));
-    {
-        let mut stream = incoming
+    let body = {
+        let stream = incoming
             .stream()
             .map_err(|()| SendError::transient("the response body could not be read"))?;
-        stream
-            .read_to_end(&mut body)
-            .map_err(|e| SendError::transient(format!("the response body was cut off: {e}")))?;
-    }
+        read_body(&stream, declared.min(MAX_PRESIZED_BODY))?
+    };
     drop(incoming);
     Ok(HttpResponse {
         status,
         headers,
         body,
     })
+}
+
+/// The whole body, read in the chunks the host hands over: the first is kept as the body, so a
+/// body that comes in one chunk is never copied (`read_to_end` copies each chunk into a buffer
+/// it zeroes first). `expected` is what the first read asks for, when the length is declared.
+fn read_body(stream: &InputStream, expected: usize) -> Result<Vec<u8>, SendError> {
+    let cut_off =
+        |why: String| SendError::transient(format!("the response body was cut off: {why}"));
+    let mut body: Vec<u8> = Vec::new();
+    loop {
+        let left = expected.saturating_sub(body.len());
+        let want = if left > 0 { left } else { MIN_READ };
+        match stream.blocking_read(want as u64) {
+            Ok(chunk) if chunk.len() > want => {
+                return Err(cut_off("more bytes read than requested".to_string()));
+            }
+            // An empty read ends the body, as it ends `read_to_end`.
+            Ok(chunk) if chunk.is_empty() => return Ok(body),
+            Ok(chunk) if body.is_empty() => body = chunk,
+            Ok(chunk) => body.extend_from_slice(&chunk),
+            Err(StreamError::Closed) => return Ok(body),
+            Err(StreamError::LastOperationFailed(e)) => return Err(cut_off(e.to_debug_string())),
+        }
+    }
 }
 
 fn write_body(body: OutgoingBody, bytes: &[u8]) -> Result<(), String> {
