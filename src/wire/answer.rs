@@ -43,11 +43,10 @@ fn request_id(response: &HttpResponse) -> Option<String> {
 
 /// A 200 whose body is whole, or the error the answer describes.
 fn check_response(response: &HttpResponse) -> Result<(), ConnectorError> {
-    let request_id = request_id(response);
     if response.status != 200 {
         return Err(error::from_error_response(
             response.status,
-            request_id,
+            request_id(response),
             &response.body,
         ));
     }
@@ -59,7 +58,7 @@ fn check_response(response: &HttpResponse) -> Result<(), ConnectorError> {
                 code: "Crc32Mismatch".into(),
                 message: format!("the body's CRC32 is {actual}, but x-amz-crc32 says {expected}"),
                 http_status: response.status,
-                request_id,
+                request_id: request_id(response),
                 retryable: true,
                 attempts: 1,
                 details: None,
