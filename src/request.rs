@@ -21,8 +21,8 @@ pub struct Request {
     pub operation: Box<dyn Operation>,
 }
 
-/// Reads and checks a request given as JSON text: a getItem or addItem the fast reader takes
-/// ([`crate::fast_request`]), else through the checking reader.
+/// Reads and checks a request given as JSON text: through the fast reader
+/// ([`crate::fast_request`]) when it takes the request, else through the checking reader.
 pub fn parse_request_json(text: &str) -> Result<Request, ConnectorError> {
     match crate::fast_request::read_fast(text) {
         Some(request) => Ok(request),

@@ -16,7 +16,7 @@ use crate::error::ConnectorError;
 use crate::input::{Fields, OutputFormat};
 use crate::value::plain_view::Plain as PlainView;
 use crate::value::{ValueFormat, plain_map};
-use crate::wire::{Answer, Api, Client, Platform};
+use crate::wire::{Answer, Api, Client, Platform, body_bytes};
 
 pub(crate) mod outcome;
 pub mod registry;
@@ -88,9 +88,7 @@ pub struct Context<'p> {
 impl Context<'_> {
     /// Calls `operation` (such as `GetItem`) with `body`.
     pub fn call(&mut self, operation: &str, body: &Value) -> Result<Value, ConnectorError> {
-        let answer = self.client.call(operation, body)?;
-        self.consumed.add(&answer);
-        Ok(answer)
+        self.call_bytes(operation, body_bytes(body)?)
     }
 
     /// [`Context::call`] with the body already written as JSON bytes.

@@ -516,7 +516,7 @@ mod tests {
     const THROTTLED: &str =
         r#"{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"slow"}"#;
 
-    fn call(platform: &mut Scripted, policy: RetryPolicy) -> Result<Value, ConnectorError> {
+    fn client(platform: &mut Scripted, policy: RetryPolicy) -> Client<'_, Scripted> {
         Client::new(
             platform,
             credentials(None),
@@ -524,7 +524,10 @@ mod tests {
             endpoint(),
             policy,
         )
-        .call("GetItem", &serde_json::json!({}))
+    }
+
+    fn call(platform: &mut Scripted, policy: RetryPolicy) -> Result<Value, ConnectorError> {
+        client(platform, policy).call("GetItem", &serde_json::json!({}))
     }
 
     /// An invocation's calls and their retries share the client's signing key: one derivation.
@@ -535,13 +538,7 @@ mod tests {
             answer(200, &[], "{}"),
             answer(200, &[], "{}"),
         ]);
-        let mut client = Client::new(
-            &mut p,
-            credentials(None),
-            "us-east-1".into(),
-            endpoint(),
-            RetryPolicy::default(),
-        );
+        let mut client = client(&mut p, RetryPolicy::default());
         for operation in ["GetItem", "PutItem"] {
             client.call(operation, &serde_json::json!({})).unwrap();
         }
@@ -634,14 +631,8 @@ mod tests {
             https: true,
             authority: "streams.dynamodb.us-east-1.amazonaws.com".into(),
         };
-        let mut client = Client::new(
-            &mut p,
-            credentials(None),
-            "us-east-1".into(),
-            endpoint(),
-            RetryPolicy::default(),
-        )
-        .with_streams_endpoint(streams.clone());
+        let mut client =
+            client(&mut p, RetryPolicy::default()).with_streams_endpoint(streams.clone());
         let body = serde_json::json!({});
         client.call_api(Api::Streams, "GetRecords", &body).unwrap();
         client.call("GetItem", &body).unwrap();
