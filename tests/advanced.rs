@@ -528,7 +528,7 @@ async fn ok_listed(server: &Server, input: Value) -> Value {
     let mut request = request(server, input.clone());
     request["configuration"]["region"] = json!(LIST_REGION);
     let result = invoke(&request).await.result;
-    let text = result.unwrap_or_else(|e| panic!("{input} failed on {}: {e}", server.name));
+    let text = result.unwrap_or_else(|e| panic!("{input} failed on {}: {e:?}", server.name));
     let value: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(value["status"], "OK", "{value}");
     value

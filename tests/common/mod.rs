@@ -246,7 +246,7 @@ pub async fn run(server: &Server, input: Value) -> Result<Value, ConnectorError>
 /// Runs `input` and expects success.
 pub async fn ok(server: &Server, input: Value) -> Value {
     let result = run(server, input.clone()).await;
-    let value = result.unwrap_or_else(|e| panic!("{} failed on {}: {e}", input, server.name));
+    let value = result.unwrap_or_else(|e| panic!("{} failed on {}: {e:?}", input, server.name));
     assert_eq!(value["status"], "OK", "{value}");
     assert!(
         !value.to_string().contains(&server.secret_key),

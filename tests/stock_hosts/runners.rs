@@ -28,7 +28,7 @@ fn installed(path: PathBuf, installer: &str) -> PathBuf {
 /// The wasmtime CLI `scripts/env.sh` installs (`install_wasmtime_cli`), or `DDB_TEST_WASMTIME_CLI`.
 pub fn wasmtime_cli() -> PathBuf {
     let path = std::env::var_os("DDB_TEST_WASMTIME_CLI").map_or_else(
-        || Path::new(ROOT).join(".tools/wasmtime-cli/wasmtime_cli/wasmtime"),
+        || Path::new(ROOT).join(".tools/wasmtime-cli/bin/wasmtime"),
         PathBuf::from,
     );
     installed(path, "install_wasmtime_cli")
