@@ -98,7 +98,7 @@ async fn run_load(server: &Server, table: &str) -> Vec<Sample> {
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..CONCURRENCY {
         let (next, done, samples) = (next.clone(), done.clone(), samples.clone());
-        let (server, table) = (server.clone(), table.to_string());
+        let (server, table, host) = (server.clone(), table.to_string(), host.clone());
         workers.spawn(async move {
             loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);

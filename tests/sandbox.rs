@@ -108,7 +108,7 @@ async fn a_trapping_invocation_leaves_the_host_and_the_next_invocation_unharmed(
     assert!(diagnostics.contains("memory"), "{diagnostics}");
     expect_no_secret(&failure, &common::test_secret("sandbox"));
 
-    for host in [host(), &lenient] {
+    for host in [&*host(), &lenient] {
         let again = host
             .execute_json(&list_tables(&server), &Tenant::default())
             .await
@@ -192,10 +192,11 @@ async fn tenants_see_only_their_own_credentials_in_turn_and_at_once() {
         check([&first.result, &second.result]);
     }
     // At once: both tenants' invocations interleave on this task.
+    let shared = host();
     for _ in 0..4 {
         let (first, second) = tokio::join!(
-            host().execute_json(&request, &a),
-            host().execute_json(&request, &b)
+            shared.execute_json(&request, &a),
+            shared.execute_json(&request, &b)
         );
         check([&first.unwrap().result, &second.unwrap().result]);
     }

@@ -16,6 +16,10 @@ use crate::{ConnectionPool, HostConfig, HostError, Invocation, PoolConfig, Tenan
 use crate::{compiled_cache, incoming, wit};
 
 /// The loaded component, ready to be instantiated once per invocation.
+///
+/// Use a host from one tokio runtime. Its pooled connections are driven by tasks of the runtime
+/// that opened them: a call from another runtime can take such a connection, and when the opening
+/// runtime shuts down mid-call, the answer is lost after the server acted on the request.
 pub struct ConnectorHost {
     pub(crate) engine: Engine,
     pub(crate) pre: DynamodbConnectorPre<InvocationState>,

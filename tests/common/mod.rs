@@ -8,7 +8,7 @@ pub mod fault_server;
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use ddb_connector_host::{
     ConnectorError, ConnectorHost, EgressPolicy, HostConfig, Invocation, Tenant, wit,
@@ -163,10 +163,19 @@ pub fn load(mut config: HostConfig) -> ConnectorHost {
         .unwrap_or_else(|e| panic!("cannot load {path} (build it with scripts/test.sh): {e:#}"))
 }
 
-/// The component in the default (pooled) host, compiled once per test binary.
-pub fn host() -> &'static ConnectorHost {
-    static HOST: OnceLock<ConnectorHost> = OnceLock::new();
-    HOST.get_or_init(|| load(HostConfig::default()))
+/// The component in the default (pooled) host.
+///
+/// One per test thread: a host's pooled connections are driven by tasks of the tokio runtime that
+/// opened them, and every `#[tokio::test]` has its own runtime, ended with the test. Shared across
+/// tests, one test's request could go out on a connection another test's ending runtime then
+/// drops: the answer is lost after the server acted, and the retry finds the work done (CI saw a
+/// createTable retried into ResourceInUseException this way). Each host loads the precompiled
+/// component, so this costs about a millisecond per test.
+pub fn host() -> Arc<ConnectorHost> {
+    thread_local! {
+        static HOST: Arc<ConnectorHost> = Arc::new(load(HostConfig::default()));
+    }
+    HOST.with(Arc::clone)
 }
 
 /// A table name no other test uses.
