@@ -45,7 +45,10 @@ WASMTIME_CLI_FEATURES=run,serve,wasi-http,component-model,component-model-async,
 install_wasmtime_cli() {
     local dir="$TOOLS/wasmtime-cli"
     export DDB_TEST_WASMTIME_CLI="$dir/bin/wasmtime"
-    if ! "$DDB_TEST_WASMTIME_CLI" --version 2>/dev/null | grep -q "^wasmtime $WASMTIME_CLI_VERSION "; then
+    # It prints `wasmtime 50.0.1` (a source build has no commit to add).
+    local installed
+    installed=$("$DDB_TEST_WASMTIME_CLI" --version 2>/dev/null | cut -d' ' -f2 || true)
+    if [ "$installed" != "$WASMTIME_CLI_VERSION" ]; then
         log "building the wasmtime CLI $WASMTIME_CLI_VERSION (cargo install, once)"
         rm -rf "$dir"
         (cd "$ROOT" && cargo install --locked --quiet --root "$dir" --no-default-features \

@@ -157,9 +157,7 @@ fn start_ours(
 fn start_stock(component: &Path) -> Result<(ServerProcess, String), String> {
     let binary = std::env::var_os("DDB_TEST_WASMTIME_CLI")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            crate::args::root_dir().join(".tools/wasmtime-cli/wasmtime_cli/wasmtime")
-        });
+        .unwrap_or_else(|| crate::args::root_dir().join(".tools/wasmtime-cli/bin/wasmtime"));
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map_err(|e| e.to_string())?
