@@ -525,13 +525,9 @@ const LIST_REGION: &str = "eu-west-3";
 
 /// Runs `input` against `server` in [`LIST_REGION`] and expects success.
 async fn ok_listed(server: &Server, input: Value) -> Value {
-    let mut request = request(server, input.clone());
+    let mut request = request(server, input);
     request["configuration"]["region"] = json!(LIST_REGION);
-    let result = invoke(&request).await.result;
-    let text = result.unwrap_or_else(|e| panic!("{input} failed on {}: {e:?}", server.name));
-    let value: Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(value["status"], "OK", "{value}");
-    value
+    ok_request(server, &request).await
 }
 
 /// listTables, one name per page from `start`, until a name without `prefix` or the end.

@@ -254,8 +254,16 @@ pub async fn run(server: &Server, input: Value) -> Result<Value, ConnectorError>
 
 /// Runs `input` and expects success.
 pub async fn ok(server: &Server, input: Value) -> Value {
-    let result = run(server, input.clone()).await;
-    let value = result.unwrap_or_else(|e| panic!("{} failed on {}: {e:?}", input, server.name));
+    ok_request(server, &request(server, input)).await
+}
+
+/// Runs a whole request made for `server` (see [`request`]) and expects success, with none of
+/// the server's secret in the result.
+pub async fn ok_request(server: &Server, request: &Value) -> Value {
+    let result = invoke(request).await.result;
+    let text =
+        result.unwrap_or_else(|e| panic!("{} failed on {}: {e:?}", request["input"], server.name));
+    let value: Value = serde_json::from_str(&text).expect("the result is JSON");
     assert_eq!(value["status"], "OK", "{value}");
     assert!(
         !value.to_string().contains(&server.secret_key),
