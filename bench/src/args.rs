@@ -59,6 +59,8 @@ pub struct Args {
     pub op: Op,
     /// What `loop` repeats: whole calls, instantiations alone, or cold starts.
     pub loop_mode: LoopMode,
+    /// `loop` calls with this request's `input` (a JSON file) instead of GetItem or PutItem.
+    pub input: Option<PathBuf>,
     /// `loop` calls the canned server by the name `localhost` instead of its address.
     pub by_name: bool,
     /// `loop`'s host looks every name up (no DNS cache).
@@ -104,6 +106,7 @@ pub fn parse_args() -> Result<Args, String> {
         seconds: Duration::from_secs(10),
         op: Op::GetItem,
         loop_mode: LoopMode::Calls,
+        input: None,
         link_all: false,
         by_name: false,
         no_dns_cache: false,
@@ -129,6 +132,7 @@ pub fn parse_args() -> Result<Args, String> {
             "--python" => args.python = Some(value("--python")?),
             "--moto" => args.moto = true,
             "--put" => args.op = Op::PutItem,
+            "--input" => args.input = Some(value("--input")?),
             "--instantiate" => args.loop_mode = LoopMode::Instantiate,
             "--cold-start" => args.loop_mode = LoopMode::ColdStart,
             "--scan" => args.loop_mode = LoopMode::Scan,

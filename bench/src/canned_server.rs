@@ -1,6 +1,6 @@
-//! A DynamoDB stand-in that answers from memory: fixed answers for GetItem and PutItem, and a
-//! generated table for Scan. It costs next to nothing per request, so what is measured is the
-//! client. HTTP/1.1 keep-alive, `x-amz-crc32` on every body, as DynamoDB sends them.
+//! A DynamoDB stand-in that answers from memory: fixed answers for GetItem and PutItem (and
+//! the other item calls `ddb-bench loop --input` makes), and a generated table for Scan. It
+//! costs next to nothing per request, so what is measured is the client. HTTP/1.1 keep-alive, `x-amz-crc32` on every body, as DynamoDB sends them.
 
 use std::convert::Infallible;
 
@@ -127,7 +127,10 @@ async fn answer(request: Request<hyper::body::Incoming>, get_item: Bytes) -> Res
     };
     match target.strip_prefix("DynamoDB_20120810.") {
         Some("GetItem") => reply(200, get_item),
-        Some("PutItem") => reply(200, Bytes::from_static(b"{}")),
+        Some("PutItem" | "DeleteItem") => reply(200, Bytes::from_static(b"{}")),
+        Some(other @ ("UpdateItem" | "Query" | "BatchGetItem" | "BatchWriteItem")) => {
+            reply(200, Bytes::from(other_answer(other).to_string()))
+        }
         Some("Scan") => reply(200, Bytes::from(scan_page(&body).to_string())),
         _ => reply(
             400,
@@ -137,6 +140,17 @@ async fn answer(request: Request<hyper::body::Incoming>, get_item: Bytes) -> Res
                 .to_string(),
             ),
         ),
+    }
+}
+
+/// The answer of `ddb-bench loop --input`'s other item calls: the 1 KB item wherever the call
+/// returns items, nothing unprocessed.
+fn other_answer(call: &str) -> Value {
+    match call {
+        "UpdateItem" => json!({"Attributes": item_typed()}),
+        "Query" => json!({"Items": [item_typed()], "Count": 1, "ScannedCount": 1}),
+        "BatchGetItem" => json!({"Responses": {"bench": [item_typed()]}, "UnprocessedKeys": {}}),
+        _ => json!({"UnprocessedItems": {}}),
     }
 }
 

@@ -10,7 +10,7 @@ use crate::args::Args;
 use crate::canned_process::Server;
 use crate::hosts::loopback;
 use crate::measure;
-use crate::peers::{Peer, Target};
+use crate::peers::{Op, Peer, Target};
 use crate::runtimes::current_thread;
 use crate::scan::scan_loop;
 use crate::startup::{ColdParts, ColdStart};
@@ -89,7 +89,15 @@ async fn repeat(
     let mut tally = Tally::default();
     while started.elapsed() < args.seconds {
         match (args.loop_mode, cold) {
-            (LoopMode::Calls, _) => tally.fuel += peer.call(args.op).await?.fuel.unwrap_or(0),
+            (LoopMode::Calls, _) => {
+                // A call of `--input` is checked as PutItem's is: its status only.
+                let op = if args.input.is_some() {
+                    Op::PutItem
+                } else {
+                    args.op
+                };
+                tally.fuel += peer.call(op).await?.fuel.unwrap_or(0)
+            }
             (LoopMode::ColdStart, Some(cold)) => {
                 let (_, once) = cold.once(loop_config(args)).await?;
                 tally.parts.load += once.load;
@@ -113,6 +121,7 @@ fn print_tally(args: &Args, tally: &Tally, cpu: Duration, cold: bool) {
     let calls = tally.calls;
     let per_call = |d: Duration| d.as_secs_f64() * 1e6 / calls.max(1) as f64;
     let what = match args.loop_mode {
+        LoopMode::Calls if args.input.is_some() => "call of --input",
         LoopMode::Calls => args.op.name(),
         LoopMode::Instantiate => "instantiation",
         LoopMode::ColdStart => "cold start",
@@ -136,6 +145,12 @@ fn print_tally(args: &Args, tally: &Tally, cpu: Duration, cold: bool) {
     }
 }
 
+/// The `input` of `--input FILE`.
+fn given_input(path: &std::path::Path) -> Result<serde_json::Value, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
 /// Runs `loop` for `args.seconds`: calls, instantiations, cold starts or scans.
 pub fn call_loop(args: &Args) -> Result<(), String> {
     let server = Server::start()?;
@@ -149,7 +164,10 @@ pub fn call_loop(args: &Args) -> Result<(), String> {
     if args.loop_mode == LoopMode::Scan {
         return scan_loop(args, &host, &target);
     }
-    let peer = Peer::component(host.clone(), &target);
+    let peer = match &args.input {
+        Some(path) => Peer::component_with(host.clone(), &target, given_input(path)?),
+        None => Peer::component(host.clone(), &target),
+    };
     let cold = cold_artifact(args, &host)?;
     let runtime = current_thread()?;
     let tenant = Tenant::default();

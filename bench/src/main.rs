@@ -5,7 +5,7 @@
 //! ddb-bench serve
 //! ddb-bench serve-load [--component PATH]
 //! ddb-bench core [CALLS]
-//! ddb-bench loop [--component PATH] [--put | --instantiate | --cold-start | --scan] [--link-all-of-wasi] [--by-name [--no-dns-cache]] [SECONDS]
+//! ddb-bench loop [--component PATH] [--put | --input FILE | --instantiate | --cold-start | --scan] [--link-all-of-wasi] [--by-name [--no-dns-cache]] [SECONDS]
 //! ddb-bench plots [--from JSON] [--history CSV] [--out DIR] [--plots-dir DIR]
 //! ```
 //! `run` starts the canned-response server (`serve`, a child process, so its CPU is not counted
@@ -73,7 +73,7 @@ fn main() -> std::process::ExitCode {
         }),
         Some("loop") => parse_args().and_then(|args| call_loop(&args)),
         Some("plots") => parse_args().and_then(|args| record::plots_only(&args.outputs(), args.from)),
-        _ => Err("usage: ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR] [--history CSV] [--plots-dir DIR] | ddb-bench plots [--from JSON] [--history CSV] [--out DIR] [--plots-dir DIR] | ddb-bench serve [TLS-DIR] | ddb-bench core [CALLS] | ddb-bench loop [--component PATH] [--put | --instantiate | --cold-start | --scan] [--link-all-of-wasi] [--by-name [--no-dns-cache]] [SECONDS]".into()),
+        _ => Err("usage: ddb-bench run [--quick] [--component PATH] [--sdk-component PATH] [--python PATH] [--moto] [--out DIR] [--history CSV] [--plots-dir DIR] | ddb-bench plots [--from JSON] [--history CSV] [--out DIR] [--plots-dir DIR] | ddb-bench serve [TLS-DIR] | ddb-bench core [CALLS] | ddb-bench loop [--component PATH] [--put | --input FILE | --instantiate | --cold-start | --scan] [--link-all-of-wasi] [--by-name [--no-dns-cache]] [SECONDS]".into()),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

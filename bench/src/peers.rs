@@ -114,6 +114,16 @@ impl Peer {
         }
     }
 
+    /// The component in `host` making one call with `input` against `target`, for both ops.
+    pub fn component_with(host: Arc<ConnectorHost>, target: &Target, input: Value) -> Self {
+        let request = target.request(input);
+        Peer::Component {
+            host,
+            get: request.clone(),
+            put: request,
+        }
+    }
+
     /// The native SDK for `target`, configured as its documentation shows, endpoint overridden;
     /// with `ca_pem`, its https client trusts that CA (and only that).
     pub fn native_sdk(target: &Target, ca_pem: Option<&[u8]>) -> Self {
