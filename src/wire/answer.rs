@@ -52,7 +52,7 @@ fn check_response(response: &HttpResponse) -> Result<(), ConnectorError> {
     }
     // DynamoDB sends the CRC32 of the body; a mismatch means it was damaged on the way.
     if let Some(expected) = response.header("x-amz-crc32") {
-        let actual = crc32fast::hash(&response.body);
+        let actual = super::crc32::crc32(&response.body);
         if expected.trim().parse::<u32>().ok() != Some(actual) {
             return Err(ConnectorError::Execution {
                 code: "Crc32Mismatch".into(),

@@ -5,6 +5,7 @@
 
 pub mod answer;
 pub mod client;
+mod crc32;
 pub mod credentials;
 pub mod endpoint;
 pub mod http;
