@@ -52,38 +52,48 @@ pub fn parse_request(value: &Value) -> Result<Request, ConnectorError> {
 }
 
 /// Runs a checked request to the end; returns its result, `{"action": ..., "status": "OK",
-/// "response": ...}` once written ([`Completed::to_json_text`]).
+/// "response": ...}` once written ([`Completed::to_json_text`]). It takes the request, so its
+/// keys, region and endpoints move into the client instead of being copied.
 pub fn execute<P: Platform>(
-    request: &Request,
+    request: Request,
     platform: &mut P,
 ) -> Result<Completed, ConnectorError> {
-    let envelope = &request.envelope;
+    let Request {
+        mut envelope,
+        name,
+        operation,
+    } = request;
     let mut transport = Transport::new(platform as &mut dyn Platform, envelope.retry);
-    let credentials = credentials_for(envelope, &mut transport)?;
-    let client = Client::with_transport(
+    let credentials = match std::mem::replace(&mut envelope.auth, Auth::DefaultChain) {
+        Auth::Static(credentials) => credentials,
+        auth => credentials_for(&auth, &envelope, &mut transport)?,
+    };
+    let client = Client::with_endpoints(
         transport,
         credentials,
-        envelope.region.clone(),
-        envelope.endpoint.clone(),
-    )
-    .with_streams_endpoint(envelope.streams_endpoint.clone());
+        envelope.region,
+        envelope.endpoint,
+        envelope.streams_endpoint,
+    );
     let mut context = Context {
         client,
         output: envelope.output,
         wait_timeout: envelope.wait_timeout,
         consumed: Default::default(),
     };
-    let outcome = request.operation.run(&mut context)?;
-    Ok(outcome.completed(request.name))
+    let outcome = operation.run(&mut context)?;
+    Ok(outcome.completed(name))
 }
 
-/// The credentials that sign the invocation's DynamoDB calls: given, from the sandbox's
-/// environment, or a role's from STS (one STS call; when it fails, nothing goes to DynamoDB).
+/// The credentials that sign the invocation's DynamoDB calls under `auth` (the envelope's):
+/// given, from the sandbox's environment, or a role's from STS (one STS call; when it fails,
+/// nothing goes to DynamoDB).
 fn credentials_for(
+    auth: &Auth,
     envelope: &Envelope,
     transport: &mut Transport<'_, dyn Platform + '_>,
 ) -> Result<Credentials, ConnectorError> {
-    match &envelope.auth {
+    match auth {
         Auth::Static(credentials) => Ok(credentials.clone()),
         Auth::DefaultChain => environment_keys("defaultCredentialsChain", transport),
         Auth::AssumeRole { call, caller } => {

@@ -24,12 +24,12 @@ fn agrees(text: &str) -> bool {
     assert_eq!(fast.name, checked.name, "{text}");
     let operation = |r: &Request| format!("{:?}", r.operation);
     assert_eq!(operation(&fast), operation(&checked), "{text}");
-    assert_eq!(sent(&fast), sent(&checked), "{text}");
+    assert_eq!(sent(fast), sent(checked), "{text}");
     true
 }
 
 /// The HTTP requests each one sends (the body bytes, signed the same way), each answered `{}`.
-fn sent(request: &Request) -> Vec<HttpRequest> {
+fn sent(request: Request) -> Vec<HttpRequest> {
     let mut platform = Answers {
         sent: Vec::new(),
         clock: Duration::ZERO,

@@ -40,7 +40,7 @@ impl Guest for Component {
     fn execute(request: wit::Request) -> Result<wit::Response, wit::ConnectorError> {
         let json_request = to_request::to_json_request(request).map_err(to_wit_error)?;
         let request = crate::parse_request(&json_request).map_err(to_wit_error)?;
-        let result = crate::execute(&request, &mut WasiPlatform).map_err(to_wit_error)?;
+        let result = crate::execute(request, &mut WasiPlatform).map_err(to_wit_error)?;
         // The response, and of the members beside it only the consumed capacity.
         let consumed =
             result

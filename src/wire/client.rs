@@ -34,8 +34,8 @@ impl Api {
     /// The `X-Amz-Target` of `operation`.
     pub fn target(self, operation: &str) -> String {
         match self {
-            Api::DynamoDb => format!("{TARGET_PREFIX}{operation}"),
-            Api::Streams => format!("{STREAMS_TARGET_PREFIX}{operation}"),
+            Api::DynamoDb => [TARGET_PREFIX, operation].concat(),
+            Api::Streams => [STREAMS_TARGET_PREFIX, operation].concat(),
         }
     }
 }
@@ -62,11 +62,11 @@ pub fn build_request(
     };
     let signed = signer.sign(&call, time)?;
     let mut headers = Vec::with_capacity(6);
-    headers.push(("content-type".to_string(), CONTENT_TYPE.to_string()));
-    headers.push(("x-amz-target".to_string(), target));
+    headers.push(("content-type", CONTENT_TYPE.to_string()));
+    headers.push(("x-amz-target", target));
     signed.append_to(&mut headers);
     // A known length, so the body is not sent chunked (unsigned, as the AWS SDKs do).
-    headers.push(("content-length".to_string(), body.len().to_string()));
+    headers.push(("content-length", body.len().to_string()));
     Ok(HttpRequest {
         https: endpoint.https,
         authority: endpoint.authority.clone(),
@@ -237,10 +237,23 @@ impl<'p, P: Platform + ?Sized> Client<'p, P> {
         region: String,
         endpoint: Endpoint,
     ) -> Self {
+        let streams_endpoint = endpoint.clone();
+        Self::with_endpoints(transport, credentials, region, endpoint, streams_endpoint)
+    }
+
+    /// A client over `transport` sending DynamoDB calls to `endpoint` and DynamoDB Streams
+    /// calls to `streams_endpoint`.
+    pub fn with_endpoints(
+        transport: Transport<'p, P>,
+        credentials: Credentials,
+        region: String,
+        endpoint: Endpoint,
+        streams_endpoint: Endpoint,
+    ) -> Self {
         Self {
             transport,
             signer: Signer::new(credentials, region),
-            streams_endpoint: endpoint.clone(),
+            streams_endpoint,
             endpoint,
         }
     }
@@ -372,12 +385,12 @@ mod tests {
             time,
         )
         .unwrap();
-        let names: Vec<&str> = req.headers.iter().map(|(n, _)| n.as_str()).collect();
+        let names: Vec<&str> = req.headers.iter().map(|(n, _)| *n).collect();
         assert!(!names.contains(&"host"));
         let get = |n: &str| {
             req.headers
                 .iter()
-                .find(|(h, _)| h == n)
+                .find(|(h, _)| *h == n)
                 .map(|(_, v)| v.as_str())
         };
         assert_eq!(get("content-type"), Some(CONTENT_TYPE));
@@ -439,7 +452,7 @@ mod tests {
             let ours = req
                 .headers
                 .iter()
-                .find(|(n, _)| n == "authorization")
+                .find(|(n, _)| *n == "authorization")
                 .unwrap()
                 .1
                 .clone();
@@ -640,7 +653,7 @@ mod tests {
         let header = |r: &HttpRequest, n: &str| {
             r.headers
                 .iter()
-                .find(|(h, _)| h == n)
+                .find(|(h, _)| *h == n)
                 .map(|(_, v)| v.clone())
         };
         assert_eq!(
@@ -709,7 +722,7 @@ mod tests {
         let date_of = |r: &HttpRequest| {
             r.headers
                 .iter()
-                .find(|(n, _)| n == "x-amz-date")
+                .find(|(n, _)| *n == "x-amz-date")
                 .unwrap()
                 .1
                 .clone()

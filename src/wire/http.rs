@@ -68,8 +68,8 @@ pub struct HttpRequest {
     pub https: bool,
     /// `host[:port]`.
     pub authority: String,
-    /// Headers to send, lowercase names.
-    pub headers: Vec<(String, String)>,
+    /// Headers to send, lowercase names (every name the connector sends is a constant).
+    pub headers: Vec<(&'static str, String)>,
     /// JSON body.
     pub body: Vec<u8>,
 }
@@ -93,7 +93,7 @@ impl HttpRequest {
             .headers
             .iter()
             .max_by_key(|(n, v)| n.len() + v.len())
-            .map_or("host", |(n, _)| n.as_str());
+            .map_or("host", |(n, _)| *n);
         let field = match largest {
             "x-amz-security-token" => "authentication.sessionToken",
             "authorization" => "authentication.accessKey",

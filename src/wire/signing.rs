@@ -36,12 +36,12 @@ pub struct SignedHeaders {
 impl SignedHeaders {
     /// Appends `x-amz-date`, `x-amz-security-token` (with temporary credentials) and
     /// `authorization`, in that order, to `headers`.
-    pub fn append_to(self, headers: &mut Vec<(String, String)>) {
-        headers.push(("x-amz-date".to_string(), self.amz_date));
+    pub fn append_to(self, headers: &mut Vec<(&'static str, String)>) {
+        headers.push(("x-amz-date", self.amz_date));
         if let Some(token) = self.security_token {
-            headers.push(("x-amz-security-token".to_string(), token));
+            headers.push(("x-amz-security-token", token));
         }
-        headers.push(("authorization".to_string(), self.authorization));
+        headers.push(("authorization", self.authorization));
     }
 }
 

@@ -129,11 +129,11 @@ impl Sts<'_> {
 
     /// `POST /` of `body`, with the headers of `signed` when the call is signed.
     fn request(&self, body: Vec<u8>, signed: Option<SignedHeaders>) -> HttpRequest {
-        let mut headers = vec![("content-type".to_string(), CONTENT_TYPE.to_string())];
+        let mut headers = vec![("content-type", CONTENT_TYPE.to_string())];
         if let Some(signed) = signed {
             signed.append_to(&mut headers);
         }
-        headers.push(("content-length".to_string(), body.len().to_string()));
+        headers.push(("content-length", body.len().to_string()));
         HttpRequest {
             https: self.endpoint.https,
             authority: self.endpoint.authority.clone(),

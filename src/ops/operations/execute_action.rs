@@ -192,7 +192,7 @@ mod tests {
             .map(|(r, _)| {
                 r.headers
                     .iter()
-                    .find(|(n, _)| n == "x-amz-target")
+                    .find(|(n, _)| *n == "x-amz-target")
                     .unwrap()
                     .1
                     .clone()

@@ -433,7 +433,7 @@ mod tests {
                 let target = request
                     .headers
                     .iter()
-                    .find(|(n, _)| n == "x-amz-target")
+                    .find(|(n, _)| *n == "x-amz-target")
                     .unwrap()
                     .1
                     .clone();
