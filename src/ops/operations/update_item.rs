@@ -17,7 +17,8 @@ use crate::value::ValueFormat;
 use crate::wire::body_bytes;
 
 /// Every `ReturnValues` updateItem takes.
-const RETURN_VALUES: &[&str] = &["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"];
+pub(crate) const RETURN_VALUES: &[&str] =
+    &["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"];
 
 /// Input of updateItem.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,38 +100,62 @@ fn attribute_update(
     format: ValueFormat,
 ) -> Result<Update, ConnectorError> {
     let action_text = input.required_string(field::ATTRIBUTE_ACTION)?;
-    let action = if action_text.eq_ignore_ascii_case(field::PUT) {
-        AttributeAction::Put
-    } else if action_text.eq_ignore_ascii_case(field::DELETE) {
-        AttributeAction::Delete
-    } else {
-        return Err(input.error(field::ATTRIBUTE_ACTION, "must be PUT or DELETE"));
-    };
+    let action = AttributeAction::named(&action_text)
+        .ok_or_else(|| input.error(field::ATTRIBUTE_ACTION, "must be PUT or DELETE"))?;
     let raw = input.required_map(field::KEY_ATTRIBUTES)?;
-    if raw.is_empty() {
-        return Err(input.error(field::KEY_ATTRIBUTES, "must name at least one attribute"));
-    }
     let path = input.field(field::KEY_ATTRIBUTES);
+    check_attribute_names(&raw, key, action, &path)?;
+    let attributes = match action {
+        AttributeAction::Put => attribute_map(&raw, format, &path)?,
+        // Only the names matter when removing attributes.
+        AttributeAction::Delete => raw,
+    };
+    Ok(Update::Attributes { attributes, action })
+}
+
+impl AttributeAction {
+    /// The action `text` names (any case), if any.
+    pub(crate) fn named(text: &str) -> Option<Self> {
+        if text.eq_ignore_ascii_case(field::PUT) {
+            Some(Self::Put)
+        } else if text.eq_ignore_ascii_case(field::DELETE) {
+            Some(Self::Delete)
+        } else {
+            None
+        }
+    }
+}
+
+/// Checks the names of the attribute form's `raw` attributes, found at `path`: at least one,
+/// none of the key's, and each 1 to 255 bytes when removing them (their values are not read
+/// then, so the value conversion does not check their names).
+pub(crate) fn check_attribute_names(
+    raw: &Map<String, Value>,
+    key: &Map<String, Value>,
+    action: AttributeAction,
+    path: &str,
+) -> Result<(), ConnectorError> {
+    if raw.is_empty() {
+        return Err(ConnectorError::config(
+            path,
+            "must name at least one attribute",
+        ));
+    }
     if let Some(k) = raw.keys().find(|k| key.contains_key(*k)) {
         return Err(ConnectorError::config(
             format!("{path}.{k}"),
             "is part of the primary key, which updateItem cannot change",
         ));
     }
-    let attributes = match action {
-        AttributeAction::Put => attribute_map(&raw, format, &path)?,
-        // Only the names matter when removing attributes.
-        AttributeAction::Delete => {
-            if let Some(name) = raw.keys().find(|n| n.is_empty() || n.len() > 255) {
-                return Err(ConnectorError::config(
-                    format!("{path}.{name}"),
-                    "must be 1 to 255 bytes long",
-                ));
-            }
-            raw
-        }
-    };
-    Ok(Update::Attributes { attributes, action })
+    if action == AttributeAction::Delete
+        && let Some(name) = raw.keys().find(|n| n.is_empty() || n.len() > 255)
+    {
+        return Err(ConnectorError::config(
+            format!("{path}.{name}"),
+            "must be 1 to 255 bytes long",
+        ));
+    }
+    Ok(())
 }
 
 impl Operation for UpdateItem {
