@@ -3,7 +3,6 @@
 //! item after the update.
 
 use std::borrow::Cow;
-use std::fmt::Write;
 
 use serde_json::{Map, Value, json};
 
@@ -211,36 +210,55 @@ fn attribute_clause<'a>(
         if i > 0 {
             expression.push_str(", ");
         }
-        let start = expression.len();
-        let _ = write!(expression, "#a{i}");
         let names = options.expression_attribute_names.as_ref();
-        not_given(
-            names,
-            &expression[start..],
-            field::EXPRESSION_ATTRIBUTE_NAMES,
-        )?;
+        let name = push_placeholder(&mut expression, "#a", i);
+        not_given(names, name, field::EXPRESSION_ATTRIBUTE_NAMES)?;
         if put {
-            let start = expression.len() + " = ".len();
-            let _ = write!(expression, " = :v{i}");
+            expression.push_str(" = ");
             let values = options.expression_attribute_values.as_ref();
-            not_given(
-                values,
-                &expression[start..],
-                field::EXPRESSION_ATTRIBUTE_VALUES,
-            )?;
+            let value = push_placeholder(&mut expression, ":v", i);
+            not_given(values, value, field::EXPRESSION_ATTRIBUTE_VALUES)?;
         }
     }
     let entries: Vec<(&String, &Value)> = attributes.iter().collect();
     let mut clause = UpdateClause::default();
     for i in in_text_order(entries.len()) {
         let (name, value) = entries[i];
-        clause.names.push((format!("#a{i}"), name.as_str()));
+        clause.names.push((placeholder("#a", i), name.as_str()));
         if put {
-            clause.values.push((format!(":v{i}"), value));
+            clause.values.push((placeholder(":v", i), value));
         }
     }
     clause.expression = Cow::Owned(expression);
     Ok(clause)
+}
+
+/// The placeholder `prefix` and `i`.
+fn placeholder(prefix: &str, i: usize) -> String {
+    let mut text = String::with_capacity(prefix.len() + 4);
+    push_placeholder(&mut text, prefix, i);
+    text
+}
+
+/// Appends `prefix` and `i` in decimal to `out`, and gives what it appended; digits written by
+/// hand, as the formatting machinery costs more than the rest of a placeholder's work.
+fn push_placeholder<'s>(out: &'s mut String, prefix: &str, i: usize) -> &'s str {
+    let start = out.len();
+    out.push_str(prefix);
+    let mut digits = [0u8; 20];
+    let (mut rest, mut at) = (i, digits.len());
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    digits[at..]
+        .iter()
+        .for_each(|&digit| out.push(char::from(digit)));
+    &out[start..]
 }
 
 /// `0..n` in the order of their decimal texts (`0, 1, 10, 11, 2, ...`), so `#a0, #a1, ...` come

@@ -238,3 +238,13 @@ fn placeholder_numbers_come_in_the_order_of_their_texts() {
         assert_eq!(in_text_order(n).collect::<Vec<_>>(), expected, "{n}");
     }
 }
+
+#[test]
+fn placeholders_are_their_prefix_and_number() {
+    for i in [0, 1, 9, 10, 99, 100, 12345, usize::MAX] {
+        assert_eq!(placeholder("#a", i), format!("#a{i}"));
+        let mut text = String::from("SET ");
+        assert_eq!(push_placeholder(&mut text, ":v", i), format!(":v{i}"));
+        assert_eq!(text, format!("SET :v{i}"));
+    }
+}
