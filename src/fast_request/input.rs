@@ -74,10 +74,16 @@ pub(super) struct HotInput<'a> {
     pub return_values_on_condition_check_failure: Given<&'a str>,
     #[serde(default, borrow)]
     pub return_consumed_capacity: Given<&'a str>,
+    #[serde(default, borrow)]
+    pub update_expression: Given<&'a str>,
+    #[serde(default)]
+    pub key_attributes: Given<Attributes>,
+    #[serde(default, borrow)]
+    pub attribute_action: Given<&'a str>,
 }
 
 /// The operations' own fields [`HotInput`] reads; a field's bit in a mask is its index here.
-const OWN_FIELDS: [&str; 11] = [
+const OWN_FIELDS: [&str; 14] = [
     field::TABLE_NAME,
     field::PRIMARY_KEY_COMPONENTS,
     field::ITEM,
@@ -89,6 +95,9 @@ const OWN_FIELDS: [&str; 11] = [
     field::RETURN_VALUES,
     field::RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
     field::RETURN_CONSUMED_CAPACITY,
+    field::UPDATE_EXPRESSION,
+    field::KEY_ATTRIBUTES,
+    field::ATTRIBUTE_ACTION,
 ];
 
 /// The mask of the [`OWN_FIELDS`] among `fields`, found when compiling.
@@ -149,6 +158,9 @@ impl HotInput<'_> {
             self.return_values.is_absent(),
             self.return_values_on_condition_check_failure.is_absent(),
             self.return_consumed_capacity.is_absent(),
+            self.update_expression.is_absent(),
+            self.key_attributes.is_absent(),
+            self.attribute_action.is_absent(),
         ]
     }
 
@@ -223,7 +235,7 @@ impl HotInput<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::operations::{add_item::AddItem, get_item::GetItem};
+    use crate::ops::operations::{add_item::AddItem, get_item::GetItem, update_item::UpdateItem};
 
     /// Each field given alone sets its own bit: `absent` lists the fields in `OWN_FIELDS`' order.
     #[test]
@@ -242,6 +254,7 @@ mod tests {
         let get = Takes::<GetItem>::MASK;
         assert_eq!(get.count_ones(), 6);
         assert_eq!(Takes::<AddItem>::MASK.count_ones(), 8);
+        assert_eq!(Takes::<UpdateItem>::MASK.count_ones(), 11);
         for (bit, name) in OWN_FIELDS.iter().enumerate() {
             let reads = GetItem::FIELDS.iter().any(|fields| fields.contains(name));
             assert_eq!(get & (1 << bit) != 0, reads, "{name}");

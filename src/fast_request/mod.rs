@@ -1,21 +1,24 @@
 //! A request read in one pass from its text into borrowed structs, without the tree of the
 //! whole request, when its envelope is the common one: static keys, a region, an optional
-//! endpoint. The hot item operations (getItem, addItem, deleteItem) are read here too; any other
-//! operation's `input` is read by the checking reader's operation reader. This path accepts only
-//! what the checking reader ([`crate::request::parse_request`]) accepts and builds the same request
-//! through the same checks; anything else (an unknown field, another type, a check failing, an
+//! endpoint. The hot item operations (getItem, addItem, deleteItem, updateItem) are read here
+//! too; any other operation's `input` is read by the checking reader's operation reader. This
+//! path accepts only what the checking reader ([`crate::request::parse_request`]) accepts and
+//! builds the same request through the same checks; anything else (an unknown field, another type, a check failing, an
 //! escaped string) declines, and the checking reader then reads the request and gives its exact
 //! error.
 
 mod envelope;
 mod input;
 mod item;
+mod update_item;
 
 use serde::Deserialize;
 
 use crate::input::envelope::{DEFAULT_WAIT_TIMEOUT, output_format, read_options, value_format};
 use crate::input::{Fields, field};
-use crate::ops::operations::{add_item::AddItem, delete_item::DeleteItem, get_item::GetItem};
+use crate::ops::operations::{
+    add_item::AddItem, delete_item::DeleteItem, get_item::GetItem, update_item::UpdateItem,
+};
 use crate::ops::registry::read_operation;
 use crate::ops::{Operation, ReadOperation};
 use crate::request::Request;
@@ -110,6 +113,9 @@ fn read_hot_operation(
         AddItem::NAME if input.takes_only::<AddItem>() => boxed(item::add_item(input, format)),
         DeleteItem::NAME if input.takes_only::<DeleteItem>() => {
             boxed(item::delete_item(input, format))
+        }
+        UpdateItem::NAME if input.takes_only::<UpdateItem>() => {
+            boxed(update_item::update_item(input, format))
         }
         _ => None,
     }

@@ -136,11 +136,9 @@ fn the_docs_examples_are_declined_or_read_the_same() {
     );
 }
 
-#[test]
-fn variations_are_declined_or_read_the_same() {
-    let get = || json!({"operationGroup": "itemOperation", "itemOperation": "getItem", "tableName": "orders", "primaryKeyComponents": {"id": 1}});
-    let add = || json!({"operationGroup": "item", "itemOperation": "addItem", "tableName": "orders", "item": {"id": "a", "n": [1, {"b": null}]}});
-    let extras = [
+/// Fields every item operation takes or refuses, given right and wrong.
+fn item_extras() -> Vec<Value> {
+    vec![
         json!({}),
         json!({"valueFormat": "TYPED", "primaryKeyComponents": {"id": {"N": "1"}}, "item": {"id": {"S": "a"}}}),
         json!({"valueFormat": "typed"}),
@@ -169,32 +167,114 @@ fn variations_are_declined_or_read_the_same() {
         json!({"type": "getItem"}),
         json!({"itemOperation": "deleteItem"}),
         json!({"operationGroup": "tableOperation"}),
-    ];
-    let nested = |depth: usize| (0..depth).fold(json!(1), |inner, _| json!([inner]));
+    ]
+}
+
+fn nested(depth: usize) -> Value {
+    (0..depth).fold(json!(1), |inner, _| json!([inner]))
+}
+
+/// Values at the limits of the conversion, as an item's or as the attributes updateItem puts.
+fn value_extras(field: &str) -> Vec<Value> {
     let long_name = "n".repeat(64 * 1024 + 1);
-    let more = [
-        json!({"item": {"deep": nested(31)}}),
-        json!({"item": {"deep": nested(32)}}),
-        json!({"item": {"deep": {"m": nested(31)}}}),
-        json!({"item": {"m": {"": true, "s": "\u{0}"}}}),
-        json!({"item": {long_name.clone(): 1}}),
-        json!({"item": {"m": {long_name.clone(): 1}}}),
-        json!({"item": {"n": "1e999", "x": 1e125, "y": -0.0}}),
-        json!({"item": {"x": 1e126}}),
+    [
+        json!({"deep": nested(31)}),
+        json!({"deep": nested(32)}),
+        json!({"deep": {"m": nested(31)}}),
+        json!({"m": {"": true, "s": "\u{0}"}}),
+        json!({long_name.clone(): 1}),
+        json!({"m": {long_name.clone(): 1}}),
+        json!({"n": "1e999", "x": 1e125, "y": -0.0}),
+        json!({"x": 1e126}),
+    ]
+    .into_iter()
+    .map(|value| json!({field: value}))
+    .collect()
+}
+
+/// updateItem's own fields, given right and wrong.
+fn update_extras() -> Vec<Value> {
+    let key_attributes = |value: Value| json!({"keyAttributes": value});
+    let action = |value: Value| json!({"attributeAction": value});
+    let expression = |value: Value| json!({"updateExpression": value});
+    let mut extras = vec![
+        expression(json!("")),
+        expression(json!(" ")),
+        expression(json!(null)),
+        expression(json!("SET a = :v".repeat(409) + "xxxxxx")),
+        expression(json!("SET a = :v".repeat(409) + "xxxxxxx")),
+        expression(json!("SET \"a\" = :v")),
+        expression(json!(5)),
+        json!({"updateExpression": "SET a = :v", "keyAttributes": null, "attributeAction": null}),
+        json!({"updateExpression": "SET a = :v", "attributeAction": "PUT"}),
+        json!({"updateExpression": "SET a = :v", "keyAttributes": {"a": 1}}),
+        key_attributes(json!({})),
+        key_attributes(json!(null)),
+        key_attributes(json!({"id": 1})),
+        key_attributes(json!({"s": null, "x": 1})),
+        key_attributes(json!({"": 1})),
+        key_attributes(json!({"a".repeat(255): null})),
+        key_attributes(json!({"a".repeat(256): null})),
+        key_attributes(json!("{\"n\": 1}")),
+        key_attributes(json!({"#a0": 1, "a.b": [1, {"c": null}], "size": "x"})),
+        key_attributes(json!({"n": {"S": "x"}})),
+        json!({"valueFormat": "typed", "primaryKeyComponents": {"id": {"S": "a"}}, "keyAttributes": {"n": {"N": "1"}}}),
+        json!({"valueFormat": "typed", "keyAttributes": {"n": 1}}),
+        action(json!("put")),
+        action(json!("Delete")),
+        action(json!(" put")),
+        action(json!("")),
+        action(json!("REPLACE")),
+        action(json!(null)),
+        action(json!(true)),
+        json!({"returnValues": "updated_new", "returnValuesOnConditionCheckFailure": "none"}),
+        json!({"returnValues": "UPDATED_OLDER"}),
+        json!({"expressionAttributeNames": {"#a0": "x"}, "expressionAttributeValues": {":v1": 1}}),
+        json!({"expressionAttributeValues": {":v0": 1}}),
     ];
-    let delete = || json!({"operationGroup": "itemOperation", "itemOperation": "deleteItem", "tableName": "orders", "primaryKeyComponents": {"id": "a", "s": 2}});
-    let mut taken = 0;
-    for extra in extras.iter().chain(&more) {
-        for base in [get(), add(), delete()] {
-            let mut input = base;
-            input
-                .as_object_mut()
-                .unwrap()
-                .extend(extra.as_object().unwrap().clone());
-            taken += usize::from(agrees(&whole(input)));
+    extras.extend(value_extras("keyAttributes"));
+    extras
+}
+
+/// `base` with `extra`'s fields set, as a whole request.
+fn merged(base: &Value, extra: &Value) -> String {
+    let mut input = base.clone();
+    let fields = input.as_object_mut().unwrap();
+    fields.extend(extra.as_object().unwrap().clone());
+    whole(input)
+}
+
+#[test]
+fn variations_are_declined_or_read_the_same() {
+    let get = json!({"operationGroup": "itemOperation", "itemOperation": "getItem", "tableName": "orders", "primaryKeyComponents": {"id": 1}});
+    let add = json!({"operationGroup": "item", "itemOperation": "addItem", "tableName": "orders", "item": {"id": "a", "n": [1, {"b": null}]}});
+    let delete = json!({"operationGroup": "itemOperation", "itemOperation": "deleteItem", "tableName": "orders", "primaryKeyComponents": {"id": "a", "s": 2}});
+    let updates = [
+        json!({"operationGroup": "itemOperation", "itemOperation": "updateItem", "tableName": "orders", "primaryKeyComponents": {"id": 1},
+            "updateExpression": "SET #n = :n", "expressionAttributeNames": {"#n": "n"}, "expressionAttributeValues": {":n": 43}}),
+        json!({"operationGroup": "item", "itemOperation": "updateItem", "tableName": "orders", "primaryKeyComponents": {"id": "a", "s": 2},
+            "keyAttributes": {"n": 43, "flag": false, "m": {"l": [1, null]}}, "attributeAction": "PUT"}),
+        json!({"operationGroup": "itemOperation", "itemOperation": "updateItem", "tableName": "orders", "primaryKeyComponents": {"id": "a"},
+            "keyAttributes": {"old": null, "x": {"y": 1}}, "attributeAction": "delete", "conditionExpression": "attribute_exists(id)"}),
+    ];
+    let mut extras = item_extras();
+    extras.extend(value_extras("item"));
+    extras.extend(update_extras());
+    let (mut taken, mut updates_taken) = (0, 0);
+    for extra in &extras {
+        for base in [&get, &add, &delete] {
+            taken += usize::from(agrees(&merged(base, extra)));
+        }
+        for base in &updates {
+            updates_taken += usize::from(agrees(&merged(base, extra)));
         }
     }
     assert!(taken >= 5, "the fast reader took {taken} variations");
+    // Most fields given right are taken, in each form.
+    assert!(
+        updates_taken >= 60,
+        "the fast reader took {updates_taken} updateItem variations"
+    );
 }
 
 #[test]
@@ -250,6 +330,14 @@ fn every_field_it_reads_is_spelt_as_the_checking_reader_spells_it() {
     request["authentication"]["sessionToken"] = json!("token");
     assert!(agrees(&request.to_string()));
     assert!(agrees(&whole(add)));
+    let update = json!({"operationGroup": "itemOperation", "itemOperation": "updateItem", "tableName": "orders",
+        "primaryKeyComponents": {"id": 1}, "updateExpression": "SET #a = :v", "conditionExpression": "#a <> :v",
+        "expressionAttributeNames": {"#a": "x"}, "expressionAttributeValues": {":v": 2}, "returnValues": "ALL_NEW",
+        "returnValuesOnConditionCheckFailure": "ALL_OLD", "returnConsumedCapacity": "INDEXES"});
+    assert!(agrees(&whole(update)));
+    let attributes = json!({"operationGroup": "itemOperation", "itemOperation": "updateItem", "tableName": "orders",
+        "primaryKeyComponents": {"id": 1}, "keyAttributes": {"n": 2}, "attributeAction": "PUT"});
+    assert!(agrees(&whole(attributes)));
     // Through the operation reader: another operation, or a field the hot reader does not take.
     let others = [
         json!({"operationGroup": "tableOperation", "tableOperation": "describeTable", "tableName": "orders", "waitTimeoutMs": 5}),
@@ -309,22 +397,9 @@ fn member<'a>(value: &'a mut Value, path: &[Value]) -> &'a mut Value {
     })
 }
 
-#[test]
-fn every_member_replaced_or_added_is_declined_or_read_the_same() {
-    let inputs = [
-        json!({"operationGroup": "itemOperation", "itemOperation": "getItem", "tableName": "orders",
-            "primaryKeyComponents": {"id": 1, "s": "a"}, "projectionExpression": "#a",
-            "expressionAttributeNames": {"#a": "x"}, "consistentRead": true, "returnConsumedCapacity": "TOTAL"}),
-        json!({"operationGroup": "itemOperation", "itemOperation": "addItem", "tableName": "orders",
-            "item": {"id": 1, "l": [1, "a", {"m": null}]}, "conditionExpression": "#a <> :v",
-            "expressionAttributeNames": {"#a": "x"}, "expressionAttributeValues": {":v": 2},
-            "returnValues": "ALL_OLD", "returnValuesOnConditionCheckFailure": "ALL_OLD"}),
-        json!({"operationGroup": "item", "itemOperation": "deleteItem", "tableName": "orders",
-            "primaryKeyComponents": {"id": "k"}, "valueFormat": "plain", "outputFormat": "plain"}),
-        json!({"operationGroup": "itemOperation", "itemOperation": "query", "tableName": "orders",
-            "keyConditionExpression": "id = :id", "expressionAttributeValues": {":id": 1}}),
-    ];
-    let pool = [
+/// Values each member is replaced by.
+fn replacements() -> Vec<Value> {
+    let mut pool = vec![
         json!(null),
         json!(""),
         json!(" "),
@@ -343,24 +418,67 @@ fn every_member_replaced_or_added_is_declined_or_read_the_same() {
         json!("getItem"),
         json!("a".repeat(300)),
     ];
+    pool.extend([json!("PUT"), json!("delete"), json!("SET a = :v")]);
+    pool
+}
+
+/// How many of `input`'s variations (each member replaced by each of `pool`, or each object
+/// given one more member) the fast reader took; it agrees on each.
+fn mutations_taken(input: Value, pool: &[Value]) -> usize {
+    let mut request: Value = serde_json::from_str(&whole(input)).unwrap();
+    request["authentication"]["sessionToken"] = json!("token");
+    let mut found = Vec::new();
+    paths(&request, &mut Vec::new(), &mut found);
     let mut taken = 0;
-    for input in inputs {
-        let mut request: Value = serde_json::from_str(&whole(input)).unwrap();
-        request["authentication"]["sessionToken"] = json!("token");
-        let mut found = Vec::new();
-        paths(&request, &mut Vec::new(), &mut found);
-        for path in &found {
-            for replacement in &pool {
-                let mut mutated = request.clone();
-                *member(&mut mutated, path) = replacement.clone();
-                taken += usize::from(agrees(&mutated.to_string()));
-            }
-            let mut added = request.clone();
-            if let Some(map) = member(&mut added, path).as_object_mut() {
-                map.insert("zzz".into(), json!(null));
-                taken += usize::from(agrees(&added.to_string()));
-            }
+    for path in &found {
+        for replacement in pool {
+            let mut mutated = request.clone();
+            *member(&mut mutated, path) = replacement.clone();
+            taken += usize::from(agrees(&mutated.to_string()));
+        }
+        let mut added = request.clone();
+        if let Some(map) = member(&mut added, path).as_object_mut() {
+            map.insert("zzz".into(), json!(null));
+            taken += usize::from(agrees(&added.to_string()));
         }
     }
+    taken
+}
+
+#[test]
+fn every_member_replaced_or_added_is_declined_or_read_the_same() {
+    let inputs = [
+        json!({"operationGroup": "itemOperation", "itemOperation": "getItem", "tableName": "orders",
+            "primaryKeyComponents": {"id": 1, "s": "a"}, "projectionExpression": "#a",
+            "expressionAttributeNames": {"#a": "x"}, "consistentRead": true, "returnConsumedCapacity": "TOTAL"}),
+        json!({"operationGroup": "itemOperation", "itemOperation": "addItem", "tableName": "orders",
+            "item": {"id": 1, "l": [1, "a", {"m": null}]}, "conditionExpression": "#a <> :v",
+            "expressionAttributeNames": {"#a": "x"}, "expressionAttributeValues": {":v": 2},
+            "returnValues": "ALL_OLD", "returnValuesOnConditionCheckFailure": "ALL_OLD"}),
+        json!({"operationGroup": "item", "itemOperation": "deleteItem", "tableName": "orders",
+            "primaryKeyComponents": {"id": "k"}, "valueFormat": "plain", "outputFormat": "plain"}),
+        json!({"operationGroup": "itemOperation", "itemOperation": "query", "tableName": "orders",
+            "keyConditionExpression": "id = :id", "expressionAttributeValues": {":id": 1}}),
+    ];
+    let updates = [
+        json!({"operationGroup": "itemOperation", "itemOperation": "updateItem", "tableName": "orders",
+            "primaryKeyComponents": {"id": 1, "s": "a"}, "updateExpression": "SET #a = :v",
+            "conditionExpression": "#a <> :v", "expressionAttributeNames": {"#a": "x"},
+            "expressionAttributeValues": {":v": 2}, "returnValues": "UPDATED_NEW",
+            "returnValuesOnConditionCheckFailure": "ALL_OLD", "returnConsumedCapacity": "TOTAL"}),
+        json!({"operationGroup": "item", "itemOperation": "updateItem", "tableName": "orders",
+            "primaryKeyComponents": {"id": "k"}, "keyAttributes": {"n": 1, "l": [1, "a", {"m": null}]},
+            "attributeAction": "PUT", "valueFormat": "plain", "outputFormat": "plain"}),
+        json!({"operationGroup": "itemOperation", "itemOperation": "updateItem", "tableName": "orders",
+            "primaryKeyComponents": {"id": "k"}, "keyAttributes": {"old": null, "x": {"y": 1}},
+            "attributeAction": "DELETE", "returnValues": "all_old"}),
+    ];
+    let pool = replacements();
+    let taken: usize = inputs.into_iter().map(|i| mutations_taken(i, &pool)).sum();
     assert!(taken >= 100, "the fast reader took {taken} mutations");
+    let updates_taken: usize = updates.into_iter().map(|i| mutations_taken(i, &pool)).sum();
+    assert!(
+        updates_taken >= 300,
+        "the fast reader took {updates_taken} updateItem mutations"
+    );
 }

@@ -211,17 +211,11 @@ impl<'a> Fields<'a> {
 
     /// An expression: at most 4 KB, as DynamoDB allows.
     pub fn expression(&self, key: &str) -> Result<Option<String>, ConnectorError> {
-        let expression = self.non_empty_string(key)?;
-        if expression
-            .as_ref()
-            .is_some_and(|e| e.len() > MAX_EXPRESSION_BYTES)
-        {
-            return Err(self.error(
-                key,
-                format!("exceeds DynamoDB's expression limit of {MAX_EXPRESSION_BYTES} bytes"),
-            ));
-        }
-        Ok(expression)
+        let Some(text) = self.string(key)? else {
+            return Ok(None);
+        };
+        let given = given_expression(&text).map_err(|m| self.error(key, m))?;
+        Ok(given.is_some().then_some(text))
     }
 
     /// `#name` placeholders: each must start with `#` and name a non-empty attribute.
@@ -293,6 +287,19 @@ pub const MAX_KEY_NAME_BYTES: usize = 255;
 
 /// DynamoDB's limit on the length of an expression.
 pub const MAX_EXPRESSION_BYTES: usize = 4096;
+
+/// An expression as given: blank counts as absent; at most 4 KB, as DynamoDB allows.
+pub fn given_expression(text: &str) -> Result<Option<&str>, String> {
+    if text.trim().is_empty() {
+        Ok(None)
+    } else if text.len() > MAX_EXPRESSION_BYTES {
+        Err(format!(
+            "exceeds DynamoDB's expression limit of {MAX_EXPRESSION_BYTES} bytes"
+        ))
+    } else {
+        Ok(Some(text))
+    }
+}
 
 /// Checks a raw primary key and converts it to attribute values.
 pub fn check_key(

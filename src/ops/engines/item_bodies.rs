@@ -1,8 +1,12 @@
-//! The GetItem, PutItem and DeleteItem bodies written straight to JSON bytes from the operation's fields,
-//! with no tree between them. The members come in the order serde_json writes an object (its
-//! maps are sorted by name), so the bytes are those the tree would have given.
+//! The GetItem, PutItem, DeleteItem and UpdateItem bodies written straight to JSON bytes from
+//! the operation's fields, with no tree between them. The members come in the order serde_json
+//! writes an object (its maps are sorted by name), so the bytes are those the tree would have
+//! given.
+
+use std::borrow::Cow;
 
 use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
 use super::consumed_capacity::ReturnConsumedCapacity;
@@ -34,17 +38,17 @@ struct ReadBody<'a> {
     table_name: &'a str,
 }
 
-/// A PutItem or DeleteItem body: the item or the key and the write options, members sorted by
-/// name.
+/// A PutItem, DeleteItem or UpdateItem body: the item or the key, the update, and the write
+/// options, members sorted by name.
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct WriteBody<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     condition_expression: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    expression_attribute_names: Option<&'a Attributes>,
+    expression_attribute_names: Option<Placeholders<'a, &'a str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    expression_attribute_values: Option<&'a Attributes>,
+    expression_attribute_values: Option<Placeholders<'a, &'a Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     item: Option<&'a Attributes>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -56,6 +60,57 @@ struct WriteBody<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     return_values_on_condition_check_failure: Option<&'a str>,
     table_name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    update_expression: Option<&'a str>,
+}
+
+/// A placeholder map: the request's own and those the connector adds, as one map sorted by
+/// name.
+struct Placeholders<'a, T> {
+    given: Option<&'a Attributes>,
+    /// Sorted by placeholder, none of them given.
+    added: &'a [(String, T)],
+}
+
+/// The placeholders when there are any (a map the request gives empty is written empty).
+fn placeholders<'a, T>(
+    given: Option<&'a Attributes>,
+    added: &'a [(String, T)],
+) -> Option<Placeholders<'a, T>> {
+    (given.is_some() || !added.is_empty()).then_some(Placeholders { given, added })
+}
+
+impl<T: Serialize> Serialize for Placeholders<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut given = self.given.into_iter().flatten().peekable();
+        let mut added = self.added.iter().peekable();
+        let mut map = serializer.serialize_map(None)?;
+        loop {
+            let next_added = added.peek().copied();
+            let before_added = |(name, _): &(&String, &Value)| {
+                next_added.is_none_or(|(placeholder, _)| name.as_str() < placeholder.as_str())
+            };
+            if let Some((name, value)) = given.next_if(before_added) {
+                map.serialize_entry(name, value)?;
+            } else if let Some((placeholder, value)) = added.next() {
+                map.serialize_entry(placeholder, value)?;
+            } else {
+                break;
+            }
+        }
+        map.end()
+    }
+}
+
+/// What an UpdateItem changes: its update expression, and the placeholders the connector adds
+/// to the request's own for it.
+#[derive(Default)]
+pub(crate) struct UpdateClause<'a> {
+    pub expression: Cow<'a, str>,
+    /// `#name` placeholders and the attribute each names, sorted by placeholder.
+    pub names: Vec<(String, &'a str)>,
+    /// `:value` placeholders and each one's value, sorted by placeholder.
+    pub values: Vec<(String, &'a Value)>,
 }
 
 /// The GetItem body of `key` in `table_name` with `options`.
@@ -96,6 +151,29 @@ pub(crate) fn delete_item_body(
     to_bytes(&write_body(table_name, options, Some("ALL_OLD")).with_key(key))
 }
 
+/// The UpdateItem body of `key` in `table_name` changed by `clause` with `options`; it returns
+/// the item after the update unless the request asks otherwise.
+pub(crate) fn update_item_body(
+    table_name: &str,
+    key: &Attributes,
+    clause: &UpdateClause,
+    options: &WriteOptions,
+) -> Result<Vec<u8>, ConnectorError> {
+    let body = write_body(table_name, options, Some("ALL_NEW")).with_key(key);
+    to_bytes(&WriteBody {
+        expression_attribute_names: placeholders(
+            options.expression_attribute_names.as_ref(),
+            &clause.names,
+        ),
+        expression_attribute_values: placeholders(
+            options.expression_attribute_values.as_ref(),
+            &clause.values,
+        ),
+        update_expression: Some(&clause.expression),
+        ..body
+    })
+}
+
 /// A write's body without its item or key; `default_return` applies when the request names no
 /// `ReturnValues`.
 fn write_body<'a>(
@@ -105,8 +183,11 @@ fn write_body<'a>(
 ) -> WriteBody<'a> {
     WriteBody {
         condition_expression: options.condition_expression.as_deref(),
-        expression_attribute_names: options.expression_attribute_names.as_ref(),
-        expression_attribute_values: options.expression_attribute_values.as_ref(),
+        expression_attribute_names: placeholders(options.expression_attribute_names.as_ref(), &[]),
+        expression_attribute_values: placeholders(
+            options.expression_attribute_values.as_ref(),
+            &[],
+        ),
         item: None,
         key: None,
         return_consumed_capacity: options.return_consumed_capacity,
@@ -115,6 +196,7 @@ fn write_body<'a>(
             .return_item_on_condition_failure
             .then_some("ALL_OLD"),
         table_name,
+        update_expression: None,
     }
 }
 

@@ -1,13 +1,12 @@
 //! What addItem, updateItem and deleteItem share: a condition, its placeholders, and what
 //! to return (values and consumed capacity).
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::consumed_capacity::ReturnConsumedCapacity;
 use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
-use crate::ops::set;
 use crate::value::ValueFormat;
 
 /// The `input` fields of a conditional write.
@@ -78,13 +77,17 @@ pub(crate) fn read_write_options(
     })
 }
 
-/// Adds a write's condition, placeholders and return values; `default_return` applies when the
-/// request names none.
+/// Adds a write's condition, placeholders and return values to a tree; `default_return` applies
+/// when the request names none. The bodies are written without a tree
+/// ([`super::item_bodies`]); their tests compare them with the tree this gives.
+#[cfg(test)]
 pub(crate) fn apply_write_options(
     body: &mut Value,
     options: &WriteOptions,
     default_return: Option<&str>,
 ) {
+    use crate::ops::set;
+    use serde_json::json;
     set(body, "ConditionExpression", &options.condition_expression);
     set(
         body,

@@ -2,6 +2,8 @@
 //! `attributeAction`) or an `updateExpression`; answers `{"Attributes": ...}`, by default the
 //! item after the update.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value, json};
 
 use crate::error::ConnectorError;
@@ -9,15 +11,14 @@ use crate::input::Fields;
 use crate::input::field;
 use crate::input::fields::attribute_map;
 use crate::ops::engines::consumed_capacity::{Shape, with_consumed_capacity};
-use crate::ops::engines::write_options::{
-    WRITE_OPTION_FIELDS, WriteOptions, apply_write_options, read_write_options,
-};
+use crate::ops::engines::item_bodies::{UpdateClause, update_item_body};
+use crate::ops::engines::write_options::{WRITE_OPTION_FIELDS, WriteOptions, read_write_options};
 use crate::ops::{Context, Operation, Outcome, ReadOperation, Response};
 use crate::value::ValueFormat;
-use crate::wire::body_bytes;
 
 /// Every `ReturnValues` updateItem takes.
-const RETURN_VALUES: &[&str] = &["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"];
+pub(crate) const RETURN_VALUES: &[&str] =
+    &["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"];
 
 /// Input of updateItem.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,44 +100,69 @@ fn attribute_update(
     format: ValueFormat,
 ) -> Result<Update, ConnectorError> {
     let action_text = input.required_string(field::ATTRIBUTE_ACTION)?;
-    let action = if action_text.eq_ignore_ascii_case(field::PUT) {
-        AttributeAction::Put
-    } else if action_text.eq_ignore_ascii_case(field::DELETE) {
-        AttributeAction::Delete
-    } else {
-        return Err(input.error(field::ATTRIBUTE_ACTION, "must be PUT or DELETE"));
-    };
+    let action = AttributeAction::named(&action_text)
+        .ok_or_else(|| input.error(field::ATTRIBUTE_ACTION, "must be PUT or DELETE"))?;
     let raw = input.required_map(field::KEY_ATTRIBUTES)?;
-    if raw.is_empty() {
-        return Err(input.error(field::KEY_ATTRIBUTES, "must name at least one attribute"));
-    }
     let path = input.field(field::KEY_ATTRIBUTES);
+    check_attribute_names(&raw, key, action, &path)?;
+    let attributes = match action {
+        AttributeAction::Put => attribute_map(&raw, format, &path)?,
+        // Only the names matter when removing attributes.
+        AttributeAction::Delete => raw,
+    };
+    Ok(Update::Attributes { attributes, action })
+}
+
+impl AttributeAction {
+    /// The action `text` names (any case), if any.
+    pub(crate) fn named(text: &str) -> Option<Self> {
+        if text.eq_ignore_ascii_case(field::PUT) {
+            Some(Self::Put)
+        } else if text.eq_ignore_ascii_case(field::DELETE) {
+            Some(Self::Delete)
+        } else {
+            None
+        }
+    }
+}
+
+/// Checks the names of the attribute form's `raw` attributes, found at `path`: at least one,
+/// none of the key's, and each 1 to 255 bytes when removing them (their values are not read
+/// then, so the value conversion does not check their names).
+pub(crate) fn check_attribute_names(
+    raw: &Map<String, Value>,
+    key: &Map<String, Value>,
+    action: AttributeAction,
+    path: &str,
+) -> Result<(), ConnectorError> {
+    if raw.is_empty() {
+        return Err(ConnectorError::config(
+            path,
+            "must name at least one attribute",
+        ));
+    }
     if let Some(k) = raw.keys().find(|k| key.contains_key(*k)) {
         return Err(ConnectorError::config(
             format!("{path}.{k}"),
             "is part of the primary key, which updateItem cannot change",
         ));
     }
-    let attributes = match action {
-        AttributeAction::Put => attribute_map(&raw, format, &path)?,
-        // Only the names matter when removing attributes.
-        AttributeAction::Delete => {
-            if let Some(name) = raw.keys().find(|n| n.is_empty() || n.len() > 255) {
-                return Err(ConnectorError::config(
-                    format!("{path}.{name}"),
-                    "must be 1 to 255 bytes long",
-                ));
-            }
-            raw
-        }
-    };
-    Ok(Update::Attributes { attributes, action })
+    if action == AttributeAction::Delete
+        && let Some(name) = raw.keys().find(|n| n.is_empty() || n.len() > 255)
+    {
+        return Err(ConnectorError::config(
+            format!("{path}.{name}"),
+            "must be 1 to 255 bytes long",
+        ));
+    }
+    Ok(())
 }
 
 impl Operation for UpdateItem {
     fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
-        let body = update_item_body(&self.table_name, &self.key, &self.update, &self.options)?;
-        let outcome = match context.call_for_item("UpdateItem", body_bytes(&body)?, "Attributes")? {
+        let clause = self.update.clause(&self.options)?;
+        let body = update_item_body(&self.table_name, &self.key, &clause, &self.options)?;
+        let outcome = match context.call_for_item("UpdateItem", body, "Attributes")? {
             Response::Text(item) => Outcome::rendered(format!("{{\"Attributes\":{item}}}")),
             Response::Tree(item) => Outcome::new(json!({ "Attributes": item })),
         };
@@ -150,130 +176,134 @@ impl Operation for UpdateItem {
     }
 }
 
-/// The UpdateItem body. Camunda's attribute form becomes `SET #a0 = :v0, ...` or
-/// `REMOVE #a0, ...` through placeholders, so reserved words and dots in names are safe; it
-/// returns the item after the update unless the request asks otherwise.
-pub(crate) fn update_item_body(
-    table_name: &str,
-    key: &Map<String, Value>,
-    update: &Update,
-    options: &WriteOptions,
-) -> Result<Value, ConnectorError> {
-    let mut body = json!({ "TableName": table_name, "Key": key });
-    apply_write_options(&mut body, options, Some("ALL_NEW"));
-    match update {
-        Update::Expression(expression) => body["UpdateExpression"] = json!(expression),
-        Update::Attributes { attributes, action } => {
-            let mut clauses = Vec::with_capacity(attributes.len());
-            for (i, (name, value)) in attributes.iter().enumerate() {
-                let (name_placeholder, value_placeholder) = (format!("#a{i}"), format!(":v{i}"));
-                add_placeholder(
-                    &mut body,
-                    "ExpressionAttributeNames",
-                    &name_placeholder,
-                    Value::String(name.clone()),
-                )?;
-                match action {
-                    AttributeAction::Put => {
-                        add_placeholder(
-                            &mut body,
-                            "ExpressionAttributeValues",
-                            &value_placeholder,
-                            value.clone(),
-                        )?;
-                        clauses.push(format!("{name_placeholder} = {value_placeholder}"));
-                    }
-                    AttributeAction::Delete => clauses.push(name_placeholder),
-                }
+impl Update {
+    /// This update as an UpdateItem body writes it. Camunda's attribute form becomes
+    /// `SET #a0 = :v0, ...` or `REMOVE #a0, ...` through placeholders, so reserved words and dots
+    /// in names are safe; the request's own placeholders must not take those names.
+    pub(crate) fn clause(
+        &self,
+        options: &WriteOptions,
+    ) -> Result<UpdateClause<'_>, ConnectorError> {
+        match self {
+            Update::Expression(expression) => Ok(UpdateClause {
+                expression: Cow::Borrowed(expression),
+                ..UpdateClause::default()
+            }),
+            Update::Attributes { attributes, action } => {
+                attribute_clause(attributes, *action, options)
             }
-            let verb = match action {
-                AttributeAction::Put => "SET",
-                AttributeAction::Delete => "REMOVE",
-            };
-            body["UpdateExpression"] = json!(format!("{verb} {}", clauses.join(", ")));
         }
     }
-    Ok(body)
 }
 
-fn add_placeholder(
-    body: &mut Value,
-    map: &str,
-    placeholder: &str,
-    value: Value,
-) -> Result<(), ConnectorError> {
-    if body.get(map).is_none() {
-        body[map] = json!({});
+/// The attribute form's clause: the expression names the attributes in their order, checking
+/// each placeholder against the request's own in that order; the placeholders are listed in
+/// the order of their names, the order the body's maps are written in.
+fn attribute_clause<'a>(
+    attributes: &'a Map<String, Value>,
+    action: AttributeAction,
+    options: &WriteOptions,
+) -> Result<UpdateClause<'a>, ConnectorError> {
+    let put = action == AttributeAction::Put;
+    let mut expression = String::from(if put { "SET " } else { "REMOVE " });
+    for i in 0..attributes.len() {
+        if i > 0 {
+            expression.push_str(", ");
+        }
+        let names = options.expression_attribute_names.as_ref();
+        let name = push_placeholder(&mut expression, "#a", i);
+        not_given(names, name, field::EXPRESSION_ATTRIBUTE_NAMES)?;
+        if put {
+            expression.push_str(" = ");
+            let values = options.expression_attribute_values.as_ref();
+            let value = push_placeholder(&mut expression, ":v", i);
+            not_given(values, value, field::EXPRESSION_ATTRIBUTE_VALUES)?;
+        }
     }
-    let members = body[map]
-        .as_object_mut()
-        .expect("placeholder maps are objects");
-    if members.contains_key(placeholder) {
-        let field = if map == "ExpressionAttributeNames" {
-            field::EXPRESSION_ATTRIBUTE_NAMES
-        } else {
-            field::EXPRESSION_ATTRIBUTE_VALUES
-        };
+    let entries: Vec<(&String, &Value)> = attributes.iter().collect();
+    let mut clause = UpdateClause::default();
+    for i in in_text_order(entries.len()) {
+        let (name, value) = entries[i];
+        clause.names.push((placeholder("#a", i), name.as_str()));
+        if put {
+            clause.values.push((placeholder(":v", i), value));
+        }
+    }
+    clause.expression = Cow::Owned(expression);
+    Ok(clause)
+}
+
+/// The placeholder `prefix` and `i`.
+fn placeholder(prefix: &str, i: usize) -> String {
+    let mut text = String::with_capacity(prefix.len() + 4);
+    push_placeholder(&mut text, prefix, i);
+    text
+}
+
+/// Appends `prefix` and `i` in decimal to `out`, and gives what it appended; digits written by
+/// hand, as the formatting machinery costs more than the rest of a placeholder's work.
+fn push_placeholder<'s>(out: &'s mut String, prefix: &str, i: usize) -> &'s str {
+    let start = out.len();
+    out.push_str(prefix);
+    let mut digits = [0u8; 20];
+    let (mut rest, mut at) = (i, digits.len());
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    digits[at..]
+        .iter()
+        .for_each(|&digit| out.push(char::from(digit)));
+    &out[start..]
+}
+
+/// `0..n` in the order of their decimal texts (`0, 1, 10, 11, 2, ...`), so `#a0, #a1, ...` come
+/// sorted as serde_json's maps sort them, without a sort.
+fn in_text_order(n: usize) -> impl Iterator<Item = usize> {
+    let mut next = (n > 0).then_some(0);
+    std::iter::from_fn(move || {
+        let current = next?;
+        next = text_successor(current, n);
+        Some(current)
+    })
+}
+
+/// The number after `i` among `0..n` in the order of their decimal texts.
+fn text_successor(i: usize, n: usize) -> Option<usize> {
+    // Longer texts with `i`'s as their start come right after it: `1` then `10`.
+    if i > 0 && i.checked_mul(10).is_some_and(|longer| longer < n) {
+        return Some(i * 10);
+    }
+    // Else the next last digit, up a level once the digits of this one are used up.
+    let mut i = i;
+    while i % 10 == 9 || i + 1 >= n {
+        if i < 10 {
+            return None;
+        }
+        i /= 10;
+    }
+    Some(i + 1)
+}
+
+/// Fails when the request's own placeholders (`given`, its field `field`) name `placeholder`.
+fn not_given(
+    given: Option<&Map<String, Value>>,
+    placeholder: &str,
+    field: &str,
+) -> Result<(), ConnectorError> {
+    if given.is_some_and(|members| members.contains_key(placeholder)) {
         return Err(ConnectorError::config(
             format!("input.{field}.{placeholder}"),
             "is reserved for keyAttributes; choose another placeholder",
         ));
     }
-    members.insert(placeholder.to_string(), value);
     Ok(())
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ops::testing::read;
-
-    #[test]
-    fn update_item_body_uses_placeholders_and_merges_conditions() {
-        let UpdateItem {
-            table_name,
-            key,
-            update,
-            options,
-        } = read(json!({
-            "operationGroup": "itemOperation", "itemOperation": "updateItem", "tableName": "orders",
-            "primaryKeyComponents": {"id": 1}, "keyAttributes": {"size": 2, "a.b": "x"}, "attributeAction": "PUT",
-            "conditionExpression": "#s < :max", "expressionAttributeNames": {"#s": "size"},
-            "expressionAttributeValues": {":max": 10}, "returnValues": "updated_old",
-        }));
-        assert_eq!(
-            update_item_body(&table_name, &key, &update, &options).unwrap(),
-            json!({
-                "TableName": "orders",
-                "Key": {"id": {"N": "1"}},
-                "ConditionExpression": "#s < :max",
-                // Placeholders are numbered in the attributes' order: sorted by name.
-                "ExpressionAttributeNames": {"#s": "size", "#a0": "a.b", "#a1": "size"},
-                "ExpressionAttributeValues": {":max": {"N": "10"}, ":v0": {"S": "x"}, ":v1": {"N": "2"}},
-                "ReturnValues": "UPDATED_OLD",
-                "UpdateExpression": "SET #a0 = :v0, #a1 = :v1",
-            })
-        );
-        let Update::Attributes { attributes, .. } = &update else {
-            panic!()
-        };
-        let removal = Update::Attributes {
-            attributes: attributes.clone(),
-            action: AttributeAction::Delete,
-        };
-        let removal =
-            update_item_body(&table_name, &key, &removal, &WriteOptions::default()).unwrap();
-        assert_eq!(removal["UpdateExpression"], "REMOVE #a0, #a1");
-        assert!(removal.get("ExpressionAttributeValues").is_none());
-        let clash = WriteOptions {
-            expression_attribute_values: Some(
-                json!({":v0": {"N": "1"}}).as_object().unwrap().clone(),
-            ),
-            ..WriteOptions::default()
-        };
-        let err = update_item_body(&table_name, &key, &update, &clash).unwrap_err();
-        assert!(
-            matches!(err, ConnectorError::Configuration { field: Some(f), .. } if f == "input.expressionAttributeValues.:v0")
-        );
-    }
-}
+#[path = "update_item_tests.rs"]
+mod tests;
