@@ -7,9 +7,9 @@ use serde_json::{Map, Value};
 
 use crate::input::Fields;
 use crate::input::field;
-use crate::input::fields::{check_key, check_table_name};
+use crate::input::fields::{check_key_names, check_key_values, check_table_name};
 use crate::ops::ReadOperation;
-use crate::value::ValueFormat;
+use crate::value::{ValueFormat, into_attribute_map};
 
 pub(super) type Attributes = Map<String, Value>;
 
@@ -182,10 +182,16 @@ impl HotInput<'_> {
         Some(name.to_string())
     }
 
-    /// `primaryKeyComponents`, an object, through the key check.
-    pub(super) fn key(&self, format: ValueFormat) -> Option<Attributes> {
-        let raw_key = self.primary_key_components.value()?;
-        check_key(raw_key, format, "").ok()
+    /// `primaryKeyComponents`, an object, through the key checks; moved out and converted in
+    /// place (the checking reader converts a copy).
+    pub(super) fn key(&mut self, format: ValueFormat) -> Option<Attributes> {
+        let Given::Present(Some(raw)) = std::mem::take(&mut self.primary_key_components) else {
+            return None;
+        };
+        check_key_names(&raw, "").ok()?;
+        let key = into_attribute_map(raw, format)?;
+        check_key_values(&key, "").ok()?;
+        Some(key)
     }
 
     /// The options given, read by `read` from an `input` holding only them (the option readers

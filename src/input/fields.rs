@@ -307,6 +307,14 @@ pub fn check_key(
     format: ValueFormat,
     path: &str,
 ) -> Result<Map<String, Value>, ConnectorError> {
+    check_key_names(raw, path)?;
+    let key = attribute_map(raw, format, path)?;
+    check_key_values(&key, path)?;
+    Ok(key)
+}
+
+/// A raw primary key's shape: one or two attributes, names within DynamoDB's key name limit.
+pub(crate) fn check_key_names(raw: &Map<String, Value>, path: &str) -> Result<(), ConnectorError> {
     if raw.is_empty() || raw.len() > 2 {
         return Err(ConnectorError::config(
             path,
@@ -323,8 +331,12 @@ pub fn check_key(
             ),
         ));
     }
-    let key = attribute_map(raw, format, path)?;
-    for (name, value) in &key {
+    Ok(())
+}
+
+/// A converted primary key's values: strings, numbers or binary.
+pub(crate) fn check_key_values(key: &Map<String, Value>, path: &str) -> Result<(), ConnectorError> {
+    for (name, value) in key {
         let tag = value
             .as_object()
             .and_then(|m| m.keys().next())
@@ -336,7 +348,7 @@ pub fn check_key(
             ));
         }
     }
-    Ok(key)
+    Ok(())
 }
 
 /// Checks a table name: 3 to 255 characters of a-z, A-Z, 0-9, `_`, `-`, `.`.
