@@ -4,6 +4,8 @@
 //! It is liberal where workflow runtimes are: a map may be an object or a string holding
 //! JSON, a number a number or a numeric string, a boolean `true` or `"true"`.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use crate::error::ConnectorError;
@@ -131,10 +133,19 @@ impl<'a> Fields<'a> {
 
     /// An optional map: an object, or a string holding one.
     pub fn map(&self, key: &str) -> Result<Option<Map<String, Value>>, ConnectorError> {
-        match self.structured(key, "object", Value::is_object)? {
-            Some(Value::Object(inner)) => Ok(Some(inner)),
-            _ => Ok(None),
-        }
+        Ok(self.map_view(key)?.map(Cow::into_owned))
+    }
+
+    /// [`Fields::map`] borrowed from the request where it is an object (not copied).
+    pub fn map_view(
+        &self,
+        key: &str,
+    ) -> Result<Option<Cow<'a, Map<String, Value>>>, ConnectorError> {
+        Ok(match self.structured(key, "object", Value::is_object)? {
+            Some(Cow::Borrowed(Value::Object(inner))) => Some(Cow::Borrowed(inner)),
+            Some(Cow::Owned(Value::Object(inner))) => Some(Cow::Owned(inner)),
+            _ => None,
+        })
     }
 
     /// A map that must be there.
@@ -142,12 +153,27 @@ impl<'a> Fields<'a> {
         self.map(key)?.ok_or_else(|| self.error(key, "is required"))
     }
 
+    /// [`Fields::required_map`] borrowed as [`Fields::map_view`] is.
+    pub fn required_map_view(
+        &self,
+        key: &str,
+    ) -> Result<Cow<'a, Map<String, Value>>, ConnectorError> {
+        self.map_view(key)?
+            .ok_or_else(|| self.error(key, "is required"))
+    }
+
     /// An optional list: an array, or a string holding one.
     pub fn list(&self, key: &str) -> Result<Option<Vec<Value>>, ConnectorError> {
-        match self.structured(key, "array", Value::is_array)? {
-            Some(Value::Array(items)) => Ok(Some(items)),
-            _ => Ok(None),
-        }
+        Ok(self.list_view(key)?.map(Cow::into_owned))
+    }
+
+    /// [`Fields::list`] borrowed from the request where it is an array (not copied).
+    pub fn list_view(&self, key: &str) -> Result<Option<Cow<'a, Vec<Value>>>, ConnectorError> {
+        Ok(match self.structured(key, "array", Value::is_array)? {
+            Some(Cow::Borrowed(Value::Array(items))) => Some(Cow::Borrowed(items)),
+            Some(Cow::Owned(Value::Array(items))) => Some(Cow::Owned(items)),
+            _ => None,
+        })
     }
 
     /// A JSON `kind` (object or array) given as itself or as a string holding it; blank
@@ -157,14 +183,14 @@ impl<'a> Fields<'a> {
         key: &str,
         kind: &str,
         is_kind: fn(&Value) -> bool,
-    ) -> Result<Option<Value>, ConnectorError> {
+    ) -> Result<Option<Cow<'a, Value>>, ConnectorError> {
         let wrong = || self.error(key, format!("must be a JSON {kind}"));
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(value) if is_kind(value) => Ok(Some(value.clone())),
+            Some(value) if is_kind(value) => Ok(Some(Cow::Borrowed(value))),
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
             Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
-                Ok(value) if is_kind(&value) => Ok(Some(value)),
+                Ok(value) if is_kind(&value) => Ok(Some(Cow::Owned(value))),
                 Ok(_) => Err(wrong()),
                 Err(e) => Err(self.error(key, format!("is not valid JSON: {e}"))),
             },
@@ -178,7 +204,7 @@ impl<'a> Fields<'a> {
         key: &str,
         format: ValueFormat,
     ) -> Result<Option<Map<String, Value>>, ConnectorError> {
-        self.map(key)?
+        self.map_view(key)?
             .map(|m| attribute_map(&m, format, &self.field(key)))
             .transpose()
     }
@@ -283,7 +309,7 @@ impl<'a> Fields<'a> {
         key: &str,
         format: ValueFormat,
     ) -> Result<Map<String, Value>, ConnectorError> {
-        let raw = self.required_map(key)?;
+        let raw = self.required_map_view(key)?;
         check_key(&raw, format, &self.field(key))
     }
 }

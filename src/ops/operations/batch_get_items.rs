@@ -1,13 +1,19 @@
 //! batchGetItems: BatchGetItem in chunks of 100 keys, retrying unprocessed keys; what is still
 //! unprocessed after the rounds is reported, never dropped.
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
 use crate::input::fields::{check_key, check_table_name};
-use crate::ops::engines::batch_rounds::{group_by_table, in_rounds};
+use crate::ops::engines::batch_rounds::{
+    Entry, batch_body, borrowed_by_table, group_by_table, in_rounds, owned_entries,
+};
 use crate::ops::engines::consumed_capacity::{
     ReturnConsumedCapacity, Shape, with_consumed_capacity,
 };
@@ -32,8 +38,8 @@ pub(crate) struct BatchGetItems {
 pub(crate) struct BatchGetTable {
     /// Table name.
     pub table_name: String,
-    /// Keys to get (any number; sent 100 at a time).
-    pub keys: Vec<Map<String, Value>>,
+    /// Keys to get, each an object of attribute values (any number; sent 100 at a time).
+    pub keys: Vec<Value>,
     /// Its projection, placeholders and consistency (the others are not among its fields).
     pub options: ReadOptions,
 }
@@ -54,13 +60,13 @@ impl ReadOperation for BatchGetItems {
 
 /// `requestItems`: `{"table": {"keys": [...], "projectionExpression", "expressionAttributeNames", "consistentRead"}}`.
 fn read_tables(input: Fields, format: ValueFormat) -> Result<Vec<BatchGetTable>, ConnectorError> {
-    let request_items = input.required_map(field::REQUEST_ITEMS)?;
+    let request_items = input.required_map_view(field::REQUEST_ITEMS)?;
     if request_items.is_empty() {
         return Err(input.error(field::REQUEST_ITEMS, "must name at least one table"));
     }
     let base = input.field(field::REQUEST_ITEMS);
     let mut tables = Vec::with_capacity(request_items.len());
-    for (table_name, spec) in &request_items {
+    for (table_name, spec) in request_items.iter() {
         let path = format!("{base}.{table_name}");
         let Value::Object(spec) = spec else {
             return Err(ConnectorError::config(path, "must be an object with keys"));
@@ -74,7 +80,7 @@ fn read_tables(input: Fields, format: ValueFormat) -> Result<Vec<BatchGetTable>,
         ])?;
         check_table_name(table_name).map_err(|m| ConnectorError::config(&path, m))?;
         let raw_keys = spec
-            .list(field::KEYS)?
+            .list_view(field::KEYS)?
             .ok_or_else(|| spec.error(field::KEYS, "is required"))?;
         if raw_keys.is_empty() {
             return Err(spec.error(field::KEYS, "must hold at least one key"));
@@ -85,7 +91,7 @@ fn read_tables(input: Fields, format: ValueFormat) -> Result<Vec<BatchGetTable>,
             .map(|(i, k)| {
                 let key_path = format!("{}[{i}]", spec.field(field::KEYS));
                 match k {
-                    Value::Object(raw) => check_key(raw, format, &key_path),
+                    Value::Object(raw) => check_key(raw, format, &key_path).map(Value::Object),
                     _ => Err(ConnectorError::config(key_path, "must be an object")),
                 }
             })
@@ -119,35 +125,32 @@ fn get_all(
     tables: &[BatchGetTable],
     asked: Option<ReturnConsumedCapacity>,
 ) -> Result<Value, ConnectorError> {
-    let options = |table: &BatchGetTable| {
-        let mut spec = json!({});
-        table.options.apply(&mut spec);
-        spec
-    };
-    let pending: Vec<(String, Value)> = tables
+    let pending: Vec<Entry> = tables
         .iter()
         .flat_map(|table| {
+            let name = table.table_name.as_str();
             table
                 .keys
                 .iter()
-                .map(|k| (table.table_name.clone(), Value::Object(k.clone())))
+                .map(move |k| (Cow::Borrowed(name), Cow::Borrowed(k)))
         })
         .collect();
     let mut responses: Map<String, Value> = tables
         .iter()
         .map(|t| (t.table_name.clone(), json!([])))
         .collect();
+    let no_options = ReadOptions::default();
     let left = in_rounds(context, pending, BATCH_GET_CHUNK, |context, chunk| {
-        let mut request_items = Map::new();
-        for (table, keys) in group_by_table(chunk.iter().cloned()) {
-            let spec = tables.iter().find(|t| t.table_name == table).map(options);
-            let mut spec = spec.unwrap_or_else(|| json!({}));
-            spec["Keys"] = keys;
-            request_items.insert(table, spec);
-        }
-        let mut body = json!({ "RequestItems": request_items });
-        ReturnConsumedCapacity::apply(asked, &mut body);
-        let mut answer = context.call("BatchGetItem", &body)?;
+        let request_items: BTreeMap<&str, TableRequest> = borrowed_by_table(chunk)
+            .into_iter()
+            .map(|(table, keys)| {
+                let found = tables.iter().find(|t| t.table_name == table);
+                let options = found.map_or(&no_options, |t| &t.options);
+                (table, TableRequest::new(options, keys))
+            })
+            .collect();
+        let body = batch_body(request_items, asked)?;
+        let mut answer = context.call_bytes("BatchGetItem", body)?;
         if let Value::Object(found) = answer["Responses"].take() {
             for (table, items) in found {
                 if let (Some(Value::Array(into)), Value::Array(items)) =
@@ -157,16 +160,53 @@ fn get_all(
                 }
             }
         }
-        let mut unprocessed = Vec::new();
-        if let Value::Object(left) = answer["UnprocessedKeys"].take() {
-            for (table, mut spec) in left {
-                // `get_mut`, not indexing: a spec that is not an object must not panic.
-                if let Some(Value::Array(keys)) = spec.get_mut("Keys").map(Value::take) {
-                    unprocessed.extend(keys.into_iter().map(|k| (table.clone(), k)));
+        Ok(match answer["UnprocessedKeys"].take() {
+            // `get_mut`, not indexing: a spec that is not an object must not panic.
+            Value::Object(left) => owned_entries(left, |mut spec| {
+                match spec.get_mut("Keys").map(Value::take) {
+                    Some(Value::Array(keys)) => Some(keys),
+                    _ => None,
                 }
-            }
-        }
-        Ok(unprocessed)
+            }),
+            _ => Vec::new(),
+        })
     })?;
     Ok(json!({ "responses": responses, "unprocessedKeys": group_by_table(left) }))
+}
+
+/// One table's part of a BatchGetItem body: its options and keys, members sorted by name as
+/// [`ReadOptions::apply`] and the tree wrote them.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct TableRequest<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consistent_read: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expression_attribute_names: Option<&'a Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expression_attribute_values: Option<&'a Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    filter_expression: Option<&'a str>,
+    keys: Vec<&'a Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    projection_expression: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    return_consumed_capacity: Option<ReturnConsumedCapacity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    select: Option<&'a str>,
+}
+
+impl<'a> TableRequest<'a> {
+    fn new(options: &'a ReadOptions, keys: Vec<&'a Value>) -> Self {
+        Self {
+            consistent_read: options.consistent_read,
+            expression_attribute_names: options.expression_attribute_names.as_ref(),
+            expression_attribute_values: options.expression_attribute_values.as_ref(),
+            filter_expression: options.filter_expression.as_deref(),
+            keys,
+            projection_expression: options.projection_expression.as_deref(),
+            return_consumed_capacity: options.return_consumed_capacity,
+            select: options.select.as_deref(),
+        }
+    }
 }

@@ -1,13 +1,17 @@
 //! batchWriteItems: BatchWriteItem in chunks of 25 puts and deletes, retrying unprocessed items;
 //! what is still unprocessed after the rounds is reported, never dropped.
 
-use serde_json::{Value, json};
+use std::borrow::Cow;
+
+use serde_json::{Map, Value, json};
 
 use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
 use crate::input::fields::{check_item_size, check_table_name};
-use crate::ops::engines::batch_rounds::{group_by_table, in_rounds};
+use crate::ops::engines::batch_rounds::{
+    Entry, batch_body, borrowed_by_table, group_by_table, in_rounds, owned_entries,
+};
 use crate::ops::engines::consumed_capacity::{
     ReturnConsumedCapacity, Shape, with_consumed_capacity,
 };
@@ -51,13 +55,13 @@ impl ReadOperation for BatchWriteItems {
 
 /// `requestItems`: `{"table": [{"put": {item}}, {"delete": {key}}]}`.
 fn read_writes(input: Fields, format: ValueFormat) -> Result<Vec<BatchWrite>, ConnectorError> {
-    let request_items = input.required_map(field::REQUEST_ITEMS)?;
+    let request_items = input.required_map_view(field::REQUEST_ITEMS)?;
     if request_items.is_empty() {
         return Err(input.error(field::REQUEST_ITEMS, "must name at least one table"));
     }
     let base = input.field(field::REQUEST_ITEMS);
     let mut writes = Vec::new();
-    for (table_name, list) in &request_items {
+    for (table_name, list) in request_items.iter() {
         let path = format!("{base}.{table_name}");
         check_table_name(table_name).map_err(|m| ConnectorError::config(&path, m))?;
         let Value::Array(list) = list else {
@@ -80,11 +84,13 @@ fn read_writes(input: Fields, format: ValueFormat) -> Result<Vec<BatchWrite>, Co
                 (Some(_), None) => {
                     let item = fields.required_attributes(field::PUT, format)?;
                     check_item_size(&item, &fields.field(field::PUT))?;
-                    serde_json::json!({ "PutRequest": { "Item": item } })
+                    wrapped("PutRequest", "Item", item)
                 }
-                (None, Some(_)) => {
-                    serde_json::json!({ "DeleteRequest": { "Key": fields.primary_key(field::DELETE, format)? } })
-                }
+                (None, Some(_)) => wrapped(
+                    "DeleteRequest",
+                    "Key",
+                    fields.primary_key(field::DELETE, format)?,
+                ),
                 _ => {
                     return Err(ConnectorError::config(
                         entry_path,
@@ -102,6 +108,15 @@ fn read_writes(input: Fields, format: ValueFormat) -> Result<Vec<BatchWrite>, Co
         return Err(input.error(field::REQUEST_ITEMS, "must hold at least one put or delete"));
     }
     Ok(writes)
+}
+
+/// `{request: {member: attributes}}`, the attributes moved in, not copied.
+fn wrapped(request: &str, member: &str, attributes: Map<String, Value>) -> Value {
+    let inner = Map::from_iter([(member.to_string(), Value::Object(attributes))]);
+    Value::Object(Map::from_iter([(
+        request.to_string(),
+        Value::Object(inner),
+    )]))
 }
 
 impl Operation for BatchWriteItems {
@@ -124,25 +139,26 @@ fn write_all(
     writes: &[BatchWrite],
     asked: Option<ReturnConsumedCapacity>,
 ) -> Result<Value, ConnectorError> {
-    let pending: Vec<(String, Value)> = writes
+    let pending: Vec<Entry> = writes
         .iter()
-        .map(|w| (w.table_name.clone(), w.request.clone()))
+        .map(|w| {
+            (
+                Cow::Borrowed(w.table_name.as_str()),
+                Cow::Borrowed(&w.request),
+            )
+        })
         .collect();
     let total = pending.len();
     let left = in_rounds(context, pending, BATCH_WRITE_CHUNK, |context, chunk| {
-        let request_items = group_by_table(chunk.iter().cloned());
-        let mut body = json!({ "RequestItems": request_items });
-        ReturnConsumedCapacity::apply(asked, &mut body);
-        let mut answer = context.call("BatchWriteItem", &body)?;
-        let mut unprocessed = Vec::new();
-        if let Value::Object(left) = answer["UnprocessedItems"].take() {
-            for (table, requests) in left {
-                if let Value::Array(requests) = requests {
-                    unprocessed.extend(requests.into_iter().map(|r| (table.clone(), r)));
-                }
-            }
-        }
-        Ok(unprocessed)
+        let body = batch_body(borrowed_by_table(chunk), asked)?;
+        let mut answer = context.call_bytes("BatchWriteItem", body)?;
+        Ok(match answer["UnprocessedItems"].take() {
+            Value::Object(left) => owned_entries(left, |requests| match requests {
+                Value::Array(requests) => Some(requests),
+                _ => None,
+            }),
+            _ => Vec::new(),
+        })
     })?;
     Ok(json!({
         "processedCount": total - left.len(),
