@@ -11,16 +11,19 @@ use serde_json::{Map, Value};
 use crate::error::ConnectorError;
 use crate::value::{self, MAX_ATTRIBUTE_NAME_BYTES, ValueFormat};
 
+/// A JSON object of the request.
+type Object = Map<String, Value>;
+
 /// One JSON object of the request and where it is.
 #[derive(Clone, Copy)]
 pub struct Fields<'a> {
-    map: &'a Map<String, Value>,
+    map: &'a Object,
     path: &'a str,
 }
 
 impl<'a> Fields<'a> {
     /// Reads `map`, found at `path`.
-    pub fn new(map: &'a Map<String, Value>, path: &'a str) -> Self {
+    pub fn new(map: &'a Object, path: &'a str) -> Self {
         Self { map, path }
     }
 
@@ -60,7 +63,7 @@ impl<'a> Fields<'a> {
     }
 
     /// A nested object that must be there.
-    pub fn object(&self, key: &str) -> Result<&'a Map<String, Value>, ConnectorError> {
+    pub fn object(&self, key: &str) -> Result<&'a Object, ConnectorError> {
         match self.map.get(key) {
             Some(Value::Object(inner)) => Ok(inner),
             None | Some(Value::Null) => Err(self.error(key, "is required")),
@@ -132,15 +135,16 @@ impl<'a> Fields<'a> {
     }
 
     /// An optional map: an object, or a string holding one.
-    pub fn map(&self, key: &str) -> Result<Option<Map<String, Value>>, ConnectorError> {
-        Ok(self.map_view(key)?.map(Cow::into_owned))
+    pub fn map(&self, key: &str) -> Result<Option<Object>, ConnectorError> {
+        let value = self.structured(key, "object", Value::is_object)?;
+        match value.map(Cow::into_owned) {
+            Some(Value::Object(inner)) => Ok(Some(inner)),
+            _ => Ok(None),
+        }
     }
 
     /// [`Fields::map`] borrowed from the request where it is an object (not copied).
-    pub fn map_view(
-        &self,
-        key: &str,
-    ) -> Result<Option<Cow<'a, Map<String, Value>>>, ConnectorError> {
+    pub fn map_view(&self, key: &str) -> Result<Option<Cow<'a, Object>>, ConnectorError> {
         Ok(match self.structured(key, "object", Value::is_object)? {
             Some(Cow::Borrowed(Value::Object(inner))) => Some(Cow::Borrowed(inner)),
             Some(Cow::Owned(Value::Object(inner))) => Some(Cow::Owned(inner)),
@@ -149,22 +153,23 @@ impl<'a> Fields<'a> {
     }
 
     /// A map that must be there.
-    pub fn required_map(&self, key: &str) -> Result<Map<String, Value>, ConnectorError> {
+    pub fn required_map(&self, key: &str) -> Result<Object, ConnectorError> {
         self.map(key)?.ok_or_else(|| self.error(key, "is required"))
     }
 
     /// [`Fields::required_map`] borrowed as [`Fields::map_view`] is.
-    pub fn required_map_view(
-        &self,
-        key: &str,
-    ) -> Result<Cow<'a, Map<String, Value>>, ConnectorError> {
+    pub fn required_map_view(&self, key: &str) -> Result<Cow<'a, Object>, ConnectorError> {
         self.map_view(key)?
             .ok_or_else(|| self.error(key, "is required"))
     }
 
     /// An optional list: an array, or a string holding one.
     pub fn list(&self, key: &str) -> Result<Option<Vec<Value>>, ConnectorError> {
-        Ok(self.list_view(key)?.map(Cow::into_owned))
+        let value = self.structured(key, "array", Value::is_array)?;
+        match value.map(Cow::into_owned) {
+            Some(Value::Array(items)) => Ok(Some(items)),
+            _ => Ok(None),
+        }
     }
 
     /// [`Fields::list`] borrowed from the request where it is an array (not copied).
@@ -203,7 +208,7 @@ impl<'a> Fields<'a> {
         &self,
         key: &str,
         format: ValueFormat,
-    ) -> Result<Option<Map<String, Value>>, ConnectorError> {
+    ) -> Result<Option<Object>, ConnectorError> {
         self.map_view(key)?
             .map(|m| attribute_map(&m, format, &self.field(key)))
             .transpose()
@@ -214,7 +219,7 @@ impl<'a> Fields<'a> {
         &self,
         key: &str,
         format: ValueFormat,
-    ) -> Result<Map<String, Value>, ConnectorError> {
+    ) -> Result<Object, ConnectorError> {
         self.attributes(key, format)?
             .ok_or_else(|| self.error(key, "is required"))
     }
@@ -251,7 +256,7 @@ impl<'a> Fields<'a> {
     }
 
     /// `#name` placeholders: each must start with `#` and name a non-empty attribute.
-    pub fn attribute_names(&self, key: &str) -> Result<Option<Map<String, Value>>, ConnectorError> {
+    pub fn attribute_names(&self, key: &str) -> Result<Option<Object>, ConnectorError> {
         let Some(names) = self.map(key)? else {
             return Ok(None);
         };
@@ -289,7 +294,7 @@ impl<'a> Fields<'a> {
         &self,
         key: &str,
         format: ValueFormat,
-    ) -> Result<Option<Map<String, Value>>, ConnectorError> {
+    ) -> Result<Option<Object>, ConnectorError> {
         let values = self.attributes(key, format)?;
         if let Some(placeholder) = values
             .as_ref()
@@ -304,11 +309,7 @@ impl<'a> Fields<'a> {
     }
 
     /// A primary key: one or two string, number or binary attributes.
-    pub fn primary_key(
-        &self,
-        key: &str,
-        format: ValueFormat,
-    ) -> Result<Map<String, Value>, ConnectorError> {
+    pub fn primary_key(&self, key: &str, format: ValueFormat) -> Result<Object, ConnectorError> {
         let raw = self.required_map_view(key)?;
         check_key(&raw, format, &self.field(key))
     }
@@ -321,11 +322,7 @@ pub const MAX_KEY_NAME_BYTES: usize = 255;
 pub const MAX_EXPRESSION_BYTES: usize = 4096;
 
 /// Checks a raw primary key and converts it to attribute values.
-pub fn check_key(
-    raw: &Map<String, Value>,
-    format: ValueFormat,
-    path: &str,
-) -> Result<Map<String, Value>, ConnectorError> {
+pub fn check_key(raw: &Object, format: ValueFormat, path: &str) -> Result<Object, ConnectorError> {
     if raw.is_empty() || raw.len() > 2 {
         return Err(ConnectorError::config(
             path,
@@ -372,10 +369,10 @@ pub fn check_table_name(name: &str) -> Result<(), &'static str> {
 
 /// Converts a map of request values to attribute values, errors naming the path.
 pub fn attribute_map(
-    map: &Map<String, Value>,
+    map: &Object,
     format: ValueFormat,
     path: &str,
-) -> Result<Map<String, Value>, ConnectorError> {
+) -> Result<Object, ConnectorError> {
     value::to_attribute_map(map, format, path)
         .map_err(|e| ConnectorError::config(e.path, e.message))
 }
@@ -384,7 +381,7 @@ pub fn attribute_map(
 pub const MAX_ITEM_BYTES: usize = 400 * 1024;
 
 /// Checks an item against DynamoDB's item size limit, before it is sent.
-pub fn check_item_size(item: &Map<String, Value>, path: &str) -> Result<(), ConnectorError> {
+pub fn check_item_size(item: &Object, path: &str) -> Result<(), ConnectorError> {
     let size = value::item_size(item);
     if size > MAX_ITEM_BYTES {
         return Err(ConnectorError::config(

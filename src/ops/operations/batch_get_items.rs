@@ -1,10 +1,7 @@
 //! batchGetItems: BatchGetItem in chunks of 100 keys, retrying unprocessed keys; what is still
 //! unprocessed after the rounds is reported, never dropped.
 
-use std::borrow::Cow;
-use std::collections::BTreeMap;
-
-use serde::Serialize;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 use crate::error::ConnectorError;
@@ -12,7 +9,7 @@ use crate::input::Fields;
 use crate::input::field;
 use crate::input::fields::{check_key, check_table_name};
 use crate::ops::engines::batch_rounds::{
-    Entry, batch_body, borrowed_by_table, group_by_table, in_rounds, owned_entries,
+    ByTable, batch_body, group_by_table, in_rounds, owned_entries,
 };
 use crate::ops::engines::consumed_capacity::{
     ReturnConsumedCapacity, Shape, with_consumed_capacity,
@@ -125,31 +122,19 @@ fn get_all(
     tables: &[BatchGetTable],
     asked: Option<ReturnConsumedCapacity>,
 ) -> Result<Value, ConnectorError> {
-    let pending: Vec<Entry> = tables
+    let first: Vec<(&str, &Value)> = tables
         .iter()
         .flat_map(|table| {
             let name = table.table_name.as_str();
-            table
-                .keys
-                .iter()
-                .map(move |k| (Cow::Borrowed(name), Cow::Borrowed(k)))
+            table.keys.iter().map(move |k| (name, k))
         })
         .collect();
     let mut responses: Map<String, Value> = tables
         .iter()
         .map(|t| (t.table_name.clone(), json!([])))
         .collect();
-    let no_options = ReadOptions::default();
-    let left = in_rounds(context, pending, BATCH_GET_CHUNK, |context, chunk| {
-        let request_items: BTreeMap<&str, TableRequest> = borrowed_by_table(chunk)
-            .into_iter()
-            .map(|(table, keys)| {
-                let found = tables.iter().find(|t| t.table_name == table);
-                let options = found.map_or(&no_options, |t| &t.options);
-                (table, TableRequest::new(options, keys))
-            })
-            .collect();
-        let body = batch_body(request_items, asked)?;
+    let left = in_rounds(context, &first, BATCH_GET_CHUNK, |context, keys| {
+        let body = batch_body(&RequestItems { tables, keys }, asked)?;
         let mut answer = context.call_bytes("BatchGetItem", body)?;
         if let Value::Object(found) = answer["Responses"].take() {
             for (table, items) in found {
@@ -174,39 +159,50 @@ fn get_all(
     Ok(json!({ "responses": responses, "unprocessedKeys": group_by_table(left) }))
 }
 
-/// One table's part of a BatchGetItem body: its options and keys, members sorted by name as
-/// [`ReadOptions::apply`] and the tree wrote them.
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct TableRequest<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    consistent_read: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    expression_attribute_names: Option<&'a Map<String, Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    expression_attribute_values: Option<&'a Map<String, Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    filter_expression: Option<&'a str>,
-    keys: Vec<&'a Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    projection_expression: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    return_consumed_capacity: Option<ReturnConsumedCapacity>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    select: Option<&'a str>,
+/// A BatchGetItem body's `RequestItems`: each table's keys, with its read options.
+struct RequestItems<'a> {
+    tables: &'a [BatchGetTable],
+    keys: ByTable<'a>,
 }
 
-impl<'a> TableRequest<'a> {
-    fn new(options: &'a ReadOptions, keys: Vec<&'a Value>) -> Self {
-        Self {
-            consistent_read: options.consistent_read,
-            expression_attribute_names: options.expression_attribute_names.as_ref(),
-            expression_attribute_values: options.expression_attribute_values.as_ref(),
-            filter_expression: options.filter_expression.as_deref(),
-            keys,
-            projection_expression: options.projection_expression.as_deref(),
-            return_consumed_capacity: options.return_consumed_capacity,
-            select: options.select.as_deref(),
+impl Serialize for RequestItems<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let tables = self.keys.tables();
+        let mut map = serializer.serialize_map(Some(tables.len()))?;
+        for &(table, ref keys) in tables {
+            let mut options = json!({});
+            if let Some(found) = self.tables.iter().find(|t| t.table_name == table) {
+                found.options.apply(&mut options);
+            }
+            map.serialize_entry(table, &TableRequest { options, keys })?;
         }
+        map.end()
+    }
+}
+
+/// One table's part of a BatchGetItem body: its options (as [`ReadOptions::apply`] sets them)
+/// and its `Keys`, written among them where a map sorted by name puts it.
+struct TableRequest<'a> {
+    options: Value,
+    keys: &'a [&'a Value],
+}
+
+impl Serialize for TableRequest<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        const KEYS: &str = "Keys";
+        let options = self.options.as_object().into_iter().flatten();
+        let mut map = serializer.serialize_map(None)?;
+        let mut keys_written = false;
+        for (name, value) in options {
+            if !keys_written && name.as_str() > KEYS {
+                map.serialize_entry(KEYS, self.keys)?;
+                keys_written = true;
+            }
+            map.serialize_entry(name, value)?;
+        }
+        if !keys_written {
+            map.serialize_entry(KEYS, self.keys)?;
+        }
+        map.end()
     }
 }

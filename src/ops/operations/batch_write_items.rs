@@ -1,17 +1,13 @@
 //! batchWriteItems: BatchWriteItem in chunks of 25 puts and deletes, retrying unprocessed items;
 //! what is still unprocessed after the rounds is reported, never dropped.
 
-use std::borrow::Cow;
-
 use serde_json::{Map, Value, json};
 
 use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
 use crate::input::fields::{check_item_size, check_table_name};
-use crate::ops::engines::batch_rounds::{
-    Entry, batch_body, borrowed_by_table, group_by_table, in_rounds, owned_entries,
-};
+use crate::ops::engines::batch_rounds::{batch_body, group_by_table, in_rounds, owned_entries};
 use crate::ops::engines::consumed_capacity::{
     ReturnConsumedCapacity, Shape, with_consumed_capacity,
 };
@@ -112,11 +108,11 @@ fn read_writes(input: Fields, format: ValueFormat) -> Result<Vec<BatchWrite>, Co
 
 /// `{request: {member: attributes}}`, the attributes moved in, not copied.
 fn wrapped(request: &str, member: &str, attributes: Map<String, Value>) -> Value {
-    let inner = Map::from_iter([(member.to_string(), Value::Object(attributes))]);
-    Value::Object(Map::from_iter([(
-        request.to_string(),
-        Value::Object(inner),
-    )]))
+    let mut inner = Map::new();
+    inner.insert(member.to_string(), Value::Object(attributes));
+    let mut outer = Map::new();
+    outer.insert(request.to_string(), Value::Object(inner));
+    Value::Object(outer)
 }
 
 impl Operation for BatchWriteItems {
@@ -139,18 +135,12 @@ fn write_all(
     writes: &[BatchWrite],
     asked: Option<ReturnConsumedCapacity>,
 ) -> Result<Value, ConnectorError> {
-    let pending: Vec<Entry> = writes
+    let first: Vec<(&str, &Value)> = writes
         .iter()
-        .map(|w| {
-            (
-                Cow::Borrowed(w.table_name.as_str()),
-                Cow::Borrowed(&w.request),
-            )
-        })
+        .map(|w| (w.table_name.as_str(), &w.request))
         .collect();
-    let total = pending.len();
-    let left = in_rounds(context, pending, BATCH_WRITE_CHUNK, |context, chunk| {
-        let body = batch_body(borrowed_by_table(chunk), asked)?;
+    let left = in_rounds(context, &first, BATCH_WRITE_CHUNK, |context, by_table| {
+        let body = batch_body(&by_table, asked)?;
         let mut answer = context.call_bytes("BatchWriteItem", body)?;
         Ok(match answer["UnprocessedItems"].take() {
             Value::Object(left) => owned_entries(left, |requests| match requests {
@@ -160,6 +150,7 @@ fn write_all(
             _ => Vec::new(),
         })
     })?;
+    let total = writes.len();
     Ok(json!({
         "processedCount": total - left.len(),
         "unprocessedCount": left.len(),
