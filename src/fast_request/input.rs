@@ -74,10 +74,12 @@ pub(super) struct HotInput<'a> {
     pub return_values_on_condition_check_failure: Given<&'a str>,
     #[serde(default, borrow)]
     pub return_consumed_capacity: Given<&'a str>,
+    #[serde(default)]
+    pub request_items: Given<Attributes>,
 }
 
 /// The operations' own fields [`HotInput`] reads; a field's bit in a mask is its index here.
-const OWN_FIELDS: [&str; 11] = [
+const OWN_FIELDS: [&str; 12] = [
     field::TABLE_NAME,
     field::PRIMARY_KEY_COMPONENTS,
     field::ITEM,
@@ -89,6 +91,7 @@ const OWN_FIELDS: [&str; 11] = [
     field::RETURN_VALUES,
     field::RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
     field::RETURN_CONSUMED_CAPACITY,
+    field::REQUEST_ITEMS,
 ];
 
 /// The mask of the [`OWN_FIELDS`] among `fields`, found when compiling.
@@ -149,6 +152,7 @@ impl HotInput<'_> {
             self.return_values.is_absent(),
             self.return_values_on_condition_check_failure.is_absent(),
             self.return_consumed_capacity.is_absent(),
+            self.request_items.is_absent(),
         ]
     }
 

@@ -7,6 +7,7 @@
 //! escaped string) declines, and the checking reader then reads the request and gives its exact
 //! error.
 
+mod batch;
 mod envelope;
 mod input;
 mod item;
@@ -15,6 +16,8 @@ use serde::Deserialize;
 
 use crate::input::envelope::{DEFAULT_WAIT_TIMEOUT, output_format, read_options, value_format};
 use crate::input::{Fields, field};
+use crate::ops::operations::batch_get_items::BatchGetItems;
+use crate::ops::operations::batch_write_items::BatchWriteItems;
 use crate::ops::operations::{add_item::AddItem, delete_item::DeleteItem, get_item::GetItem};
 use crate::ops::registry::read_operation;
 use crate::ops::{Operation, ReadOperation};
@@ -110,6 +113,12 @@ fn read_hot_operation(
         AddItem::NAME if input.takes_only::<AddItem>() => boxed(item::add_item(input, format)),
         DeleteItem::NAME if input.takes_only::<DeleteItem>() => {
             boxed(item::delete_item(input, format))
+        }
+        BatchWriteItems::NAME if input.takes_only::<BatchWriteItems>() => {
+            boxed(batch::batch_write_items(input, format))
+        }
+        BatchGetItems::NAME if input.takes_only::<BatchGetItems>() => {
+            boxed(batch::batch_get_items(input, format))
         }
         _ => None,
     }

@@ -107,7 +107,7 @@ fn read_writes(input: Fields, format: ValueFormat) -> Result<Vec<BatchWrite>, Co
 }
 
 /// `{request: {member: attributes}}`, the attributes moved in, not copied.
-fn wrapped(request: &str, member: &str, attributes: Map<String, Value>) -> Value {
+pub(crate) fn wrapped(request: &str, member: &str, attributes: Map<String, Value>) -> Value {
     let mut inner = Map::new();
     inner.insert(member.to_string(), Value::Object(attributes));
     let mut outer = Map::new();
