@@ -80,10 +80,12 @@ pub(super) struct HotInput<'a> {
     pub key_attributes: Given<Attributes>,
     #[serde(default, borrow)]
     pub attribute_action: Given<&'a str>,
+    #[serde(default)]
+    pub request_items: Given<Attributes>,
 }
 
 /// The operations' own fields [`HotInput`] reads; a field's bit in a mask is its index here.
-const OWN_FIELDS: [&str; 14] = [
+const OWN_FIELDS: [&str; 15] = [
     field::TABLE_NAME,
     field::PRIMARY_KEY_COMPONENTS,
     field::ITEM,
@@ -98,6 +100,7 @@ const OWN_FIELDS: [&str; 14] = [
     field::UPDATE_EXPRESSION,
     field::KEY_ATTRIBUTES,
     field::ATTRIBUTE_ACTION,
+    field::REQUEST_ITEMS,
 ];
 
 /// The mask of the [`OWN_FIELDS`] among `fields`, found when compiling.
@@ -161,6 +164,7 @@ impl HotInput<'_> {
             self.update_expression.is_absent(),
             self.key_attributes.is_absent(),
             self.attribute_action.is_absent(),
+            self.request_items.is_absent(),
         ]
     }
 

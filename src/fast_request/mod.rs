@@ -7,6 +7,7 @@
 //! escaped string) declines, and the checking reader then reads the request and gives its exact
 //! error.
 
+mod batch;
 mod envelope;
 mod input;
 mod item;
@@ -16,6 +17,8 @@ use serde::Deserialize;
 
 use crate::input::envelope::{DEFAULT_WAIT_TIMEOUT, output_format, read_options, value_format};
 use crate::input::{Fields, field};
+use crate::ops::operations::batch_get_items::BatchGetItems;
+use crate::ops::operations::batch_write_items::BatchWriteItems;
 use crate::ops::operations::{
     add_item::AddItem, delete_item::DeleteItem, get_item::GetItem, update_item::UpdateItem,
 };
@@ -116,6 +119,12 @@ fn read_hot_operation(
         }
         UpdateItem::NAME if input.takes_only::<UpdateItem>() => {
             boxed(update_item::update_item(input, format))
+        }
+        BatchWriteItems::NAME if input.takes_only::<BatchWriteItems>() => {
+            boxed(batch::batch_write_items(input, format))
+        }
+        BatchGetItems::NAME if input.takes_only::<BatchGetItems>() => {
+            boxed(batch::batch_get_items(input, format))
         }
         _ => None,
     }

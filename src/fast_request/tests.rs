@@ -459,6 +459,8 @@ fn every_member_replaced_or_added_is_declined_or_read_the_same() {
             "primaryKeyComponents": {"id": "k"}, "valueFormat": "plain", "outputFormat": "plain"}),
         json!({"operationGroup": "itemOperation", "itemOperation": "query", "tableName": "orders",
             "keyConditionExpression": "id = :id", "expressionAttributeValues": {":id": 1}}),
+        batch_write(),
+        batch_get(),
     ];
     let updates = [
         json!({"operationGroup": "itemOperation", "itemOperation": "updateItem", "tableName": "orders",
@@ -481,4 +483,97 @@ fn every_member_replaced_or_added_is_declined_or_read_the_same() {
         updates_taken >= 300,
         "the fast reader took {updates_taken} updateItem mutations"
     );
+}
+
+fn batch_write() -> Value {
+    json!({"operationGroup": "itemOperation", "itemOperation": "batchWriteItems", "returnConsumedCapacity": "INDEXES",
+        "requestItems": {"orders": [{"put": {"id": 1, "l": [1, {"m": null}]}}, {"delete": {"id": "k", "s": 2}}],
+                         "other": [{"put": {"id": "x"}, "delete": null}]}})
+}
+
+fn batch_get() -> Value {
+    json!({"operationGroup": "item", "itemOperation": "batchGetItems", "returnConsumedCapacity": "total",
+        "requestItems": {"orders": {"keys": [{"id": 1}, {"id": "k", "s": 2}], "projectionExpression": "#a",
+                                    "expressionAttributeNames": {"#a": "x"}, "consistentRead": true},
+                         "other": {"keys": [{"id": "x"}]}}})
+}
+
+#[test]
+fn batch_variations_are_declined_or_read_the_same() {
+    let item = |v: Value| json!({"orders": [{"put": v}]});
+    let key = |v: Value| json!({"orders": {"keys": [v]}});
+    let write_items = [
+        json!({}),
+        json!(null),
+        json!("{\"orders\": [{\"put\": {\"id\": 1}}]}"),
+        json!({"orders": []}),
+        json!({"orders": {}}),
+        json!({"ab": [{"put": {"id": 1}}]}),
+        json!({"or ders": [{"put": {"id": 1}}]}),
+        json!({"orders": [{"put": {"id": 1}, "delete": {"id": 1}}]}),
+        json!({"orders": [{"put": null, "delete": null}]}),
+        json!({"orders": [{"put": {"id": 1}, "zzz": null}]}),
+        json!({"orders": [{"put": "{\"id\": 1}"}]}),
+        json!({"orders": [{"delete": "{\"id\": 1}"}]}),
+        json!({"orders": [{"delete": {"id": 1, "a": 2, "b": 3}}]}),
+        json!({"orders": [{"delete": {"id": [1]}}]}),
+        json!({"orders": [{"delete": {"id": {"S": "a"}}}]}),
+        json!({"orders": [7]}),
+        item(json!({"id": {"S": "a"}, "n": {"N": "1"}})),
+        item(json!({"": 1})),
+        item(json!({"n": 1.000000000000000000000000000000000000001})),
+        item(json!({"big": "x".repeat(400 * 1024)})),
+        item(json!({"m": {"S": "a", "N": "1"}})),
+    ];
+    let get_items = [
+        json!({}),
+        json!({"orders": []}),
+        json!({"orders": {"keys": []}}),
+        json!({"orders": {"keys": null}}),
+        json!({"orders": {}}),
+        json!({"orders": {"keys": "[{\"id\": 1}]"}}),
+        json!({"orders": {"keys": [{"id": 1}], "select": "COUNT"}}),
+        json!({"orders": {"keys": [{"id": 1}], "consistentRead": "true", "projectionExpression": " "}}),
+        json!({"orders": {"keys": [{"id": 1}], "expressionAttributeNames": {"a": "x"}}}),
+        json!({"ab": {"keys": [{"id": 1}]}}),
+        key(json!({"id": {"S": "a"}})),
+        key(json!({"id": true})),
+        key(json!([1])),
+        key(json!({})),
+    ];
+    let extras = [
+        json!({}),
+        json!({"valueFormat": "typed"}),
+        json!({"returnConsumedCapacity": "SOME"}),
+        json!({"returnConsumedCapacity": null, "outputFormat": "plain"}),
+        json!({"tableName": "orders"}),
+        json!({"waitTimeoutMs": 5}),
+    ];
+    // Taken by the batch readers of this path, not only through the operation reader.
+    let hot = |text: &str| {
+        serde_json::from_str::<Hot>(text)
+            .ok()
+            .and_then(read_hot)
+            .is_some()
+    };
+    assert!(hot(&whole(batch_write())) && hot(&whole(batch_get())));
+    let mut taken = 0;
+    for (base, variants) in [
+        (batch_write(), &write_items[..]),
+        (batch_get(), &get_items[..]),
+    ] {
+        for request_items in variants.iter().chain([&base["requestItems"]]) {
+            for extra in &extras {
+                let mut input = base.clone();
+                input["requestItems"] = request_items.clone();
+                input
+                    .as_object_mut()
+                    .unwrap()
+                    .extend(extra.as_object().unwrap().clone());
+                let text = whole(input);
+                taken += usize::from(agrees(&text) && hot(&text));
+            }
+        }
+    }
+    assert!(taken >= 10, "the batch readers took {taken} variations");
 }

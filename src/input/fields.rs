@@ -4,21 +4,26 @@
 //! It is liberal where workflow runtimes are: a map may be an object or a string holding
 //! JSON, a number a number or a numeric string, a boolean `true` or `"true"`.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use crate::error::ConnectorError;
 use crate::value::{self, MAX_ATTRIBUTE_NAME_BYTES, ValueFormat};
 
+/// A JSON object of the request.
+type Object = Map<String, Value>;
+
 /// One JSON object of the request and where it is.
 #[derive(Clone, Copy)]
 pub struct Fields<'a> {
-    map: &'a Map<String, Value>,
+    map: &'a Object,
     path: &'a str,
 }
 
 impl<'a> Fields<'a> {
     /// Reads `map`, found at `path`.
-    pub fn new(map: &'a Map<String, Value>, path: &'a str) -> Self {
+    pub fn new(map: &'a Object, path: &'a str) -> Self {
         Self { map, path }
     }
 
@@ -58,7 +63,7 @@ impl<'a> Fields<'a> {
     }
 
     /// A nested object that must be there.
-    pub fn object(&self, key: &str) -> Result<&'a Map<String, Value>, ConnectorError> {
+    pub fn object(&self, key: &str) -> Result<&'a Object, ConnectorError> {
         match self.map.get(key) {
             Some(Value::Object(inner)) => Ok(inner),
             None | Some(Value::Null) => Err(self.error(key, "is required")),
@@ -130,24 +135,50 @@ impl<'a> Fields<'a> {
     }
 
     /// An optional map: an object, or a string holding one.
-    pub fn map(&self, key: &str) -> Result<Option<Map<String, Value>>, ConnectorError> {
-        match self.structured(key, "object", Value::is_object)? {
+    pub fn map(&self, key: &str) -> Result<Option<Object>, ConnectorError> {
+        let value = self.structured(key, "object", Value::is_object)?;
+        match value.map(Cow::into_owned) {
             Some(Value::Object(inner)) => Ok(Some(inner)),
             _ => Ok(None),
         }
     }
 
+    /// [`Fields::map`] borrowed from the request where it is an object (not copied).
+    pub fn map_view(&self, key: &str) -> Result<Option<Cow<'a, Object>>, ConnectorError> {
+        Ok(match self.structured(key, "object", Value::is_object)? {
+            Some(Cow::Borrowed(Value::Object(inner))) => Some(Cow::Borrowed(inner)),
+            Some(Cow::Owned(Value::Object(inner))) => Some(Cow::Owned(inner)),
+            _ => None,
+        })
+    }
+
     /// A map that must be there.
-    pub fn required_map(&self, key: &str) -> Result<Map<String, Value>, ConnectorError> {
+    pub fn required_map(&self, key: &str) -> Result<Object, ConnectorError> {
         self.map(key)?.ok_or_else(|| self.error(key, "is required"))
+    }
+
+    /// [`Fields::required_map`] borrowed as [`Fields::map_view`] is.
+    pub fn required_map_view(&self, key: &str) -> Result<Cow<'a, Object>, ConnectorError> {
+        self.map_view(key)?
+            .ok_or_else(|| self.error(key, "is required"))
     }
 
     /// An optional list: an array, or a string holding one.
     pub fn list(&self, key: &str) -> Result<Option<Vec<Value>>, ConnectorError> {
-        match self.structured(key, "array", Value::is_array)? {
+        let value = self.structured(key, "array", Value::is_array)?;
+        match value.map(Cow::into_owned) {
             Some(Value::Array(items)) => Ok(Some(items)),
             _ => Ok(None),
         }
+    }
+
+    /// [`Fields::list`] borrowed from the request where it is an array (not copied).
+    pub fn list_view(&self, key: &str) -> Result<Option<Cow<'a, Vec<Value>>>, ConnectorError> {
+        Ok(match self.structured(key, "array", Value::is_array)? {
+            Some(Cow::Borrowed(Value::Array(items))) => Some(Cow::Borrowed(items)),
+            Some(Cow::Owned(Value::Array(items))) => Some(Cow::Owned(items)),
+            _ => None,
+        })
     }
 
     /// A JSON `kind` (object or array) given as itself or as a string holding it; blank
@@ -157,14 +188,14 @@ impl<'a> Fields<'a> {
         key: &str,
         kind: &str,
         is_kind: fn(&Value) -> bool,
-    ) -> Result<Option<Value>, ConnectorError> {
+    ) -> Result<Option<Cow<'a, Value>>, ConnectorError> {
         let wrong = || self.error(key, format!("must be a JSON {kind}"));
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(value) if is_kind(value) => Ok(Some(value.clone())),
+            Some(value) if is_kind(value) => Ok(Some(Cow::Borrowed(value))),
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
             Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
-                Ok(value) if is_kind(&value) => Ok(Some(value)),
+                Ok(value) if is_kind(&value) => Ok(Some(Cow::Owned(value))),
                 Ok(_) => Err(wrong()),
                 Err(e) => Err(self.error(key, format!("is not valid JSON: {e}"))),
             },
@@ -177,8 +208,8 @@ impl<'a> Fields<'a> {
         &self,
         key: &str,
         format: ValueFormat,
-    ) -> Result<Option<Map<String, Value>>, ConnectorError> {
-        self.map(key)?
+    ) -> Result<Option<Object>, ConnectorError> {
+        self.map_view(key)?
             .map(|m| attribute_map(&m, format, &self.field(key)))
             .transpose()
     }
@@ -188,7 +219,7 @@ impl<'a> Fields<'a> {
         &self,
         key: &str,
         format: ValueFormat,
-    ) -> Result<Map<String, Value>, ConnectorError> {
+    ) -> Result<Object, ConnectorError> {
         self.attributes(key, format)?
             .ok_or_else(|| self.error(key, "is required"))
     }
@@ -219,7 +250,7 @@ impl<'a> Fields<'a> {
     }
 
     /// `#name` placeholders: each must start with `#` and name a non-empty attribute.
-    pub fn attribute_names(&self, key: &str) -> Result<Option<Map<String, Value>>, ConnectorError> {
+    pub fn attribute_names(&self, key: &str) -> Result<Option<Object>, ConnectorError> {
         let Some(names) = self.map(key)? else {
             return Ok(None);
         };
@@ -257,7 +288,7 @@ impl<'a> Fields<'a> {
         &self,
         key: &str,
         format: ValueFormat,
-    ) -> Result<Option<Map<String, Value>>, ConnectorError> {
+    ) -> Result<Option<Object>, ConnectorError> {
         let values = self.attributes(key, format)?;
         if let Some(placeholder) = values
             .as_ref()
@@ -272,12 +303,8 @@ impl<'a> Fields<'a> {
     }
 
     /// A primary key: one or two string, number or binary attributes.
-    pub fn primary_key(
-        &self,
-        key: &str,
-        format: ValueFormat,
-    ) -> Result<Map<String, Value>, ConnectorError> {
-        let raw = self.required_map(key)?;
+    pub fn primary_key(&self, key: &str, format: ValueFormat) -> Result<Object, ConnectorError> {
+        let raw = self.required_map_view(key)?;
         check_key(&raw, format, &self.field(key))
     }
 }
@@ -302,11 +329,7 @@ pub fn given_expression(text: &str) -> Result<Option<&str>, String> {
 }
 
 /// Checks a raw primary key and converts it to attribute values.
-pub fn check_key(
-    raw: &Map<String, Value>,
-    format: ValueFormat,
-    path: &str,
-) -> Result<Map<String, Value>, ConnectorError> {
+pub fn check_key(raw: &Object, format: ValueFormat, path: &str) -> Result<Object, ConnectorError> {
     check_key_names(raw, path)?;
     let key = attribute_map(raw, format, path)?;
     check_key_values(&key, path)?;
@@ -365,10 +388,10 @@ pub fn check_table_name(name: &str) -> Result<(), &'static str> {
 
 /// Converts a map of request values to attribute values, errors naming the path.
 pub fn attribute_map(
-    map: &Map<String, Value>,
+    map: &Object,
     format: ValueFormat,
     path: &str,
-) -> Result<Map<String, Value>, ConnectorError> {
+) -> Result<Object, ConnectorError> {
     value::to_attribute_map(map, format, path)
         .map_err(|e| ConnectorError::config(e.path, e.message))
 }
@@ -377,7 +400,7 @@ pub fn attribute_map(
 pub const MAX_ITEM_BYTES: usize = 400 * 1024;
 
 /// Checks an item against DynamoDB's item size limit, before it is sent.
-pub fn check_item_size(item: &Map<String, Value>, path: &str) -> Result<(), ConnectorError> {
+pub fn check_item_size(item: &Object, path: &str) -> Result<(), ConnectorError> {
     let size = value::item_size(item);
     if size > MAX_ITEM_BYTES {
         return Err(ConnectorError::config(

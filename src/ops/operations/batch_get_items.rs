@@ -1,13 +1,16 @@
 //! batchGetItems: BatchGetItem in chunks of 100 keys, retrying unprocessed keys; what is still
 //! unprocessed after the rounds is reported, never dropped.
 
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
 use crate::input::fields::{check_key, check_table_name};
-use crate::ops::engines::batch_rounds::{group_by_table, in_rounds};
+use crate::ops::engines::batch_rounds::{
+    ByTable, batch_body, group_by_table, in_rounds, owned_entries,
+};
 use crate::ops::engines::consumed_capacity::{
     ReturnConsumedCapacity, Shape, with_consumed_capacity,
 };
@@ -32,8 +35,8 @@ pub(crate) struct BatchGetItems {
 pub(crate) struct BatchGetTable {
     /// Table name.
     pub table_name: String,
-    /// Keys to get (any number; sent 100 at a time).
-    pub keys: Vec<Map<String, Value>>,
+    /// Keys to get, each an object of attribute values (any number; sent 100 at a time).
+    pub keys: Vec<Value>,
     /// Its projection, placeholders and consistency (the others are not among its fields).
     pub options: ReadOptions,
 }
@@ -54,13 +57,13 @@ impl ReadOperation for BatchGetItems {
 
 /// `requestItems`: `{"table": {"keys": [...], "projectionExpression", "expressionAttributeNames", "consistentRead"}}`.
 fn read_tables(input: Fields, format: ValueFormat) -> Result<Vec<BatchGetTable>, ConnectorError> {
-    let request_items = input.required_map(field::REQUEST_ITEMS)?;
+    let request_items = input.required_map_view(field::REQUEST_ITEMS)?;
     if request_items.is_empty() {
         return Err(input.error(field::REQUEST_ITEMS, "must name at least one table"));
     }
     let base = input.field(field::REQUEST_ITEMS);
     let mut tables = Vec::with_capacity(request_items.len());
-    for (table_name, spec) in &request_items {
+    for (table_name, spec) in request_items.iter() {
         let path = format!("{base}.{table_name}");
         let Value::Object(spec) = spec else {
             return Err(ConnectorError::config(path, "must be an object with keys"));
@@ -74,7 +77,7 @@ fn read_tables(input: Fields, format: ValueFormat) -> Result<Vec<BatchGetTable>,
         ])?;
         check_table_name(table_name).map_err(|m| ConnectorError::config(&path, m))?;
         let raw_keys = spec
-            .list(field::KEYS)?
+            .list_view(field::KEYS)?
             .ok_or_else(|| spec.error(field::KEYS, "is required"))?;
         if raw_keys.is_empty() {
             return Err(spec.error(field::KEYS, "must hold at least one key"));
@@ -85,7 +88,7 @@ fn read_tables(input: Fields, format: ValueFormat) -> Result<Vec<BatchGetTable>,
             .map(|(i, k)| {
                 let key_path = format!("{}[{i}]", spec.field(field::KEYS));
                 match k {
-                    Value::Object(raw) => check_key(raw, format, &key_path),
+                    Value::Object(raw) => check_key(raw, format, &key_path).map(Value::Object),
                     _ => Err(ConnectorError::config(key_path, "must be an object")),
                 }
             })
@@ -119,35 +122,20 @@ fn get_all(
     tables: &[BatchGetTable],
     asked: Option<ReturnConsumedCapacity>,
 ) -> Result<Value, ConnectorError> {
-    let options = |table: &BatchGetTable| {
-        let mut spec = json!({});
-        table.options.apply(&mut spec);
-        spec
-    };
-    let pending: Vec<(String, Value)> = tables
+    let first: Vec<(&str, &Value)> = tables
         .iter()
         .flat_map(|table| {
-            table
-                .keys
-                .iter()
-                .map(|k| (table.table_name.clone(), Value::Object(k.clone())))
+            let name = table.table_name.as_str();
+            table.keys.iter().map(move |k| (name, k))
         })
         .collect();
     let mut responses: Map<String, Value> = tables
         .iter()
         .map(|t| (t.table_name.clone(), json!([])))
         .collect();
-    let left = in_rounds(context, pending, BATCH_GET_CHUNK, |context, chunk| {
-        let mut request_items = Map::new();
-        for (table, keys) in group_by_table(chunk.iter().cloned()) {
-            let spec = tables.iter().find(|t| t.table_name == table).map(options);
-            let mut spec = spec.unwrap_or_else(|| json!({}));
-            spec["Keys"] = keys;
-            request_items.insert(table, spec);
-        }
-        let mut body = json!({ "RequestItems": request_items });
-        ReturnConsumedCapacity::apply(asked, &mut body);
-        let mut answer = context.call("BatchGetItem", &body)?;
+    let left = in_rounds(context, &first, BATCH_GET_CHUNK, |context, keys| {
+        let body = batch_body(&RequestItems { tables, keys }, asked)?;
+        let mut answer = context.call_bytes("BatchGetItem", body)?;
         if let Value::Object(found) = answer["Responses"].take() {
             for (table, items) in found {
                 if let (Some(Value::Array(into)), Value::Array(items)) =
@@ -157,16 +145,64 @@ fn get_all(
                 }
             }
         }
-        let mut unprocessed = Vec::new();
-        if let Value::Object(left) = answer["UnprocessedKeys"].take() {
-            for (table, mut spec) in left {
-                // `get_mut`, not indexing: a spec that is not an object must not panic.
-                if let Some(Value::Array(keys)) = spec.get_mut("Keys").map(Value::take) {
-                    unprocessed.extend(keys.into_iter().map(|k| (table.clone(), k)));
+        Ok(match answer["UnprocessedKeys"].take() {
+            // `get_mut`, not indexing: a spec that is not an object must not panic.
+            Value::Object(left) => owned_entries(left, |mut spec| {
+                match spec.get_mut("Keys").map(Value::take) {
+                    Some(Value::Array(keys)) => Some(keys),
+                    _ => None,
                 }
-            }
-        }
-        Ok(unprocessed)
+            }),
+            _ => Vec::new(),
+        })
     })?;
     Ok(json!({ "responses": responses, "unprocessedKeys": group_by_table(left) }))
+}
+
+/// A BatchGetItem body's `RequestItems`: each table's keys, with its read options.
+struct RequestItems<'a> {
+    tables: &'a [BatchGetTable],
+    keys: ByTable<'a>,
+}
+
+impl Serialize for RequestItems<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let tables = self.keys.tables();
+        let mut map = serializer.serialize_map(Some(tables.len()))?;
+        for &(table, ref keys) in tables {
+            let mut options = json!({});
+            if let Some(found) = self.tables.iter().find(|t| t.table_name == table) {
+                found.options.apply(&mut options);
+            }
+            map.serialize_entry(table, &TableRequest { options, keys })?;
+        }
+        map.end()
+    }
+}
+
+/// One table's part of a BatchGetItem body: its options (as [`ReadOptions::apply`] sets them)
+/// and its `Keys`, written among them where a map sorted by name puts it.
+struct TableRequest<'a> {
+    options: Value,
+    keys: &'a [&'a Value],
+}
+
+impl Serialize for TableRequest<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        const KEYS: &str = "Keys";
+        let options = self.options.as_object().into_iter().flatten();
+        let mut map = serializer.serialize_map(None)?;
+        let mut keys_written = false;
+        for (name, value) in options {
+            if !keys_written && name.as_str() > KEYS {
+                map.serialize_entry(KEYS, self.keys)?;
+                keys_written = true;
+            }
+            map.serialize_entry(name, value)?;
+        }
+        if !keys_written {
+            map.serialize_entry(KEYS, self.keys)?;
+        }
+        map.end()
+    }
 }

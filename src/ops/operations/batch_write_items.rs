@@ -1,13 +1,13 @@
 //! batchWriteItems: BatchWriteItem in chunks of 25 puts and deletes, retrying unprocessed items;
 //! what is still unprocessed after the rounds is reported, never dropped.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
 use crate::input::fields::{check_item_size, check_table_name};
-use crate::ops::engines::batch_rounds::{group_by_table, in_rounds};
+use crate::ops::engines::batch_rounds::{batch_body, group_by_table, in_rounds, owned_entries};
 use crate::ops::engines::consumed_capacity::{
     ReturnConsumedCapacity, Shape, with_consumed_capacity,
 };
@@ -51,13 +51,13 @@ impl ReadOperation for BatchWriteItems {
 
 /// `requestItems`: `{"table": [{"put": {item}}, {"delete": {key}}]}`.
 fn read_writes(input: Fields, format: ValueFormat) -> Result<Vec<BatchWrite>, ConnectorError> {
-    let request_items = input.required_map(field::REQUEST_ITEMS)?;
+    let request_items = input.required_map_view(field::REQUEST_ITEMS)?;
     if request_items.is_empty() {
         return Err(input.error(field::REQUEST_ITEMS, "must name at least one table"));
     }
     let base = input.field(field::REQUEST_ITEMS);
     let mut writes = Vec::new();
-    for (table_name, list) in &request_items {
+    for (table_name, list) in request_items.iter() {
         let path = format!("{base}.{table_name}");
         check_table_name(table_name).map_err(|m| ConnectorError::config(&path, m))?;
         let Value::Array(list) = list else {
@@ -80,11 +80,13 @@ fn read_writes(input: Fields, format: ValueFormat) -> Result<Vec<BatchWrite>, Co
                 (Some(_), None) => {
                     let item = fields.required_attributes(field::PUT, format)?;
                     check_item_size(&item, &fields.field(field::PUT))?;
-                    serde_json::json!({ "PutRequest": { "Item": item } })
+                    wrapped("PutRequest", "Item", item)
                 }
-                (None, Some(_)) => {
-                    serde_json::json!({ "DeleteRequest": { "Key": fields.primary_key(field::DELETE, format)? } })
-                }
+                (None, Some(_)) => wrapped(
+                    "DeleteRequest",
+                    "Key",
+                    fields.primary_key(field::DELETE, format)?,
+                ),
                 _ => {
                     return Err(ConnectorError::config(
                         entry_path,
@@ -102,6 +104,15 @@ fn read_writes(input: Fields, format: ValueFormat) -> Result<Vec<BatchWrite>, Co
         return Err(input.error(field::REQUEST_ITEMS, "must hold at least one put or delete"));
     }
     Ok(writes)
+}
+
+/// `{request: {member: attributes}}`, the attributes moved in, not copied.
+pub(crate) fn wrapped(request: &str, member: &str, attributes: Map<String, Value>) -> Value {
+    let mut inner = Map::new();
+    inner.insert(member.to_string(), Value::Object(attributes));
+    let mut outer = Map::new();
+    outer.insert(request.to_string(), Value::Object(inner));
+    Value::Object(outer)
 }
 
 impl Operation for BatchWriteItems {
@@ -124,26 +135,22 @@ fn write_all(
     writes: &[BatchWrite],
     asked: Option<ReturnConsumedCapacity>,
 ) -> Result<Value, ConnectorError> {
-    let pending: Vec<(String, Value)> = writes
+    let first: Vec<(&str, &Value)> = writes
         .iter()
-        .map(|w| (w.table_name.clone(), w.request.clone()))
+        .map(|w| (w.table_name.as_str(), &w.request))
         .collect();
-    let total = pending.len();
-    let left = in_rounds(context, pending, BATCH_WRITE_CHUNK, |context, chunk| {
-        let request_items = group_by_table(chunk.iter().cloned());
-        let mut body = json!({ "RequestItems": request_items });
-        ReturnConsumedCapacity::apply(asked, &mut body);
-        let mut answer = context.call("BatchWriteItem", &body)?;
-        let mut unprocessed = Vec::new();
-        if let Value::Object(left) = answer["UnprocessedItems"].take() {
-            for (table, requests) in left {
-                if let Value::Array(requests) = requests {
-                    unprocessed.extend(requests.into_iter().map(|r| (table.clone(), r)));
-                }
-            }
-        }
-        Ok(unprocessed)
+    let left = in_rounds(context, &first, BATCH_WRITE_CHUNK, |context, by_table| {
+        let body = batch_body(&by_table, asked)?;
+        let mut answer = context.call_bytes("BatchWriteItem", body)?;
+        Ok(match answer["UnprocessedItems"].take() {
+            Value::Object(left) => owned_entries(left, |requests| match requests {
+                Value::Array(requests) => Some(requests),
+                _ => None,
+            }),
+            _ => Vec::new(),
+        })
     })?;
+    let total = writes.len();
     Ok(json!({
         "processedCount": total - left.len(),
         "unprocessedCount": left.len(),

@@ -69,7 +69,7 @@ mod tests {
         );
         let sent = &platform.sent[0].0;
         assert!(sent.headers.contains(&(
-            "x-amz-target".into(),
+            "x-amz-target",
             "DynamoDB_20120810.DescribeTimeToLive".into()
         )));
     }
