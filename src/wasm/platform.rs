@@ -1,7 +1,6 @@
 //! The [`Platform`] of the sandbox: `wasi:http/outgoing-handler` for requests, WASI clocks,
 //! random and environment for the rest. Kept thin: everything it does is plumbing.
 
-use std::io::Write as _;
 use std::time::{Duration, SystemTime};
 
 use wasip2::http::outgoing_handler;
@@ -180,14 +179,24 @@ fn read_body(stream: &InputStream, expected: usize) -> Result<Vec<u8>, SendError
     }
 }
 
+/// The most `blocking-write-and-flush` takes in one call (wasi:io's contract).
+const WRITE_AND_FLUSH_MAX: usize = 4096;
+
+/// Writes and flushes the body in one host call per 4096 bytes (`std::io::Write` would make
+/// three: check, write, flush).
 fn write_body(body: OutgoingBody, bytes: &[u8]) -> Result<(), String> {
     {
-        let mut stream = body
+        let stream = body
             .write()
             .map_err(|()| "the request body stream could not be opened".to_string())?;
-        stream.write_all(bytes).map_err(|e| e.to_string())?;
-        // The stream buffers: flush, or the last bytes never leave.
-        stream.flush().map_err(|e| e.to_string())?;
+        for chunk in bytes.chunks(WRITE_AND_FLUSH_MAX) {
+            stream
+                .blocking_write_and_flush(chunk)
+                .map_err(|e| match e {
+                    StreamError::Closed => "the request body stream was closed".to_string(),
+                    StreamError::LastOperationFailed(e) => e.to_debug_string(),
+                })?;
+        }
     }
     OutgoingBody::finish(body, None).map_err(|e| format!("{e:?}"))
 }
