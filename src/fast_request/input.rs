@@ -74,10 +74,30 @@ pub(super) struct HotInput<'a> {
     pub return_values_on_condition_check_failure: Given<&'a str>,
     #[serde(default, borrow)]
     pub return_consumed_capacity: Given<&'a str>,
+    #[serde(default, borrow)]
+    pub index_name: Given<&'a str>,
+    #[serde(default, borrow)]
+    pub key_condition_expression: Given<&'a str>,
+    #[serde(default, borrow)]
+    pub filter_expression: Given<&'a str>,
+    #[serde(default)]
+    pub scan_index_forward: Given<bool>,
+    #[serde(default, borrow)]
+    pub select: Given<&'a str>,
+    #[serde(default)]
+    pub limit: Given<u64>,
+    #[serde(default)]
+    pub exclusive_start_key: Given<Attributes>,
+    #[serde(default)]
+    pub max_items: Given<u64>,
+    #[serde(default)]
+    pub max_pages: Given<u64>,
+    #[serde(default)]
+    pub max_result_bytes: Given<u64>,
 }
 
 /// The operations' own fields [`HotInput`] reads; a field's bit in a mask is its index here.
-const OWN_FIELDS: [&str; 11] = [
+const OWN_FIELDS: [&str; 21] = [
     field::TABLE_NAME,
     field::PRIMARY_KEY_COMPONENTS,
     field::ITEM,
@@ -89,6 +109,16 @@ const OWN_FIELDS: [&str; 11] = [
     field::RETURN_VALUES,
     field::RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
     field::RETURN_CONSUMED_CAPACITY,
+    field::INDEX_NAME,
+    field::KEY_CONDITION_EXPRESSION,
+    field::FILTER_EXPRESSION,
+    field::SCAN_INDEX_FORWARD,
+    field::SELECT,
+    field::LIMIT,
+    field::EXCLUSIVE_START_KEY,
+    field::MAX_ITEMS,
+    field::MAX_PAGES,
+    field::MAX_RESULT_BYTES,
 ];
 
 /// The mask of the [`OWN_FIELDS`] among `fields`, found when compiling.
@@ -149,6 +179,16 @@ impl HotInput<'_> {
             self.return_values.is_absent(),
             self.return_values_on_condition_check_failure.is_absent(),
             self.return_consumed_capacity.is_absent(),
+            self.index_name.is_absent(),
+            self.key_condition_expression.is_absent(),
+            self.filter_expression.is_absent(),
+            self.scan_index_forward.is_absent(),
+            self.select.is_absent(),
+            self.limit.is_absent(),
+            self.exclusive_start_key.is_absent(),
+            self.max_items.is_absent(),
+            self.max_pages.is_absent(),
+            self.max_result_bytes.is_absent(),
         ]
     }
 
@@ -192,6 +232,8 @@ impl HotInput<'_> {
                 field::RETURN_CONSUMED_CAPACITY,
                 &self.return_consumed_capacity,
             ),
+            (field::FILTER_EXPRESSION, &self.filter_expression),
+            (field::SELECT, &self.select),
         ];
         for (key, value) in strings {
             if let Some(value) = value.value() {
@@ -223,7 +265,7 @@ impl HotInput<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::operations::{add_item::AddItem, get_item::GetItem};
+    use crate::ops::operations::{add_item::AddItem, get_item::GetItem, query::Query};
 
     /// Each field given alone sets its own bit: `absent` lists the fields in `OWN_FIELDS`' order.
     #[test]
@@ -242,6 +284,12 @@ mod tests {
         let get = Takes::<GetItem>::MASK;
         assert_eq!(get.count_ones(), 6);
         assert_eq!(Takes::<AddItem>::MASK.count_ones(), 8);
+        // Every field query reads is one of OWN_FIELDS.
+        let query_fields = Query::FIELDS
+            .iter()
+            .map(|fields| fields.len())
+            .sum::<usize>();
+        assert_eq!(Takes::<Query>::MASK.count_ones() as usize, query_fields);
         for (bit, name) in OWN_FIELDS.iter().enumerate() {
             let reads = GetItem::FIELDS.iter().any(|fields| fields.contains(name));
             assert_eq!(get & (1 << bit) != 0, reads, "{name}");

@@ -1,21 +1,24 @@
 //! A request read in one pass from its text into borrowed structs, without the tree of the
 //! whole request, when its envelope is the common one: static keys, a region, an optional
-//! endpoint. The hot item operations (getItem, addItem, deleteItem) are read here too; any other
-//! operation's `input` is read by the checking reader's operation reader. This path accepts only
-//! what the checking reader ([`crate::request::parse_request`]) accepts and builds the same request
-//! through the same checks; anything else (an unknown field, another type, a check failing, an
-//! escaped string) declines, and the checking reader then reads the request and gives its exact
-//! error.
+//! endpoint. The hot item operations (getItem, addItem, deleteItem) and query are read here
+//! too; any other operation's `input` is read by the checking reader's operation reader. This
+//! path accepts only what the checking reader ([`crate::request::parse_request`]) accepts and
+//! builds the same request through the same checks; anything else (an unknown field, another
+//! type, a check failing, an escaped string) declines, and the checking reader then reads the
+//! request and gives its exact error.
 
 mod envelope;
 mod input;
 mod item;
+mod query;
 
 use serde::Deserialize;
 
 use crate::input::envelope::{DEFAULT_WAIT_TIMEOUT, output_format, read_options, value_format};
 use crate::input::{Fields, field};
-use crate::ops::operations::{add_item::AddItem, delete_item::DeleteItem, get_item::GetItem};
+use crate::ops::operations::{
+    add_item::AddItem, delete_item::DeleteItem, get_item::GetItem, query::Query,
+};
 use crate::ops::registry::read_operation;
 use crate::ops::{Operation, ReadOperation};
 use crate::request::Request;
@@ -111,6 +114,7 @@ fn read_hot_operation(
         DeleteItem::NAME if input.takes_only::<DeleteItem>() => {
             boxed(item::delete_item(input, format))
         }
+        Query::NAME if input.takes_only::<Query>() => boxed(query::query(input, format)),
         _ => None,
     }
 }

@@ -28,6 +28,15 @@ fn agrees(text: &str) -> bool {
     true
 }
 
+/// Whether the reader of the operations it reads itself took `text` (not the registry's reader
+/// of any other `input`).
+fn hot(text: &str) -> bool {
+    serde_json::from_str::<Hot>(text)
+        .ok()
+        .and_then(read_hot)
+        .is_some()
+}
+
 /// The HTTP requests each one sends (the body bytes, signed the same way), each answered `{}`.
 fn sent(request: &Request) -> Vec<HttpRequest> {
     let mut platform = Answers {
@@ -183,18 +192,128 @@ fn variations_are_declined_or_read_the_same() {
         json!({"item": {"x": 1e126}}),
     ];
     let delete = || json!({"operationGroup": "itemOperation", "itemOperation": "deleteItem", "tableName": "orders", "primaryKeyComponents": {"id": "a", "s": 2}});
-    let mut taken = 0;
-    for extra in extras.iter().chain(&more) {
-        for base in [get(), add(), delete()] {
+    let query = || json!({"operationGroup": "itemOperation", "itemOperation": "query", "tableName": "orders", "keyConditionExpression": "id = :id", "expressionAttributeValues": {":id": 1}});
+    let page = || {
+        json!({"operationGroup": "item", "itemOperation": "query", "tableName": "orders", "indexName": "by-at",
+        "keyConditionExpression": "id = :id AND #a > :a", "filterExpression": "size(n) > :n", "expressionAttributeNames": {"#a": "at"},
+        "expressionAttributeValues": {":id": "k", ":a": 5, ":n": 1}, "scanIndexForward": false, "select": "ALL_PROJECTED_ATTRIBUTES",
+        "limit": 25, "exclusiveStartKey": {"id": {"S": "k"}, "at": {"N": "4"}}, "maxItems": 30, "maxPages": 2, "maxResultBytes": 4096})
+    };
+    let (mut taken, mut queries) = (0, 0);
+    let query_extras = query_variations();
+    for extra in extras.iter().chain(&more).chain(&query_extras) {
+        for base in [get(), add(), delete(), query(), page()] {
+            let is_query = base["itemOperation"] == "query";
             let mut input = base;
             input
                 .as_object_mut()
                 .unwrap()
                 .extend(extra.as_object().unwrap().clone());
-            taken += usize::from(agrees(&whole(input)));
+            let text = whole(input);
+            taken += usize::from(agrees(&text));
+            queries += usize::from(is_query && hot(&text));
         }
     }
     assert!(taken >= 5, "the fast reader took {taken} variations");
+    assert!(queries >= 60, "the query reader took {queries} variations");
+}
+
+/// Each query field given well, blank, null, of another type, at and past its bounds.
+fn query_variations() -> Vec<Value> {
+    let long = |n: usize| "x".repeat(n);
+    vec![
+        json!({"indexName": "by-status"}),
+        json!({"indexName": ""}),
+        json!({"indexName": "  "}),
+        json!({"indexName": null}),
+        json!({"indexName": "ab"}),
+        json!({"indexName": "by status"}),
+        json!({"indexName": 5}),
+        json!({"keyConditionExpression": ""}),
+        json!({"keyConditionExpression": " "}),
+        json!({"keyConditionExpression": null}),
+        json!({"keyConditionExpression": long(4096)}),
+        json!({"keyConditionExpression": long(4097)}),
+        json!({"keyConditionExpression": ["id = :id"]}),
+        json!({"filterExpression": "n > :id"}),
+        json!({"filterExpression": ""}),
+        json!({"filterExpression": long(4097)}),
+        json!({"scanIndexForward": true}),
+        json!({"scanIndexForward": "false"}),
+        json!({"scanIndexForward": null}),
+        json!({"scanIndexForward": 0}),
+        json!({"select": "count"}),
+        json!({"select": "SPECIFIC_ATTRIBUTES", "projectionExpression": "id"}),
+        json!({"select": "SOME"}),
+        json!({"select": " "}),
+        json!({"select": null}),
+        json!({"limit": 1}),
+        json!({"limit": 0}),
+        json!({"limit": 1_000_000}),
+        json!({"limit": 1_000_001}),
+        json!({"limit": "5"}),
+        json!({"limit": " "}),
+        json!({"limit": 1.5}),
+        json!({"limit": -1}),
+        json!({"limit": null}),
+        json!({"limit": 7, "maxItems": 3}),
+        json!({"maxItems": 4_294_967_295_u64}),
+        json!({"maxItems": 4_294_967_296_u64}),
+        json!({"maxItems": 0}),
+        json!({"maxPages": 1}),
+        json!({"maxPages": 0}),
+        json!({"maxPages": null}),
+        json!({"maxResultBytes": 1023}),
+        json!({"maxResultBytes": 1024}),
+        json!({"maxResultBytes": 16_777_216}),
+        json!({"maxResultBytes": 16_777_217}),
+        json!({"exclusiveStartKey": {"id": {"S": "k"}, "s": {"N": "1"}}}),
+        json!({"exclusiveStartKey": {}}),
+        json!({"exclusiveStartKey": null}),
+        json!({"exclusiveStartKey": {"id": "k"}}),
+        json!({"exclusiveStartKey": "{\"id\": {\"S\": \"k\"}}"}),
+        json!({"exclusiveStartKey": {"id": {"S": "k", "N": "1"}}}),
+        json!({"exclusiveStartKey": {"id": {"N": "abc"}}}),
+        json!({"exclusiveStartKey": {"id": {"M": {"x": {"BOOL": true}}}}}),
+        json!({"exclusiveStartKey": []}),
+        json!({"valueFormat": "typed", "expressionAttributeValues": {":id": {"S": "a"}, ":a": {"N": "1"}, ":n": {"N": "2"}}}),
+        json!({"valueFormat": "typed"}),
+        json!({"outputFormat": "typed", "returnConsumedCapacity": "indexes"}),
+        json!({"projectionExpression": "#a", "expressionAttributeNames": {"#a": "x"}, "consistentRead": true}),
+        json!({"expressionAttributeNames": {"#a": ""}}),
+        json!({"expressionAttributeValues": {"id": 1}}),
+        json!({"expressionAttributeValues": null}),
+        json!({"consistentRead": "true"}),
+        json!({"returnValues": "ALL_OLD"}),
+        json!({"conditionExpression": "id = :id"}),
+        json!({"primaryKeyComponents": {"id": 1}}),
+        json!({"segment": 0}),
+    ]
+}
+
+#[test]
+fn query_numbers_and_strings_as_written_are_declined_or_read_the_same() {
+    let base = whole(
+        json!({"operationGroup": "itemOperation", "itemOperation": "query", "tableName": "orders",
+        "keyConditionExpression": "id = :id", "expressionAttributeValues": {":id": 1}, "limit": 25}),
+    );
+    let mut queries = 0;
+    for (from, to) in [
+        ("\"limit\":25", "\"limit\":25"),
+        ("\"limit\":25", "\"limit\":-0"),
+        ("\"limit\":25", "\"limit\":2.5e1"),
+        ("\"limit\":25", "\"limit\":25.0"),
+        ("\"limit\":25", "\"limit\":18446744073709551616"),
+        ("\"limit\":25", "\"limit\":25,\"limit\":26"),
+        ("id = :id", "id = \\u003aid"),
+        ("\"orders\"", "\"ord\\u0065rs\""),
+    ] {
+        let text = base.replace(from, to);
+        assert!(base.contains(from), "{from}");
+        agrees(&text);
+        queries += usize::from(hot(&text));
+    }
+    assert_eq!(queries, 1);
 }
 
 #[test]
@@ -246,6 +365,13 @@ fn every_field_it_reads_is_spelt_as_the_checking_reader_spells_it() {
         "expressionAttributeValues": {":v": 2}, "returnValues": "NONE",
         "returnValuesOnConditionCheckFailure": "ALL_OLD", "returnConsumedCapacity": "INDEXES"});
     assert!(agrees(&whole(delete)));
+    let query = json!({"operationGroup": "itemOperation", "itemOperation": "query", "tableName": "orders",
+        "indexName": "by-at", "keyConditionExpression": "id = :id", "filterExpression": "#a > :a",
+        "projectionExpression": "#a", "expressionAttributeNames": {"#a": "at"},
+        "expressionAttributeValues": {":id": "k", ":a": 1}, "scanIndexForward": false, "consistentRead": false,
+        "select": "ALL_ATTRIBUTES", "returnConsumedCapacity": "TOTAL", "limit": 10,
+        "exclusiveStartKey": {"id": {"S": "k"}}, "maxItems": 5, "maxPages": 3, "maxResultBytes": 2048});
+    assert!(agrees(&whole(query.clone())) && hot(&whole(query)));
     let mut request: Value = serde_json::from_str(&whole(get)).unwrap();
     request["authentication"]["sessionToken"] = json!("token");
     assert!(agrees(&request.to_string()));
@@ -323,6 +449,12 @@ fn every_member_replaced_or_added_is_declined_or_read_the_same() {
             "primaryKeyComponents": {"id": "k"}, "valueFormat": "plain", "outputFormat": "plain"}),
         json!({"operationGroup": "itemOperation", "itemOperation": "query", "tableName": "orders",
             "keyConditionExpression": "id = :id", "expressionAttributeValues": {":id": 1}}),
+        json!({"operationGroup": "itemOperation", "itemOperation": "query", "tableName": "orders",
+            "indexName": "by-at", "keyConditionExpression": "id = :id", "filterExpression": "#a > :a",
+            "expressionAttributeNames": {"#a": "at"}, "expressionAttributeValues": {":id": "k", ":a": 1},
+            "scanIndexForward": true, "select": "COUNT", "consistentRead": false, "limit": 10,
+            "exclusiveStartKey": {"id": {"S": "k"}, "at": {"N": "2"}}, "maxItems": 5, "maxPages": 3,
+            "maxResultBytes": 2048, "returnConsumedCapacity": "TOTAL"}),
     ];
     let pool = [
         json!(null),
@@ -343,24 +475,31 @@ fn every_member_replaced_or_added_is_declined_or_read_the_same() {
         json!("getItem"),
         json!("a".repeat(300)),
     ];
-    let mut taken = 0;
+    let (mut taken, mut queries) = (0, 0);
     for input in inputs {
+        let is_query = input["itemOperation"] == "query";
         let mut request: Value = serde_json::from_str(&whole(input)).unwrap();
         request["authentication"]["sessionToken"] = json!("token");
         let mut found = Vec::new();
         paths(&request, &mut Vec::new(), &mut found);
+        let mut mutations = Vec::new();
         for path in &found {
             for replacement in &pool {
                 let mut mutated = request.clone();
                 *member(&mut mutated, path) = replacement.clone();
-                taken += usize::from(agrees(&mutated.to_string()));
+                mutations.push(mutated.to_string());
             }
             let mut added = request.clone();
             if let Some(map) = member(&mut added, path).as_object_mut() {
                 map.insert("zzz".into(), json!(null));
-                taken += usize::from(agrees(&added.to_string()));
+                mutations.push(added.to_string());
             }
+        }
+        for text in &mutations {
+            taken += usize::from(agrees(text));
+            queries += usize::from(is_query && hot(text));
         }
     }
     assert!(taken >= 100, "the fast reader took {taken} mutations");
+    assert!(queries >= 150, "the query reader took {queries} mutations");
 }

@@ -86,7 +86,7 @@ impl<'a> Fields<'a> {
 
     /// An optional string; blank counts as absent.
     pub fn non_empty_string(&self, key: &str) -> Result<Option<String>, ConnectorError> {
-        Ok(self.string(key)?.filter(|s| !s.trim().is_empty()))
+        Ok(self.string(key)?.filter(|s| !is_blank(s)))
     }
 
     /// An optional boolean (`true` or `"true"`).
@@ -212,14 +212,8 @@ impl<'a> Fields<'a> {
     /// An expression: at most 4 KB, as DynamoDB allows.
     pub fn expression(&self, key: &str) -> Result<Option<String>, ConnectorError> {
         let expression = self.non_empty_string(key)?;
-        if expression
-            .as_ref()
-            .is_some_and(|e| e.len() > MAX_EXPRESSION_BYTES)
-        {
-            return Err(self.error(
-                key,
-                format!("exceeds DynamoDB's expression limit of {MAX_EXPRESSION_BYTES} bytes"),
-            ));
+        if let Some(expression) = &expression {
+            check_expression(expression).map_err(|m| self.error(key, m))?;
         }
         Ok(expression)
     }
@@ -293,6 +287,21 @@ pub const MAX_KEY_NAME_BYTES: usize = 255;
 
 /// DynamoDB's limit on the length of an expression.
 pub const MAX_EXPRESSION_BYTES: usize = 4096;
+
+/// Whether an optional string counts as absent: empty or only whitespace.
+pub fn is_blank(text: &str) -> bool {
+    text.trim().is_empty()
+}
+
+/// Checks an expression against DynamoDB's length limit.
+pub fn check_expression(expression: &str) -> Result<(), String> {
+    if expression.len() > MAX_EXPRESSION_BYTES {
+        return Err(format!(
+            "exceeds DynamoDB's expression limit of {MAX_EXPRESSION_BYTES} bytes"
+        ));
+    }
+    Ok(())
+}
 
 /// Checks a raw primary key and converts it to attribute values.
 pub fn check_key(
