@@ -135,7 +135,7 @@ impl<'a> WriteBody<'a> {
 }
 
 /// Writes a body; the message is the one the tree's writer gave ([`crate::wire::Client::call_api`]).
-fn to_bytes<T: Serialize>(body: &T) -> Result<Vec<u8>, ConnectorError> {
+pub(crate) fn to_bytes<T: Serialize>(body: &T) -> Result<Vec<u8>, ConnectorError> {
     serde_json::to_vec(body).map_err(|e| ConnectorError::Configuration {
         field: None,
         message: format!("the request body could not be written: {e}"),
