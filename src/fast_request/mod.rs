@@ -37,8 +37,10 @@ struct Hot<'a> {
     operation_group: Option<&'a str>,
     #[serde(borrow)]
     configuration: HotConfig<'a>,
+    /// Boxed: the struct of every field is large, and a box is cheaper than moving it whole
+    /// out of each layer of the reader.
     #[serde(borrow)]
-    input: HotInput<'a>,
+    input: Box<HotInput<'a>>,
 }
 
 /// A request of any operation with the envelope this path reads.
@@ -58,7 +60,7 @@ struct AnyOperation<'a> {
 /// The request, when this path reads it; `None` declines.
 pub(crate) fn read_fast(text: &str) -> Option<Request> {
     match serde_json::from_str::<Hot>(text) {
-        Ok(hot) => read_hot(hot).or_else(|| read_any(text)),
+        Ok(mut hot) => read_hot(&mut hot).or_else(|| read_any(text)),
         Err(_) => read_any(text),
     }
 }
@@ -80,7 +82,7 @@ fn read_any(text: &str) -> Option<Request> {
 }
 
 /// An operation this path reads, when the request gives only fields it takes; `None` declines.
-fn read_hot(mut hot: Hot) -> Option<Request> {
+fn read_hot(hot: &mut Hot) -> Option<Request> {
     let input = &mut hot.input;
     if !matches!(input.operation_group, "itemOperation" | "item") {
         return None;

@@ -33,7 +33,7 @@ fn agrees(text: &str) -> bool {
 fn hot(text: &str) -> bool {
     serde_json::from_str::<Hot>(text)
         .ok()
-        .and_then(read_hot)
+        .and_then(|mut hot| read_hot(&mut hot))
         .is_some()
 }
 
