@@ -42,7 +42,8 @@ impl<T> Given<T> {
 }
 
 /// The `input` of the operations this path reads: the common fields it takes, and the
-/// operations' own.
+/// operations' own. Read as a [`StrictInput`](super::strict::StrictInput), so refusing an
+/// unknown member costs little.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(super) struct HotInput<'a> {
@@ -277,6 +278,26 @@ mod tests {
             let input: HotInput = serde_json::from_str(&text).unwrap();
             assert_eq!(input.given(), 1 << bit, "{name}");
         }
+    }
+
+    #[test]
+    fn a_member_it_does_not_read_refuses_the_input() {
+        use super::super::strict::StrictInput;
+        let read = |text: &str| serde_json::from_str::<StrictInput>(text).is_ok();
+        let get = r#""operationGroup": "item", "itemOperation": "getItem", "tableName": "t""#;
+        assert!(read(&format!("{{{get}}}")));
+        assert!(read(&format!(
+            r#"{{{get}, "valueFormat": null, "limit": null}}"#
+        )));
+        assert!(!read(&format!(r#"{{{get}, "zzz": null}}"#)));
+        assert!(!read(&format!(r#"{{"zzz": {{"a": [1]}}, {get}}}"#)));
+        assert!(!read(&format!(r#"{{{get}, "tableName": "u"}}"#)));
+        let mut every = String::from(r#"{"operationGroup": "item", "itemOperation": "getItem""#);
+        for name in OWN_FIELDS.iter().chain(&["valueFormat", "outputFormat"]) {
+            every.push_str(&format!(r#", "{name}": null"#));
+        }
+        assert!(read(&format!("{every}}}")), "{every}");
+        assert!(!read(r#"{"operationGroup": "item"}"#));
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod envelope;
 mod input;
 mod item;
 mod query;
+mod strict;
 
 use serde::Deserialize;
 
@@ -25,6 +26,7 @@ use crate::request::Request;
 use crate::value::ValueFormat;
 use envelope::{HotAuth, HotConfig, check_root_group, envelope};
 use input::{Attributes, HotInput};
+use strict::StrictInput;
 
 /// A request whose only top-level members are these.
 #[derive(Deserialize)]
@@ -37,10 +39,8 @@ struct Hot<'a> {
     operation_group: Option<&'a str>,
     #[serde(borrow)]
     configuration: HotConfig<'a>,
-    /// Boxed: the struct of every field is large, and a box is cheaper than moving it whole
-    /// out of each layer of the reader.
     #[serde(borrow)]
-    input: Box<HotInput<'a>>,
+    input: StrictInput<'a>,
 }
 
 /// A request of any operation with the envelope this path reads.
@@ -83,13 +83,13 @@ fn read_any(text: &str) -> Option<Request> {
 
 /// An operation this path reads, when the request gives only fields it takes; `None` declines.
 fn read_hot(hot: &mut Hot) -> Option<Request> {
-    let input = &mut hot.input;
+    let input = &mut hot.input.0;
     if !matches!(input.operation_group, "itemOperation" | "item") {
         return None;
     }
     let format = value_format(input.value_format.value().copied())?;
     let (name, operation) = read_hot_operation(input, format)?;
-    let output = output_format(hot.input.output_format.value().copied())?;
+    let output = output_format(input.output_format.value().copied())?;
     let options = (format, output, DEFAULT_WAIT_TIMEOUT);
     check_root_group(hot.operation_group)?;
     let envelope = envelope(&hot.authentication, &hot.configuration, options)?;
