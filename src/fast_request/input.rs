@@ -218,8 +218,8 @@ impl HotInput<'_> {
     }
 
     /// The options given, read by `read` from an `input` holding only them (the option readers
-    /// read nothing else, and treat null as absent).
-    pub(super) fn options<T>(&self, read: impl FnOnce(Fields) -> Option<T>) -> Option<T> {
+    /// read nothing else, and treat null as absent); the placeholder maps are moved into it.
+    pub(super) fn options<T>(&mut self, read: impl FnOnce(Fields) -> Option<T>) -> Option<T> {
         let mut given = Map::new();
         let strings = [
             (field::PROJECTION_EXPRESSION, &self.projection_expression),
@@ -244,16 +244,16 @@ impl HotInput<'_> {
         let maps = [
             (
                 field::EXPRESSION_ATTRIBUTE_NAMES,
-                &self.expression_attribute_names,
+                &mut self.expression_attribute_names,
             ),
             (
                 field::EXPRESSION_ATTRIBUTE_VALUES,
-                &self.expression_attribute_values,
+                &mut self.expression_attribute_values,
             ),
         ];
         for (key, value) in maps {
-            if let Some(value) = value.value() {
-                given.insert(key.into(), Value::Object(value.clone()));
+            if let Given::Present(Some(value)) = std::mem::take(value) {
+                given.insert(key.into(), Value::Object(value));
             }
         }
         if let Some(consistent) = self.consistent_read.value() {

@@ -8,7 +8,7 @@ use crate::ops::operations::{add_item::AddItem, delete_item::DeleteItem, get_ite
 use crate::value::{ValueFormat, into_attribute_map};
 
 /// getItem's fields through getItem's checks.
-pub(super) fn get_item(input: &HotInput, format: ValueFormat) -> Option<GetItem> {
+pub(super) fn get_item(input: &mut HotInput, format: ValueFormat) -> Option<GetItem> {
     let options = input.options(|fields| ReadOptions::read(fields, format).ok())?;
     Some(GetItem {
         table_name: input.table_name()?,
@@ -18,7 +18,7 @@ pub(super) fn get_item(input: &HotInput, format: ValueFormat) -> Option<GetItem>
 }
 
 /// deleteItem's fields through deleteItem's checks.
-pub(super) fn delete_item(input: &HotInput, format: ValueFormat) -> Option<DeleteItem> {
+pub(super) fn delete_item(input: &mut HotInput, format: ValueFormat) -> Option<DeleteItem> {
     let options =
         input.options(|fields| read_write_options(fields, format, &["NONE", "ALL_OLD"]).ok())?;
     Some(DeleteItem {
