@@ -120,6 +120,6 @@ fn request_items(input: &mut HotInput) -> Option<Attributes> {
 }
 
 /// `returnConsumedCapacity` through its reader.
-fn return_consumed_capacity(input: &HotInput) -> Option<Option<ReturnConsumedCapacity>> {
+fn return_consumed_capacity(input: &mut HotInput) -> Option<Option<ReturnConsumedCapacity>> {
     input.options(|fields| ReturnConsumedCapacity::read(fields).ok())
 }

@@ -42,7 +42,8 @@ impl<T> Given<T> {
 }
 
 /// The `input` of the operations this path reads: the common fields it takes, and the
-/// operations' own.
+/// operations' own. Read as a [`StrictInput`](super::strict::StrictInput), so refusing an
+/// unknown member costs little.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(super) struct HotInput<'a> {
@@ -82,10 +83,30 @@ pub(super) struct HotInput<'a> {
     pub attribute_action: Given<&'a str>,
     #[serde(default)]
     pub request_items: Given<Attributes>,
+    #[serde(default, borrow)]
+    pub index_name: Given<&'a str>,
+    #[serde(default, borrow)]
+    pub key_condition_expression: Given<&'a str>,
+    #[serde(default, borrow)]
+    pub filter_expression: Given<&'a str>,
+    #[serde(default)]
+    pub scan_index_forward: Given<bool>,
+    #[serde(default, borrow)]
+    pub select: Given<&'a str>,
+    #[serde(default)]
+    pub limit: Given<u64>,
+    #[serde(default)]
+    pub exclusive_start_key: Given<Attributes>,
+    #[serde(default)]
+    pub max_items: Given<u64>,
+    #[serde(default)]
+    pub max_pages: Given<u64>,
+    #[serde(default)]
+    pub max_result_bytes: Given<u64>,
 }
 
 /// The operations' own fields [`HotInput`] reads; a field's bit in a mask is its index here.
-const OWN_FIELDS: [&str; 15] = [
+const OWN_FIELDS: [&str; 25] = [
     field::TABLE_NAME,
     field::PRIMARY_KEY_COMPONENTS,
     field::ITEM,
@@ -101,6 +122,16 @@ const OWN_FIELDS: [&str; 15] = [
     field::KEY_ATTRIBUTES,
     field::ATTRIBUTE_ACTION,
     field::REQUEST_ITEMS,
+    field::INDEX_NAME,
+    field::KEY_CONDITION_EXPRESSION,
+    field::FILTER_EXPRESSION,
+    field::SCAN_INDEX_FORWARD,
+    field::SELECT,
+    field::LIMIT,
+    field::EXCLUSIVE_START_KEY,
+    field::MAX_ITEMS,
+    field::MAX_PAGES,
+    field::MAX_RESULT_BYTES,
 ];
 
 /// The mask of the [`OWN_FIELDS`] among `fields`, found when compiling.
@@ -165,6 +196,16 @@ impl HotInput<'_> {
             self.key_attributes.is_absent(),
             self.attribute_action.is_absent(),
             self.request_items.is_absent(),
+            self.index_name.is_absent(),
+            self.key_condition_expression.is_absent(),
+            self.filter_expression.is_absent(),
+            self.scan_index_forward.is_absent(),
+            self.select.is_absent(),
+            self.limit.is_absent(),
+            self.exclusive_start_key.is_absent(),
+            self.max_items.is_absent(),
+            self.max_pages.is_absent(),
+            self.max_result_bytes.is_absent(),
         ]
     }
 
@@ -199,8 +240,8 @@ impl HotInput<'_> {
     }
 
     /// The options given, read by `read` from an `input` holding only them (the option readers
-    /// read nothing else, and treat null as absent).
-    pub(super) fn options<T>(&self, read: impl FnOnce(Fields) -> Option<T>) -> Option<T> {
+    /// read nothing else, and treat null as absent); the placeholder maps are moved into it.
+    pub(super) fn options<T>(&mut self, read: impl FnOnce(Fields) -> Option<T>) -> Option<T> {
         let mut given = Map::new();
         let strings = [
             (field::PROJECTION_EXPRESSION, &self.projection_expression),
@@ -214,6 +255,8 @@ impl HotInput<'_> {
                 field::RETURN_CONSUMED_CAPACITY,
                 &self.return_consumed_capacity,
             ),
+            (field::FILTER_EXPRESSION, &self.filter_expression),
+            (field::SELECT, &self.select),
         ];
         for (key, value) in strings {
             if let Some(value) = value.value() {
@@ -223,16 +266,16 @@ impl HotInput<'_> {
         let maps = [
             (
                 field::EXPRESSION_ATTRIBUTE_NAMES,
-                &self.expression_attribute_names,
+                &mut self.expression_attribute_names,
             ),
             (
                 field::EXPRESSION_ATTRIBUTE_VALUES,
-                &self.expression_attribute_values,
+                &mut self.expression_attribute_values,
             ),
         ];
         for (key, value) in maps {
-            if let Some(value) = value.value() {
-                given.insert(key.into(), Value::Object(value.clone()));
+            if let Given::Present(Some(value)) = std::mem::take(value) {
+                given.insert(key.into(), Value::Object(value));
             }
         }
         if let Some(consistent) = self.consistent_read.value() {
@@ -245,7 +288,9 @@ impl HotInput<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::operations::{add_item::AddItem, get_item::GetItem, update_item::UpdateItem};
+    use crate::ops::operations::{
+        add_item::AddItem, get_item::GetItem, query::Query, update_item::UpdateItem,
+    };
 
     /// Each field given alone sets its own bit: `absent` lists the fields in `OWN_FIELDS`' order.
     #[test]
@@ -260,11 +305,37 @@ mod tests {
     }
 
     #[test]
+    fn a_member_it_does_not_read_refuses_the_input() {
+        use super::super::strict::StrictInput;
+        let read = |text: &str| serde_json::from_str::<StrictInput>(text).is_ok();
+        let get = r#""operationGroup": "item", "itemOperation": "getItem", "tableName": "t""#;
+        assert!(read(&format!("{{{get}}}")));
+        assert!(read(&format!(
+            r#"{{{get}, "valueFormat": null, "limit": null}}"#
+        )));
+        assert!(!read(&format!(r#"{{{get}, "zzz": null}}"#)));
+        assert!(!read(&format!(r#"{{"zzz": {{"a": [1]}}, {get}}}"#)));
+        assert!(!read(&format!(r#"{{{get}, "tableName": "u"}}"#)));
+        let mut every = String::from(r#"{"operationGroup": "item", "itemOperation": "getItem""#);
+        for name in OWN_FIELDS.iter().chain(&["valueFormat", "outputFormat"]) {
+            every.push_str(&format!(r#", "{name}": null"#));
+        }
+        assert!(read(&format!("{every}}}")), "{every}");
+        assert!(!read(r#"{"operationGroup": "item"}"#));
+    }
+
+    #[test]
     fn an_operations_mask_is_the_fields_it_reads() {
         let get = Takes::<GetItem>::MASK;
         assert_eq!(get.count_ones(), 6);
         assert_eq!(Takes::<AddItem>::MASK.count_ones(), 8);
         assert_eq!(Takes::<UpdateItem>::MASK.count_ones(), 11);
+        // Every field query reads is one of OWN_FIELDS.
+        let query_fields = Query::FIELDS
+            .iter()
+            .map(|fields| fields.len())
+            .sum::<usize>();
+        assert_eq!(Takes::<Query>::MASK.count_ones() as usize, query_fields);
         for (bit, name) in OWN_FIELDS.iter().enumerate() {
             let reads = GetItem::FIELDS.iter().any(|fields| fields.contains(name));
             assert_eq!(get & (1 << bit) != 0, reads, "{name}");

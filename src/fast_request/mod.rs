@@ -1,16 +1,18 @@
 //! A request read in one pass from its text into borrowed structs, without the tree of the
 //! whole request, when its envelope is the common one: static keys, a region, an optional
-//! endpoint. The hot item operations (getItem, addItem, deleteItem, updateItem) are read here
-//! too; any other operation's `input` is read by the checking reader's operation reader. This
-//! path accepts only what the checking reader ([`crate::request::parse_request`]) accepts and
-//! builds the same request through the same checks; anything else (an unknown field, another type, a check failing, an
-//! escaped string) declines, and the checking reader then reads the request and gives its exact
-//! error.
+//! endpoint. The hot item operations (getItem, addItem, deleteItem, updateItem, query and the
+//! batch calls) are read here too; any other operation's `input` is read by the checking
+//! reader's operation reader. This path accepts only what the checking reader
+//! ([`crate::request::parse_request`]) accepts and builds the same request through the same
+//! checks; anything else (an unknown field, another type, a check failing, an escaped string)
+//! declines, and the checking reader then reads the request and gives its exact error.
 
 mod batch;
 mod envelope;
 mod input;
 mod item;
+mod query;
+mod strict;
 mod update_item;
 
 use serde::Deserialize;
@@ -20,7 +22,8 @@ use crate::input::{Fields, field};
 use crate::ops::operations::batch_get_items::BatchGetItems;
 use crate::ops::operations::batch_write_items::BatchWriteItems;
 use crate::ops::operations::{
-    add_item::AddItem, delete_item::DeleteItem, get_item::GetItem, update_item::UpdateItem,
+    add_item::AddItem, delete_item::DeleteItem, get_item::GetItem, query::Query,
+    update_item::UpdateItem,
 };
 use crate::ops::registry::read_operation;
 use crate::ops::{Operation, ReadOperation};
@@ -28,6 +31,7 @@ use crate::request::Request;
 use crate::value::ValueFormat;
 use envelope::{HotAuth, HotConfig, check_root_group, envelope};
 use input::{Attributes, HotInput};
+use strict::StrictInput;
 
 /// A request whose only top-level members are these.
 #[derive(Deserialize)]
@@ -41,7 +45,7 @@ struct Hot<'a> {
     #[serde(borrow)]
     configuration: HotConfig<'a>,
     #[serde(borrow)]
-    input: HotInput<'a>,
+    input: StrictInput<'a>,
 }
 
 /// A request of any operation with the envelope this path reads.
@@ -61,7 +65,7 @@ struct AnyOperation<'a> {
 /// The request, when this path reads it; `None` declines.
 pub(crate) fn read_fast(text: &str) -> Option<Request> {
     match serde_json::from_str::<Hot>(text) {
-        Ok(hot) => read_hot(hot).or_else(|| read_any(text)),
+        Ok(mut hot) => read_hot(&mut hot).or_else(|| read_any(text)),
         Err(_) => read_any(text),
     }
 }
@@ -83,14 +87,14 @@ fn read_any(text: &str) -> Option<Request> {
 }
 
 /// An operation this path reads, when the request gives only fields it takes; `None` declines.
-fn read_hot(mut hot: Hot) -> Option<Request> {
-    let input = &mut hot.input;
+fn read_hot(hot: &mut Hot) -> Option<Request> {
+    let input = &mut hot.input.0;
     if !matches!(input.operation_group, "itemOperation" | "item") {
         return None;
     }
     let format = value_format(input.value_format.value().copied())?;
     let (name, operation) = read_hot_operation(input, format)?;
-    let output = output_format(hot.input.output_format.value().copied())?;
+    let output = output_format(input.output_format.value().copied())?;
     let options = (format, output, DEFAULT_WAIT_TIMEOUT);
     check_root_group(hot.operation_group)?;
     let envelope = envelope(&hot.authentication, &hot.configuration, options)?;
@@ -120,6 +124,7 @@ fn read_hot_operation(
         UpdateItem::NAME if input.takes_only::<UpdateItem>() => {
             boxed(update_item::update_item(input, format))
         }
+        Query::NAME if input.takes_only::<Query>() => boxed(query::query(input, format)),
         BatchWriteItems::NAME if input.takes_only::<BatchWriteItems>() => {
             boxed(batch::batch_write_items(input, format))
         }

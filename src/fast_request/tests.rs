@@ -28,6 +28,15 @@ fn agrees(text: &str) -> bool {
     true
 }
 
+/// Whether the reader of the operations it reads itself took `text` (not the registry's reader
+/// of any other `input`).
+fn hot(text: &str) -> bool {
+    serde_json::from_str::<Hot>(text)
+        .ok()
+        .and_then(|mut hot| read_hot(&mut hot))
+        .is_some()
+}
+
 /// The HTTP requests each one sends (the body bytes, signed the same way), each answered `{}`.
 fn sent(request: Request) -> Vec<HttpRequest> {
     let mut platform = Answers {
@@ -277,6 +286,124 @@ fn variations_are_declined_or_read_the_same() {
     );
 }
 
+/// Each query field given well, blank, null, of another type, at and past its bounds.
+fn query_variations() -> Vec<Value> {
+    let long = |n: usize| "x".repeat(n);
+    vec![
+        json!({"indexName": "by-status"}),
+        json!({"indexName": ""}),
+        json!({"indexName": "  "}),
+        json!({"indexName": null}),
+        json!({"indexName": "ab"}),
+        json!({"indexName": "by status"}),
+        json!({"indexName": 5}),
+        json!({"keyConditionExpression": ""}),
+        json!({"keyConditionExpression": " "}),
+        json!({"keyConditionExpression": null}),
+        json!({"keyConditionExpression": long(4096)}),
+        json!({"keyConditionExpression": long(4097)}),
+        json!({"keyConditionExpression": ["id = :id"]}),
+        json!({"filterExpression": "n > :id"}),
+        json!({"filterExpression": ""}),
+        json!({"filterExpression": long(4097)}),
+        json!({"scanIndexForward": true}),
+        json!({"scanIndexForward": "false"}),
+        json!({"scanIndexForward": null}),
+        json!({"scanIndexForward": 0}),
+        json!({"select": "count"}),
+        json!({"select": "SPECIFIC_ATTRIBUTES", "projectionExpression": "id"}),
+        json!({"select": "SOME"}),
+        json!({"select": " "}),
+        json!({"select": null}),
+        json!({"limit": 1}),
+        json!({"limit": 0}),
+        json!({"limit": 1_000_000}),
+        json!({"limit": 1_000_001}),
+        json!({"limit": "5"}),
+        json!({"limit": " "}),
+        json!({"limit": 1.5}),
+        json!({"limit": -1}),
+        json!({"limit": null}),
+        json!({"limit": 7, "maxItems": 3}),
+        json!({"maxItems": 4_294_967_295_u64}),
+        json!({"maxItems": 4_294_967_296_u64}),
+        json!({"maxItems": 0}),
+        json!({"maxPages": 1}),
+        json!({"maxPages": 0}),
+        json!({"maxPages": null}),
+        json!({"maxResultBytes": 1023}),
+        json!({"maxResultBytes": 1024}),
+        json!({"maxResultBytes": 16_777_216}),
+        json!({"maxResultBytes": 16_777_217}),
+        json!({"exclusiveStartKey": {"id": {"S": "k"}, "s": {"N": "1"}}}),
+        json!({"exclusiveStartKey": {}}),
+        json!({"exclusiveStartKey": null}),
+        json!({"exclusiveStartKey": {"id": "k"}}),
+        json!({"exclusiveStartKey": "{\"id\": {\"S\": \"k\"}}"}),
+        json!({"exclusiveStartKey": {"id": {"S": "k", "N": "1"}}}),
+        json!({"exclusiveStartKey": {"id": {"N": "abc"}}}),
+        json!({"exclusiveStartKey": {"id": {"M": {"x": {"BOOL": true}}}}}),
+        json!({"exclusiveStartKey": []}),
+        json!({"valueFormat": "typed", "expressionAttributeValues": {":id": {"S": "a"}, ":a": {"N": "1"}, ":n": {"N": "2"}}}),
+        json!({"valueFormat": "typed"}),
+        json!({"outputFormat": "typed", "returnConsumedCapacity": "indexes"}),
+        json!({"projectionExpression": "#a", "expressionAttributeNames": {"#a": "x"}, "consistentRead": true}),
+        json!({"expressionAttributeNames": {"#a": ""}}),
+        json!({"expressionAttributeValues": {"id": 1}}),
+        json!({"expressionAttributeValues": null}),
+        json!({"consistentRead": "true"}),
+        json!({"returnValues": "ALL_OLD"}),
+        json!({"conditionExpression": "id = :id"}),
+        json!({"primaryKeyComponents": {"id": 1}}),
+        json!({"segment": 0}),
+    ]
+}
+
+#[test]
+fn query_numbers_and_strings_as_written_are_declined_or_read_the_same() {
+    let base = whole(
+        json!({"operationGroup": "itemOperation", "itemOperation": "query", "tableName": "orders",
+        "keyConditionExpression": "id = :id", "expressionAttributeValues": {":id": 1}, "limit": 25}),
+    );
+    let mut queries = 0;
+    for (from, to) in [
+        ("\"limit\":25", "\"limit\":25"),
+        ("\"limit\":25", "\"limit\":-0"),
+        ("\"limit\":25", "\"limit\":2.5e1"),
+        ("\"limit\":25", "\"limit\":25.0"),
+        ("\"limit\":25", "\"limit\":18446744073709551616"),
+        ("\"limit\":25", "\"limit\":25,\"limit\":26"),
+        ("id = :id", "id = \\u003aid"),
+        ("\"orders\"", "\"ord\\u0065rs\""),
+    ] {
+        let text = base.replace(from, to);
+        assert!(base.contains(from), "{from}");
+        agrees(&text);
+        queries += usize::from(hot(&text));
+    }
+    assert_eq!(queries, 1);
+}
+
+#[test]
+fn query_variations_are_declined_or_read_the_same() {
+    let query = json!({"operationGroup": "itemOperation", "itemOperation": "query", "tableName": "orders", "keyConditionExpression": "id = :id", "expressionAttributeValues": {":id": 1}});
+    let page = json!({"operationGroup": "item", "itemOperation": "query", "tableName": "orders", "indexName": "by-at",
+        "keyConditionExpression": "id = :id AND #a > :a", "filterExpression": "size(n) > :n", "expressionAttributeNames": {"#a": "at"},
+        "expressionAttributeValues": {":id": "k", ":a": 5, ":n": 1}, "scanIndexForward": false, "select": "ALL_PROJECTED_ATTRIBUTES",
+        "limit": 25, "exclusiveStartKey": {"id": {"S": "k"}, "at": {"N": "4"}}, "maxItems": 30, "maxPages": 2, "maxResultBytes": 4096});
+    let mut extras = item_extras();
+    extras.extend(query_variations());
+    let mut queries = 0;
+    for extra in &extras {
+        for base in [&query, &page] {
+            let text = merged(base, extra);
+            agrees(&text);
+            queries += usize::from(hot(&text));
+        }
+    }
+    assert!(queries >= 60, "the query reader took {queries} variations");
+}
+
 #[test]
 fn envelope_variations_are_declined_or_read_the_same() {
     let input = json!({"operationGroup": "itemOperation", "itemOperation": "getItem", "tableName": "orders", "primaryKeyComponents": {"id": "k"}});
@@ -422,27 +549,49 @@ fn replacements() -> Vec<Value> {
     pool
 }
 
-/// How many of `input`'s variations (each member replaced by each of `pool`, or each object
-/// given one more member) the fast reader took; it agrees on each.
-fn mutations_taken(input: Value, pool: &[Value]) -> usize {
+/// `input`'s variations as whole requests: each member replaced by each of `pool`, or each
+/// object given one more member.
+fn mutations(input: Value, pool: &[Value]) -> Vec<String> {
     let mut request: Value = serde_json::from_str(&whole(input)).unwrap();
     request["authentication"]["sessionToken"] = json!("token");
     let mut found = Vec::new();
     paths(&request, &mut Vec::new(), &mut found);
-    let mut taken = 0;
+    let mut texts = Vec::new();
     for path in &found {
         for replacement in pool {
             let mut mutated = request.clone();
             *member(&mut mutated, path) = replacement.clone();
-            taken += usize::from(agrees(&mutated.to_string()));
+            texts.push(mutated.to_string());
         }
         let mut added = request.clone();
         if let Some(map) = member(&mut added, path).as_object_mut() {
             map.insert("zzz".into(), json!(null));
-            taken += usize::from(agrees(&added.to_string()));
+            texts.push(added.to_string());
         }
     }
-    taken
+    texts
+}
+
+/// How many of `input`'s [`mutations`] the fast reader took; it agrees on each.
+fn mutations_taken(input: Value, pool: &[Value]) -> usize {
+    let texts = mutations(input, pool);
+    texts.iter().filter(|text| agrees(text)).count()
+}
+
+#[test]
+fn every_query_member_replaced_or_added_is_declined_or_read_the_same() {
+    let query = json!({"operationGroup": "itemOperation", "itemOperation": "query", "tableName": "orders",
+        "indexName": "by-at", "keyConditionExpression": "id = :id", "filterExpression": "#a > :a",
+        "expressionAttributeNames": {"#a": "at"}, "expressionAttributeValues": {":id": "k", ":a": 1},
+        "scanIndexForward": true, "select": "COUNT", "consistentRead": false, "limit": 10,
+        "exclusiveStartKey": {"id": {"S": "k"}, "at": {"N": "2"}}, "maxItems": 5, "maxPages": 3,
+        "maxResultBytes": 2048, "returnConsumedCapacity": "TOTAL"});
+    let mut queries = 0;
+    for text in mutations(query, &replacements()) {
+        agrees(&text);
+        queries += usize::from(hot(&text));
+    }
+    assert!(queries >= 150, "the query reader took {queries} mutations");
 }
 
 #[test]
@@ -550,12 +699,6 @@ fn batch_variations_are_declined_or_read_the_same() {
         json!({"waitTimeoutMs": 5}),
     ];
     // Taken by the batch readers of this path, not only through the operation reader.
-    let hot = |text: &str| {
-        serde_json::from_str::<Hot>(text)
-            .ok()
-            .and_then(read_hot)
-            .is_some()
-    };
     assert!(hot(&whole(batch_write())) && hot(&whole(batch_get())));
     let mut taken = 0;
     for (base, variants) in [

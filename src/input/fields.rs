@@ -91,7 +91,7 @@ impl<'a> Fields<'a> {
 
     /// An optional string; blank counts as absent.
     pub fn non_empty_string(&self, key: &str) -> Result<Option<String>, ConnectorError> {
-        Ok(self.string(key)?.filter(|s| !s.trim().is_empty()))
+        Ok(self.string(key)?.filter(|s| !is_blank(s)))
     }
 
     /// An optional boolean (`true` or `"true"`).
@@ -242,11 +242,11 @@ impl<'a> Fields<'a> {
 
     /// An expression: at most 4 KB, as DynamoDB allows.
     pub fn expression(&self, key: &str) -> Result<Option<String>, ConnectorError> {
-        let Some(text) = self.string(key)? else {
-            return Ok(None);
-        };
-        let given = given_expression(&text).map_err(|m| self.error(key, m))?;
-        Ok(given.is_some().then_some(text))
+        let expression = self.non_empty_string(key)?;
+        if let Some(expression) = &expression {
+            check_expression(expression).map_err(|m| self.error(key, m))?;
+        }
+        Ok(expression)
     }
 
     /// `#name` placeholders: each must start with `#` and name a non-empty attribute.
@@ -315,17 +315,28 @@ pub const MAX_KEY_NAME_BYTES: usize = 255;
 /// DynamoDB's limit on the length of an expression.
 pub const MAX_EXPRESSION_BYTES: usize = 4096;
 
+/// Whether an optional string counts as absent: empty or only whitespace.
+pub fn is_blank(text: &str) -> bool {
+    text.trim().is_empty()
+}
+
+/// Checks an expression against DynamoDB's length limit.
+pub fn check_expression(expression: &str) -> Result<(), String> {
+    if expression.len() > MAX_EXPRESSION_BYTES {
+        return Err(format!(
+            "exceeds DynamoDB's expression limit of {MAX_EXPRESSION_BYTES} bytes"
+        ));
+    }
+    Ok(())
+}
+
 /// An expression as given: blank counts as absent; at most 4 KB, as DynamoDB allows.
 pub fn given_expression(text: &str) -> Result<Option<&str>, String> {
-    if text.trim().is_empty() {
-        Ok(None)
-    } else if text.len() > MAX_EXPRESSION_BYTES {
-        Err(format!(
-            "exceeds DynamoDB's expression limit of {MAX_EXPRESSION_BYTES} bytes"
-        ))
-    } else {
-        Ok(Some(text))
+    if is_blank(text) {
+        return Ok(None);
     }
+    check_expression(text)?;
+    Ok(Some(text))
 }
 
 /// Checks a raw primary key and converts it to attribute values.

@@ -14,20 +14,17 @@ use crate::ops::{Context, render_item};
 use crate::value::held_size_of_text;
 use crate::value::render::{Item, Render, item_text};
 use crate::wire::Answer;
-use crate::wire::body_bytes;
 
 /// Calls `operation` with `body` and reads the page, each item as its text in the output
 /// format; a page the decoder leaves is read as a tree and its items written from it.
 pub(crate) fn text_page(
     context: &mut Context<'_>,
     operation: &str,
-    body: &Value,
+    body: Vec<u8>,
 ) -> Result<Page<String>, ConnectorError> {
     let output = context.output;
     let decode = |bytes: &[u8]| decode(bytes, output);
-    match context.call_decoded(operation, body_bytes(body)?, decode, |page| {
-        page.consumed.as_ref()
-    })? {
+    match context.call_decoded(operation, body, decode, |page| page.consumed.as_ref())? {
         Answer::Decoded(page) => Ok(page.page),
         Answer::Tree(tree) => {
             let page = Page::of_tree(tree);

@@ -31,7 +31,7 @@ fn both_ways(bodies: &[&str], output: OutputFormat, extra: Value) -> (String, St
     let mut platform = script();
     let mut tree = context(&mut platform);
     tree.output = output;
-    let pages = collect_pages(&mut tree, "Query", asked.body(), &asked.paging).unwrap();
+    let pages = collect_pages(&mut tree, "Query", &asked.body(), &asked.paging).unwrap();
     let mut response = pages.summary();
     response["items"] = tree.items(pages.items);
     let outcome = Outcome::new(response).with(
@@ -122,7 +122,7 @@ fn scan_results_are_the_trees_too() {
             let mut p = platform();
             let mut tree = context(&mut p);
             tree.output = output;
-            let pages = collect_pages(&mut tree, "Scan", scan.body(), &scan.paging).unwrap();
+            let pages = collect_pages(&mut tree, "Scan", &scan.body(), &scan.paging).unwrap();
             let summary = pages.summary();
             let response = match pages.items.is_empty() {
                 true => Value::Null,

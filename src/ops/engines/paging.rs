@@ -1,6 +1,8 @@
 //! Paged reads (Scan and Query): the paging fields they share, and the loop that follows
 //! pages within the caps.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value, json};
 
 use crate::error::ConnectorError;
@@ -9,6 +11,7 @@ use crate::input::field;
 use crate::input::fields::attribute_map;
 use crate::ops::{Context, set};
 use crate::value::{self, ValueFormat};
+use crate::wire::body_bytes;
 
 /// Checked paging of a Scan or Query.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -114,15 +117,40 @@ impl Page<Value> {
     }
 }
 
+/// The body of one page of a Scan or Query: the call's own members, with `Limit` and
+/// `ExclusiveStartKey` as that page asks.
+pub(crate) trait PageBody {
+    /// The page's body as JSON bytes.
+    fn page_body(
+        &self,
+        limit: Option<u64>,
+        start_key: Option<&Map<String, Value>>,
+    ) -> Result<Vec<u8>, ConnectorError>;
+}
+
+/// A body held as a tree (scanTable's): each page's is a copy with its paging members set.
+impl PageBody for Value {
+    fn page_body(
+        &self,
+        limit: Option<u64>,
+        start_key: Option<&Map<String, Value>>,
+    ) -> Result<Vec<u8>, ConnectorError> {
+        let mut body = self.clone();
+        set(&mut body, "Limit", &limit);
+        set(&mut body, "ExclusiveStartKey", &start_key);
+        body_bytes(&body)
+    }
+}
+
 /// Calls `operation` with `body` and reads the page as a tree (the way the tests compare
 /// the operations' own readers against).
 #[cfg(test)]
 fn tree_page(
     context: &mut Context<'_>,
     operation: &str,
-    body: &Value,
+    body: Vec<u8>,
 ) -> Result<Page<Value>, ConnectorError> {
-    Ok(Page::of_tree(context.call(operation, body)?))
+    Ok(Page::of_tree(context.call_bytes(operation, body)?))
 }
 
 /// [`collect_pages_with`], each page read as a tree.
@@ -130,7 +158,7 @@ fn tree_page(
 pub(crate) fn collect_pages(
     context: &mut Context<'_>,
     operation: &str,
-    base: Value,
+    base: &impl PageBody,
     paging: &Paging,
 ) -> Result<Pages, ConnectorError> {
     collect_pages_with(context, operation, base, paging, tree_page)
@@ -143,9 +171,9 @@ pub(crate) fn collect_pages(
 pub(crate) fn collect_pages_with<T>(
     context: &mut Context<'_>,
     operation: &str,
-    base: Value,
+    base: &impl PageBody,
     paging: &Paging,
-    call: impl Fn(&mut Context<'_>, &str, &Value) -> Result<Page<T>, ConnectorError>,
+    call: impl Fn(&mut Context<'_>, &str, Vec<u8>) -> Result<Page<T>, ConnectorError>,
 ) -> Result<Pages<T>, ConnectorError> {
     let mut pages = Pages {
         items: Vec::new(),
@@ -154,32 +182,31 @@ pub(crate) fn collect_pages_with<T>(
         pages: 0,
         last_evaluated_key: None,
     };
-    let mut start_key = paging.exclusive_start_key.clone().map(Value::Object);
+    // The request's start key is only read, so it is lent, not copied.
+    let mut start_key = paging.exclusive_start_key.as_ref().map(Cow::Borrowed);
     let mut held_bytes: u64 = 0;
     loop {
-        let mut body = base.clone();
         let remaining = paging.max_items.map(|max| max - pages.count);
         let limit = match (paging.limit, remaining) {
             (Some(limit), Some(remaining)) => Some(limit.min(remaining)),
             (limit, remaining) => limit.or(remaining),
         };
-        set(&mut body, "Limit", &limit);
-        set(&mut body, "ExclusiveStartKey", &start_key);
-        let page = call(context, operation, &body)?;
+        let body = base.page_body(limit, start_key.as_deref())?;
+        let page = call(context, operation, body)?;
         pages.pages += 1;
         pages.count += page.count;
         pages.scanned_count += page.scanned_count;
         held_bytes += page.held_bytes;
         pages.items.extend(page.items);
         start_key = match page.last_evaluated_key {
-            Value::Object(key) if !key.is_empty() => Some(Value::Object(key)),
+            Value::Object(key) if !key.is_empty() => Some(Cow::Owned(key)),
             _ => None,
         };
         let capped = paging.max_items.is_some_and(|max| pages.count >= max)
             || paging.max_pages.is_some_and(|max| pages.pages >= max)
             || held_bytes >= paging.max_bytes;
         if start_key.is_none() || capped {
-            pages.last_evaluated_key = start_key;
+            pages.last_evaluated_key = start_key.map(|key| Value::Object(key.into_owned()));
             return Ok(pages);
         }
     }

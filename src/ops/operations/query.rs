@@ -1,15 +1,21 @@
 //! query: Query, following pages within the caps; answers the items with the paging facts.
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::error::ConnectorError;
 use crate::input::Fields;
 use crate::input::field;
-use crate::ops::engines::consumed_capacity::{Shape, with_consumed_capacity};
+use crate::ops::engines::consumed_capacity::{
+    ReturnConsumedCapacity, Shape, with_consumed_capacity,
+};
+use crate::ops::engines::item_bodies::to_bytes;
 use crate::ops::engines::page_answer::text_page;
-use crate::ops::engines::paging::{PAGING_FIELDS, Paging, collect_pages_with, read_paging};
+use crate::ops::engines::paging::{
+    PAGING_FIELDS, PageBody, Paging, collect_pages_with, read_paging,
+};
 use crate::ops::engines::read_options::ReadOptions;
-use crate::ops::{Context, Operation, Outcome, ReadOperation, set};
+use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
 
 /// Input of query.
@@ -64,9 +70,11 @@ impl ReadOperation for Query {
 }
 
 impl Query {
-    /// The Query body, without paging.
+    /// The Query body, without paging, as a tree: the bytes [`PageBody`] writes are its.
+    #[cfg(test)]
     pub fn body(&self) -> Value {
-        let mut body = json!({ "TableName": self.table_name, "KeyConditionExpression": self.key_condition_expression });
+        use crate::ops::set;
+        let mut body = serde_json::json!({ "TableName": self.table_name, "KeyConditionExpression": self.key_condition_expression });
         set(&mut body, "IndexName", &self.index_name);
         self.options.apply(&mut body);
         set(&mut body, "ScanIndexForward", &self.scan_index_forward);
@@ -74,9 +82,66 @@ impl Query {
     }
 }
 
+/// A Query body with its page's paging members. They come in the order serde_json writes an
+/// object (its maps are sorted by name), so the bytes are those the tree would have given.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct QueryBody<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consistent_read: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exclusive_start_key: Option<&'a Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expression_attribute_names: Option<&'a Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expression_attribute_values: Option<&'a Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    filter_expression: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    index_name: Option<&'a str>,
+    key_condition_expression: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    projection_expression: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    return_consumed_capacity: Option<ReturnConsumedCapacity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scan_index_forward: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    select: Option<&'a str>,
+    table_name: &'a str,
+}
+
+/// Each page's body written straight from the fields, without a tree.
+impl PageBody for Query {
+    fn page_body(
+        &self,
+        limit: Option<u64>,
+        start_key: Option<&Map<String, Value>>,
+    ) -> Result<Vec<u8>, ConnectorError> {
+        let options = &self.options;
+        to_bytes(&QueryBody {
+            consistent_read: options.consistent_read,
+            exclusive_start_key: start_key,
+            expression_attribute_names: options.expression_attribute_names.as_ref(),
+            expression_attribute_values: options.expression_attribute_values.as_ref(),
+            filter_expression: options.filter_expression.as_deref(),
+            index_name: self.index_name.as_deref(),
+            key_condition_expression: &self.key_condition_expression,
+            limit,
+            projection_expression: options.projection_expression.as_deref(),
+            return_consumed_capacity: options.return_consumed_capacity,
+            scan_index_forward: self.scan_index_forward,
+            select: options.select.as_deref(),
+            table_name: &self.table_name,
+        })
+    }
+}
+
 impl Operation for Query {
     fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
-        let pages = collect_pages_with(context, "Query", self.body(), &self.paging, text_page)?;
+        let pages = collect_pages_with(context, "Query", self, &self.paging, text_page)?;
         let response = response_text(pages.summary(), &pages.items);
         let asked = self.options.return_consumed_capacity;
         Ok(with_consumed_capacity(
@@ -119,6 +184,7 @@ fn response_text(summary: Value, items: &[String]) -> String {
 mod tests {
     use super::*;
     use crate::ops::testing::read;
+    use serde_json::json;
 
     #[test]
     fn query_body_carries_every_option_and_paging_stays_apart() {
@@ -142,5 +208,64 @@ mod tests {
             query.paging.exclusive_start_key.unwrap()["at"],
             json!({"S": "x"})
         );
+    }
+
+    /// The bytes of a page as the engine wrote them from the tree before: the body's tree,
+    /// `Limit` and `ExclusiveStartKey` set on a copy, the copy written.
+    fn tree_bytes(tree: &Value, limit: Option<u64>, start: Option<&Map<String, Value>>) -> Vec<u8> {
+        let mut body = tree.clone();
+        crate::ops::set(&mut body, "Limit", &limit);
+        crate::ops::set(
+            &mut body,
+            "ExclusiveStartKey",
+            &start.cloned().map(Value::Object),
+        );
+        serde_json::to_vec(&body).unwrap()
+    }
+
+    #[test]
+    fn each_page_body_is_the_bytes_of_the_tree() {
+        let base = json!({"operationGroup": "itemOperation", "itemOperation": "query",
+            "tableName": "orders", "keyConditionExpression": "id = :id",
+            "expressionAttributeValues": {":id": "k"}});
+        let shapes = [
+            json!({}),
+            json!({"indexName": "by-at", "scanIndexForward": true, "consistentRead": false}),
+            json!({"filterExpression": "#a > :a AND contains(#t, :t)", "projectionExpression": "id, #a",
+                "expressionAttributeNames": {"#a": "at", "#t": "tags"},
+                "expressionAttributeValues": {":id": "k\"\\\u{1}é😀", ":a": 1.50, ":t": [1, {"m": null}]},
+                "select": "specific_attributes", "returnConsumedCapacity": "indexes"}),
+            json!({"select": "COUNT", "returnConsumedCapacity": "TOTAL", "scanIndexForward": "false"}),
+            json!({"valueFormat": "typed", "expressionAttributeValues": {":id": {"B": "AQI="}, ":n": {"N": "12345678901234567890123456789012345678"}}}),
+            json!({"keyConditionExpression": "\u{2028}id = :id\t", "returnConsumedCapacity": "NONE"}),
+        ];
+        let key: Map<String, Value> =
+            serde_json::from_value(json!({"id": {"S": "k"}, "at": {"N": "1e2"}})).unwrap();
+        for shape in shapes {
+            let mut input = base.clone();
+            input
+                .as_object_mut()
+                .unwrap()
+                .extend(shape.as_object().unwrap().clone());
+            let query: Query = read(input);
+            let tree = query.body();
+            for (limit, start) in [
+                (None, None),
+                (Some(25), None),
+                (None, Some(&key)),
+                (Some(1), Some(&key)),
+            ] {
+                let bytes = query.page_body(limit, start).unwrap();
+                assert_eq!(
+                    String::from_utf8(bytes).unwrap(),
+                    String::from_utf8(tree_bytes(&tree, limit, start)).unwrap(),
+                );
+                // scanTable's body stays a tree; its pages are still the tree's bytes.
+                assert_eq!(
+                    tree.page_body(limit, start).unwrap(),
+                    tree_bytes(&tree, limit, start)
+                );
+            }
+        }
     }
 }

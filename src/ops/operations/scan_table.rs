@@ -91,7 +91,7 @@ impl ScanTable {
 
 impl Operation for ScanTable {
     fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
-        let pages = collect_pages_with(context, "Scan", self.body(), &self.paging, text_page)?;
+        let pages = collect_pages_with(context, "Scan", &self.body(), &self.paging, text_page)?;
         let summary = pages.summary();
         // Camunda's shape: the items, or null when there are none.
         let response = if pages.items.is_empty() {
