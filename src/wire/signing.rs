@@ -106,7 +106,9 @@ impl Signer {
         call: &SignableCall,
         time: SystemTime,
     ) -> Result<SignedHeaders, ConnectorError> {
-        let (date, amz_date) = signing_dates(time)?;
+        let amz_date = signing_time(time)?;
+        // `YYYYMMDD`, the scope's date: the first eight characters (ASCII digits).
+        let date = &amz_date[..8];
         let credentials = &self.credentials;
         let token = credentials.session_token.as_deref();
         check_printable(call.host, call.target.unwrap_or(""), credentials)?;
@@ -127,11 +129,11 @@ impl Signer {
         .write(call.payload_hash);
 
         // Written piece by piece: `format!` costs more than the pieces on every call.
-        let scope = [&date, "/", &self.region, "/", call.service, "/aws4_request"].concat();
+        let scope = [date, "/", &self.region, "/", call.service, "/aws4_request"].concat();
         let mut string_to_sign = [ALGORITHM, "\n", &amz_date, "\n", &scope, "\n"].concat();
         push_hex(&mut string_to_sign, &digest(canonical.as_bytes()));
         let signature = self
-            .keyed_mac(&scope, &date, call.service)
+            .keyed_mac(&scope, date, call.service)
             .sign(string_to_sign.as_bytes());
         let mut authorization = [
             ALGORITHM,
@@ -207,26 +209,24 @@ pub fn sign_request(
     Signer::new(credentials.clone(), region.to_string()).sign(&call, time)
 }
 
-/// The scope's date (`YYYYMMDD`) and `x-amz-date` (`YYYYMMDD'T'HHMMSS'Z'`) of `time`.
-fn signing_dates(time: SystemTime) -> Result<(String, String), ConnectorError> {
+/// `x-amz-date` (`YYYYMMDD'T'HHMMSS'Z'`) of `time`; its first eight characters are the scope's date.
+fn signing_time(time: SystemTime) -> Result<String, ConnectorError> {
     let seconds = time
         .duration_since(UNIX_EPOCH)
         .ok()
         .and_then(|d| time::OffsetDateTime::from_unix_timestamp(d.as_secs() as i64).ok())
         .filter(|t| (1970..=9999).contains(&t.year()))
         .ok_or_else(|| signing_error("the clock is outside the years 1970 to 9999"))?;
-    let mut date = String::with_capacity(8);
-    push_digits(&mut date, seconds.year().unsigned_abs(), 4);
-    push_digits(&mut date, u32::from(u8::from(seconds.month())), 2);
-    push_digits(&mut date, u32::from(seconds.day()), 2);
     let mut amz_date = String::with_capacity(16);
-    amz_date.push_str(&date);
+    push_digits(&mut amz_date, seconds.year().unsigned_abs(), 4);
+    push_digits(&mut amz_date, u32::from(u8::from(seconds.month())), 2);
+    push_digits(&mut amz_date, u32::from(seconds.day()), 2);
     amz_date.push('T');
     for part in [seconds.hour(), seconds.minute(), seconds.second()] {
         push_digits(&mut amz_date, u32::from(part), 2);
     }
     amz_date.push('Z');
-    Ok((date, amz_date))
+    Ok(amz_date)
 }
 
 /// Appends the last `width` decimal digits of `value`, zero-padded (years are 1970 to 9999).
