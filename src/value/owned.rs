@@ -15,15 +15,16 @@ pub(crate) fn into_attribute_map(
     if format == ValueFormat::Typed {
         return to_attribute_map(&map, format, "").ok();
     }
-    map.into_iter()
-        .map(|(name, value)| {
-            if name.is_empty() {
-                return None;
-            }
-            check_name_length(&name, "").ok()?;
-            Some((name, from_plain_owned(value, 1)?))
-        })
-        .collect()
+    // Built by insertion: collecting into a map sorts a buffer of the pairs first.
+    let mut attributes = Map::new();
+    for (name, value) in map {
+        if name.is_empty() {
+            return None;
+        }
+        check_name_length(&name, "").ok()?;
+        attributes.insert(name, from_plain_owned(value, 1)?);
+    }
+    Some(attributes)
 }
 
 /// [`super::from_plain`], moving `value`'s parts into the attribute value.
@@ -43,13 +44,11 @@ fn from_plain_owned(value: Value, depth: usize) -> Option<Value> {
         }
         Value::Object(map) => {
             check_depth("", depth).ok()?;
-            let members = map
-                .into_iter()
-                .map(|(k, v)| {
-                    check_name_length(&k, "").ok()?;
-                    Some((k, from_plain_owned(v, depth + 1)?))
-                })
-                .collect::<Option<Map<_, _>>>()?;
+            let mut members = Map::new();
+            for (k, v) in map {
+                check_name_length(&k, "").ok()?;
+                members.insert(k, from_plain_owned(v, depth + 1)?);
+            }
             tagged("M", Value::Object(members))
         }
     })
