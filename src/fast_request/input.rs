@@ -6,8 +6,8 @@ use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
 use crate::input::Fields;
+use crate::input::checks::{check_key_names, check_key_values, check_table_name};
 use crate::input::field;
-use crate::input::fields::{check_key_names, check_key_values, check_table_name};
 use crate::ops::ReadOperation;
 use crate::value::{ValueFormat, into_attribute_map};
 

@@ -9,6 +9,7 @@
 //! number as a number or a numeric string, a boolean as `true` or `"true"`.
 
 pub mod authentication;
+pub mod checks;
 pub mod envelope;
 pub mod field;
 pub mod fields;
