@@ -41,7 +41,7 @@ pub fn execute_json<P: Platform>(
 ) -> Result<String, ConnectorError> {
     request_size::check_request(request, "request")?;
     let request = parse_request_json(request)?;
-    Ok(execute(request, platform)?.to_json_text())
+    Ok(execute(request, platform)?.into_json_text())
 }
 
 /// The unit tests see the map type the component ships with.

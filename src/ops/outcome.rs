@@ -157,6 +157,35 @@ impl Completed {
         String::from_utf8(text).expect("serde_json writes UTF-8")
     }
 
+    /// [`Self::to_json_text`], written into the response's own buffer when it is text written
+    /// more than once (scanTable's): grown in place where the allocator can, it is not held
+    /// beside a second buffer of the result. A response written once is copied, which costs less.
+    pub fn into_json_text(mut self) -> String {
+        let times = self.response_times();
+        let Response::Text(response) = &mut self.outcome.response else {
+            return self.to_json_text();
+        };
+        if times == 1 {
+            return self.to_json_text();
+        }
+        let mut text = std::mem::take(response);
+        let mut pieces = Pieces(vec![String::new()]);
+        self.write(&mut pieces, None);
+        let (first, rest) = pieces.0.split_first().expect("a piece");
+        let length = text.len();
+        let rest_length: usize = rest.iter().map(|piece| piece.len() + length).sum();
+        text.reserve_exact(first.len() + rest_length - length);
+        text.insert_str(0, first);
+        let copy = first.len()..first.len() + length;
+        for (i, piece) in rest.iter().enumerate() {
+            text.push_str(piece);
+            if i + 1 < rest.len() {
+                text.extend_from_within(copy.clone());
+            }
+        }
+        text
+    }
+
     /// How often the text holds the response: once, and once more per [`Beside::Response`].
     fn response_times(&self) -> usize {
         let beside = &self.outcome.beside;
@@ -220,10 +249,7 @@ impl Completed {
 
 /// Writes `response`, or `null` for it.
 fn write_response(out: &mut impl Sink, response: Option<&Response>) {
-    match response {
-        Some(response) => response.write(out),
-        None => out.raw("null"),
-    }
+    out.response(response);
 }
 
 /// Where a result's text goes: bytes, text, or a count of them.
@@ -232,6 +258,33 @@ trait Sink {
     fn raw(&mut self, text: &str);
     /// A value written as serde_json writes it.
     fn json(&mut self, value: &(impl Serialize + ?Sized));
+    /// The response, or `null` in its place.
+    fn response(&mut self, response: Option<&Response>)
+    where
+        Self: Sized,
+    {
+        match response {
+            Some(response) => response.write(self),
+            None => self.raw("null"),
+        }
+    }
+}
+
+/// The result's text cut where each response goes: the pieces around the responses.
+struct Pieces(Vec<String>);
+
+impl Sink for Pieces {
+    fn raw(&mut self, text: &str) {
+        self.0.last_mut().expect("a piece").push_str(text);
+    }
+
+    fn json(&mut self, value: &(impl Serialize + ?Sized)) {
+        self.0.last_mut().expect("a piece").json(value);
+    }
+
+    fn response(&mut self, _: Option<&Response>) {
+        self.0.push(String::new());
+    }
 }
 
 impl Sink for Vec<u8> {
@@ -318,6 +371,8 @@ mod tests {
             // result's own members keep their order, checked below.
             let written: Value = serde_json::from_str(&text).unwrap();
             assert_eq!(written, completed.clone().into_value());
+            // Written in the response's own buffer, the same text.
+            assert_eq!(completed.into_json_text(), text);
         }
         let text = Outcome::new(json!(1))
             .with("paging", json!(2))

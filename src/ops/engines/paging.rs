@@ -90,6 +90,26 @@ impl<T> Pages<T> {
     }
 }
 
+/// Appends the items' texts to `text` as a JSON array, its room reserved at its exact length:
+/// `join` copied into a text grown by doubling held the joined items beside a buffer of twice
+/// their size, and left holes that the result's text could not reuse.
+pub(crate) fn push_items(text: &mut String, items: &[String]) {
+    text.reserve_exact(items_length(items));
+    text.push('[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(item);
+    }
+    text.push(']');
+}
+
+/// The length of the items' JSON array: their texts, the commas between, the brackets.
+pub(crate) fn items_length(items: &[String]) -> usize {
+    items.iter().map(String::len).sum::<usize>() + items.len().max(1) + 1
+}
+
 /// One page's answer as the loop reads it: `Count`, `ScannedCount` (0 when not a whole
 /// number), the bytes its items hold as trees, `LastEvaluatedKey` (null when none), the items.
 pub(crate) struct Page<T> {

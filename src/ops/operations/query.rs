@@ -12,7 +12,7 @@ use crate::ops::engines::consumed_capacity::{
 use crate::ops::engines::item_bodies::to_bytes;
 use crate::ops::engines::page_answer::text_page;
 use crate::ops::engines::paging::{
-    PAGING_FIELDS, PageBody, Paging, collect_pages_with, read_paging,
+    PAGING_FIELDS, PageBody, Paging, collect_pages_with, items_length, push_items, read_paging,
 };
 use crate::ops::engines::read_options::ReadOptions;
 use crate::ops::{Context, Operation, Outcome, ReadOperation};
@@ -161,7 +161,10 @@ fn response_text(summary: Value, items: &[String]) -> String {
         other => return other.to_string(),
     };
     members.insert("items".into(), Value::Null);
-    let mut text = String::from("{");
+    // Room for all of it at once: the members after `items` would double the text to grow it.
+    let others = Value::Object(members.clone()).to_string().len();
+    let mut text = String::with_capacity(others + items_length(items));
+    text.push('{');
     for (i, (name, value)) in members.iter().enumerate() {
         if i > 0 {
             text.push(',');
@@ -169,9 +172,7 @@ fn response_text(summary: Value, items: &[String]) -> String {
         text.push_str(&serde_json::to_string(name).expect("a name writes"));
         text.push(':');
         if name == "items" {
-            text.push('[');
-            text.push_str(&items.join(","));
-            text.push(']');
+            push_items(&mut text, items);
         } else {
             text.push_str(&value.to_string());
         }

@@ -9,7 +9,9 @@ use crate::input::Fields;
 use crate::input::field;
 use crate::ops::engines::consumed_capacity::{Shape, with_consumed_capacity};
 use crate::ops::engines::page_answer::text_page;
-use crate::ops::engines::paging::{PAGING_FIELDS, Paging, collect_pages_with, read_paging};
+use crate::ops::engines::paging::{
+    PAGING_FIELDS, Paging, collect_pages_with, items_length, push_items, read_paging,
+};
 use crate::ops::engines::read_options::ReadOptions;
 use crate::ops::{Context, Operation, Outcome, ReadOperation, set};
 use crate::value::ValueFormat;
@@ -89,6 +91,9 @@ impl ScanTable {
     }
 }
 
+/// Room beside the items for the result's other members (action, status, paging).
+const RESULT_MEMBERS_ROOM: usize = 1024;
+
 impl Operation for ScanTable {
     fn run(&self, context: &mut Context<'_>) -> Result<Outcome, ConnectorError> {
         let pages = collect_pages_with(context, "Scan", &self.body(), &self.paging, text_page)?;
@@ -97,7 +102,12 @@ impl Operation for ScanTable {
         let response = if pages.items.is_empty() {
             "null".to_string()
         } else {
-            format!("[{}]", pages.items.join(","))
+            // Room for the result, which holds the response twice: written in this buffer
+            // (`into_json_text`), it needs no second one.
+            let room = 2 * items_length(&pages.items) + RESULT_MEMBERS_ROOM;
+            let mut text = String::with_capacity(room);
+            push_items(&mut text, &pages.items);
+            text
         };
         drop(pages);
         // Camunda's documentation names the result's `items`; its code returns `response`.
