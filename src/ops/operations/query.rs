@@ -153,6 +153,9 @@ impl Operation for Query {
     }
 }
 
+/// Room beside the items for the summary's members (counts, `hasMore`, a start key).
+const SUMMARY_ROOM: usize = 256;
+
 /// The response's text: the summary's members and `items` (the items' texts), in name order
 /// as the tree of them would be written.
 fn response_text(summary: Value, items: &[String]) -> String {
@@ -161,9 +164,9 @@ fn response_text(summary: Value, items: &[String]) -> String {
         other => return other.to_string(),
     };
     members.insert("items".into(), Value::Null);
-    // Room for all of it at once: the members after `items` would double the text to grow it.
-    let others = Value::Object(members.clone()).to_string().len();
-    let mut text = String::with_capacity(others + items_length(items));
+    // Room for the items and a summary of the usual size at once: the members after `items`
+    // would otherwise double the text to grow it (a larger summary grows it once).
+    let mut text = String::with_capacity(items_length(items) + SUMMARY_ROOM);
     text.push('{');
     for (i, (name, value)) in members.iter().enumerate() {
         if i > 0 {
