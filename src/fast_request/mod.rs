@@ -33,10 +33,10 @@ use envelope::{HotAuth, HotConfig, check_root_group, envelope};
 use input::{Attributes, HotInput};
 use strict::StrictInput;
 
-/// A request whose only top-level members are these.
+/// A request whose only top-level members are these, its `input` read as `I`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Hot<'a> {
+struct Shaped<'a, I> {
     #[serde(borrow)]
     authentication: HotAuth<'a>,
     /// Camunda's templates 2 to 6 bind the group here too.
@@ -44,23 +44,14 @@ struct Hot<'a> {
     operation_group: Option<&'a str>,
     #[serde(borrow)]
     configuration: HotConfig<'a>,
-    #[serde(borrow)]
-    input: StrictInput<'a>,
+    input: I,
 }
 
+/// A request of an operation this path reads itself.
+type Hot<'a> = Shaped<'a, StrictInput<'a>>;
+
 /// A request of any operation with the envelope this path reads.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AnyOperation<'a> {
-    #[serde(borrow)]
-    authentication: HotAuth<'a>,
-    /// Camunda's templates 2 to 6 bind the group here too.
-    #[serde(rename = "operationGroup")]
-    operation_group: Option<&'a str>,
-    #[serde(borrow)]
-    configuration: HotConfig<'a>,
-    input: Attributes,
-}
+type AnyOperation<'a> = Shaped<'a, Attributes>;
 
 /// The request, when this path reads it; `None` declines.
 pub(crate) fn read_fast(text: &str) -> Option<Request> {
