@@ -49,8 +49,8 @@ fuzz_target!(|data: &[u8]| {
     match ddb_connector::parse_request_json(text) {
         Ok(request) => {
             let mut platform = Canned { elapsed: Duration::ZERO };
-            if let Ok(completed) = ddb_connector::execute(&request, &mut platform) {
-                let _ = completed.to_json_text();
+            if let Ok(completed) = ddb_connector::execute(request, &mut platform) {
+                let _ = completed.into_json_text();
             }
         }
         Err(ddb_connector::ConnectorError::Configuration { .. }) => {}
