@@ -5,13 +5,15 @@
 
 use serde_json::Value;
 
-use super::input::{Attributes, Given, HotInput};
+use super::input::{Attributes, Given, HotInput, moved_key};
 use crate::input::field;
-use crate::input::fields::{Fields, check_item_size, check_key, check_table_name};
+use crate::input::fields::{Fields, check_item_size, check_table_name};
 use crate::ops::engines::consumed_capacity::ReturnConsumedCapacity;
 use crate::ops::engines::read_options::ReadOptions;
-use crate::ops::operations::batch_get_items::{BatchGetItems, BatchGetTable};
-use crate::ops::operations::batch_write_items::{BatchWrite, BatchWriteItems, wrapped};
+use crate::ops::operations::batch_get_items::{BatchGetItems, BatchGetTable, TABLE_FIELDS};
+use crate::ops::operations::batch_write_items::{
+    BatchWrite, BatchWriteItems, ENTRY_FIELDS, wrapped,
+};
 use crate::value::{ValueFormat, into_attribute_map};
 
 /// batchWriteItems' fields through batchWriteItems' checks.
@@ -47,9 +49,7 @@ fn write_request(entry: Value, format: ValueFormat) -> Option<Value> {
     let Value::Object(mut entry) = entry else {
         return None;
     };
-    Fields::new(&entry, "")
-        .reject_unknown(&[field::PUT, field::DELETE])
-        .ok()?;
+    Fields::new(&entry, "").reject_unknown(ENTRY_FIELDS).ok()?;
     let given = |value: Option<Value>| value.filter(|v| !v.is_null());
     match (
         given(entry.remove(field::PUT)),
@@ -60,11 +60,9 @@ fn write_request(entry: Value, format: ValueFormat) -> Option<Value> {
             check_item_size(&item, "").ok()?;
             Some(wrapped("PutRequest", "Item", item))
         }
-        (None, Some(Value::Object(key))) => Some(wrapped(
-            "DeleteRequest",
-            "Key",
-            check_key(&key, format, "").ok()?,
-        )),
+        (None, Some(Value::Object(key))) => {
+            Some(wrapped("DeleteRequest", "Key", moved_key(key, format)?))
+        }
         _ => None,
     }
 }
@@ -77,14 +75,7 @@ pub(super) fn batch_get_items(input: &mut HotInput, format: ValueFormat) -> Opti
         let Value::Object(mut spec) = spec else {
             return None;
         };
-        Fields::new(&spec, "")
-            .reject_unknown(&[
-                field::KEYS,
-                field::PROJECTION_EXPRESSION,
-                field::EXPRESSION_ATTRIBUTE_NAMES,
-                field::CONSISTENT_READ,
-            ])
-            .ok()?;
+        Fields::new(&spec, "").reject_unknown(TABLE_FIELDS).ok()?;
         check_table_name(&table_name).ok()?;
         let Some(Value::Array(raw_keys)) = spec.remove(field::KEYS) else {
             return None;
@@ -93,9 +84,9 @@ pub(super) fn batch_get_items(input: &mut HotInput, format: ValueFormat) -> Opti
             return None;
         }
         let keys = raw_keys
-            .iter()
+            .into_iter()
             .map(|key| match key {
-                Value::Object(raw) => check_key(raw, format, "").ok().map(Value::Object),
+                Value::Object(raw) => moved_key(raw, format).map(Value::Object),
                 _ => None,
             })
             .collect::<Option<Vec<_>>>()?;

@@ -177,6 +177,15 @@ impl<Op: ReadOperation> Takes<Op> {
     const MASK: u32 = mask_of(Op::FIELDS);
 }
 
+/// A raw primary key through the key checks, converted by moving it (the checking reader's
+/// `check_key` converts a copy).
+pub(super) fn moved_key(raw: Attributes, format: ValueFormat) -> Option<Attributes> {
+    check_key_names(&raw, "").ok()?;
+    let key = into_attribute_map(raw, format)?;
+    check_key_values(&key, "").ok()?;
+    Some(key)
+}
+
 impl HotInput<'_> {
     /// Whether each of [`OWN_FIELDS`] is absent, in its order.
     fn absent(&self) -> [bool; OWN_FIELDS.len()] {
@@ -227,16 +236,12 @@ impl HotInput<'_> {
         Some(name.to_string())
     }
 
-    /// `primaryKeyComponents`, an object, through the key checks; moved out and converted in
-    /// place (the checking reader converts a copy).
+    /// `primaryKeyComponents`, an object, moved out of the request through [`moved_key`].
     pub(super) fn key(&mut self, format: ValueFormat) -> Option<Attributes> {
         let Given::Present(Some(raw)) = std::mem::take(&mut self.primary_key_components) else {
             return None;
         };
-        check_key_names(&raw, "").ok()?;
-        let key = into_attribute_map(raw, format)?;
-        check_key_values(&key, "").ok()?;
-        Some(key)
+        moved_key(raw, format)
     }
 
     /// The options given, read by `read` from an `input` holding only them (the option readers

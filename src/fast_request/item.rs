@@ -3,7 +3,7 @@
 use super::input::{Given, HotInput};
 use crate::input::fields::check_item_size;
 use crate::ops::engines::read_options::ReadOptions;
-use crate::ops::engines::write_options::read_write_options;
+use crate::ops::engines::write_options::{RETURN_OLD_VALUES, read_write_options};
 use crate::ops::operations::{add_item::AddItem, delete_item::DeleteItem, get_item::GetItem};
 use crate::value::{ValueFormat, into_attribute_map};
 
@@ -20,7 +20,7 @@ pub(super) fn get_item(input: &mut HotInput, format: ValueFormat) -> Option<GetI
 /// deleteItem's fields through deleteItem's checks.
 pub(super) fn delete_item(input: &mut HotInput, format: ValueFormat) -> Option<DeleteItem> {
     let options =
-        input.options(|fields| read_write_options(fields, format, &["NONE", "ALL_OLD"]).ok())?;
+        input.options(|fields| read_write_options(fields, format, RETURN_OLD_VALUES).ok())?;
     Some(DeleteItem {
         table_name: input.table_name()?,
         key: input.key(format)?,
@@ -36,7 +36,7 @@ pub(super) fn add_item(input: &mut HotInput, format: ValueFormat) -> Option<AddI
     let item = into_attribute_map(item, format)?;
     check_item_size(&item, "").ok()?;
     let options =
-        input.options(|fields| read_write_options(fields, format, &["NONE", "ALL_OLD"]).ok())?;
+        input.options(|fields| read_write_options(fields, format, RETURN_OLD_VALUES).ok())?;
     Some(AddItem {
         table_name: input.table_name()?,
         item,

@@ -15,10 +15,12 @@ mod query;
 mod strict;
 mod update_item;
 
+use std::time::Duration;
+
 use serde::Deserialize;
 
 use crate::input::envelope::{DEFAULT_WAIT_TIMEOUT, output_format, read_options, value_format};
-use crate::input::{Fields, field};
+use crate::input::{Fields, OutputFormat, field};
 use crate::ops::operations::batch_get_items::BatchGetItems;
 use crate::ops::operations::batch_write_items::BatchWriteItems;
 use crate::ops::operations::{
@@ -67,14 +69,8 @@ fn read_any(text: &str) -> Option<Request> {
     let any: AnyOperation = serde_json::from_str(text).ok()?;
     let input = Fields::new(&any.input, field::INPUT);
     let options = read_options(input).ok()?;
-    let (name, operation) = read_operation(input, options.0).ok()?;
-    check_root_group(any.operation_group)?;
-    let envelope = envelope(&any.authentication, &any.configuration, options)?;
-    Some(Request {
-        envelope,
-        name,
-        operation,
-    })
+    let operation = read_operation(input, options.0).ok()?;
+    with_envelope(&any, options, operation)
 }
 
 /// An operation this path reads, when the request gives only fields it takes; `None` declines.
@@ -84,11 +80,20 @@ fn read_hot(hot: &mut Hot) -> Option<Request> {
         return None;
     }
     let format = value_format(input.value_format.value().copied())?;
-    let (name, operation) = read_hot_operation(input, format)?;
+    let operation = read_hot_operation(input, format)?;
     let output = output_format(input.output_format.value().copied())?;
-    let options = (format, output, DEFAULT_WAIT_TIMEOUT);
-    check_root_group(hot.operation_group)?;
-    let envelope = envelope(&hot.authentication, &hot.configuration, options)?;
+    with_envelope(hot, (format, output, DEFAULT_WAIT_TIMEOUT), operation)
+}
+
+/// The request of `operation` (its name and itself) with `shape`'s envelope, read with
+/// `options` through the checking reader's checks.
+fn with_envelope<I>(
+    shape: &Shaped<I>,
+    options: (ValueFormat, OutputFormat, Duration),
+    (name, operation): (&'static str, Box<dyn Operation>),
+) -> Option<Request> {
+    check_root_group(shape.operation_group)?;
+    let envelope = envelope(&shape.authentication, &shape.configuration, options)?;
     Some(Request {
         envelope,
         name,

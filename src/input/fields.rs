@@ -142,11 +142,7 @@ impl<'a> Fields<'a> {
 
     /// An optional map: an object, or a string holding one.
     pub fn map(&self, key: &str) -> Result<Option<Object>, ConnectorError> {
-        let value = self.structured(key, "object", Value::is_object)?;
-        match value.map(Cow::into_owned) {
-            Some(Value::Object(inner)) => Ok(Some(inner)),
-            _ => Ok(None),
-        }
+        Ok(self.map_view(key)?.map(Cow::into_owned))
     }
 
     /// [`Fields::map`] borrowed from the request where it is an object (not copied).
@@ -171,11 +167,7 @@ impl<'a> Fields<'a> {
 
     /// An optional list: an array, or a string holding one.
     pub fn list(&self, key: &str) -> Result<Option<Vec<Value>>, ConnectorError> {
-        let value = self.structured(key, "array", Value::is_array)?;
-        match value.map(Cow::into_owned) {
-            Some(Value::Array(items)) => Ok(Some(items)),
-            _ => Ok(None),
-        }
+        Ok(self.list_view(key)?.map(Cow::into_owned))
     }
 
     /// [`Fields::list`] borrowed from the request where it is an array (not copied).

@@ -19,6 +19,9 @@ pub(crate) const WRITE_OPTION_FIELDS: &[&str] = &[
     field::RETURN_CONSUMED_CAPACITY,
 ];
 
+/// The `ReturnValues` PutItem and DeleteItem take (UpdateItem takes more).
+pub(crate) const RETURN_OLD_VALUES: &[&str] = &["NONE", "ALL_OLD"];
+
 /// A condition on a write, with its placeholders and what to return.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct WriteOptions {

@@ -9,7 +9,9 @@ use crate::input::field;
 use crate::input::fields::check_item_size;
 use crate::ops::engines::consumed_capacity::{Shape, with_consumed_capacity};
 use crate::ops::engines::item_bodies::put_item_body;
-use crate::ops::engines::write_options::{WRITE_OPTION_FIELDS, WriteOptions, read_write_options};
+use crate::ops::engines::write_options::{
+    RETURN_OLD_VALUES, WRITE_OPTION_FIELDS, WriteOptions, read_write_options,
+};
 use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
 
@@ -36,7 +38,7 @@ impl ReadOperation for AddItem {
         Ok(Self {
             table_name: input.table_name(field::TABLE_NAME)?,
             item,
-            options: read_write_options(input, format, &["NONE", "ALL_OLD"])?,
+            options: read_write_options(input, format, RETURN_OLD_VALUES)?,
         })
     }
 }

@@ -41,6 +41,14 @@ pub(crate) struct BatchGetTable {
     pub options: ReadOptions,
 }
 
+/// The members of one table's part of `requestItems`.
+pub(crate) const TABLE_FIELDS: &[&str] = &[
+    field::KEYS,
+    field::PROJECTION_EXPRESSION,
+    field::EXPRESSION_ATTRIBUTE_NAMES,
+    field::CONSISTENT_READ,
+];
+
 impl ReadOperation for BatchGetItems {
     const NAME: &'static str = "batchGetItems";
 
@@ -69,12 +77,7 @@ fn read_tables(input: Fields, format: ValueFormat) -> Result<Vec<BatchGetTable>,
             return Err(ConnectorError::config(path, "must be an object with keys"));
         };
         let spec = Fields::new(spec, &path);
-        spec.reject_unknown(&[
-            field::KEYS,
-            field::PROJECTION_EXPRESSION,
-            field::EXPRESSION_ATTRIBUTE_NAMES,
-            field::CONSISTENT_READ,
-        ])?;
+        spec.reject_unknown(TABLE_FIELDS)?;
         check_table_name(table_name).map_err(|m| ConnectorError::config(&path, m))?;
         let raw_keys = spec
             .list_view(field::KEYS)?

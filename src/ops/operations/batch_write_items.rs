@@ -35,6 +35,9 @@ pub(crate) struct BatchWrite {
     pub request: Value,
 }
 
+/// The members of one entry of a table's list: a put or a delete.
+pub(crate) const ENTRY_FIELDS: &[&str] = &[field::PUT, field::DELETE];
+
 impl ReadOperation for BatchWriteItems {
     const NAME: &'static str = "batchWriteItems";
 
@@ -75,7 +78,7 @@ fn read_writes(input: Fields, format: ValueFormat) -> Result<Vec<BatchWrite>, Co
                 ));
             };
             let fields = Fields::new(entry, &entry_path);
-            fields.reject_unknown(&[field::PUT, field::DELETE])?;
+            fields.reject_unknown(ENTRY_FIELDS)?;
             let request = match (fields.raw(field::PUT), fields.raw(field::DELETE)) {
                 (Some(_), None) => {
                     let item = fields.required_attributes(field::PUT, format)?;

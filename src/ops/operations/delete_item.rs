@@ -7,7 +7,9 @@ use crate::input::Fields;
 use crate::input::field;
 use crate::ops::engines::consumed_capacity::{Shape, with_consumed_capacity};
 use crate::ops::engines::item_bodies::delete_item_body;
-use crate::ops::engines::write_options::{WRITE_OPTION_FIELDS, WriteOptions, read_write_options};
+use crate::ops::engines::write_options::{
+    RETURN_OLD_VALUES, WRITE_OPTION_FIELDS, WriteOptions, read_write_options,
+};
 use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
 
@@ -34,7 +36,7 @@ impl ReadOperation for DeleteItem {
         Ok(Self {
             table_name: input.table_name(field::TABLE_NAME)?,
             key: input.primary_key(field::PRIMARY_KEY_COMPONENTS, format)?,
-            options: read_write_options(input, format, &["NONE", "ALL_OLD"])?,
+            options: read_write_options(input, format, RETURN_OLD_VALUES)?,
         })
     }
 }
