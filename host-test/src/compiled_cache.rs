@@ -2,6 +2,7 @@
 //! engine's compatibility settings.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use wasmtime::Engine;
 use wasmtime::component::Component;
@@ -51,12 +52,58 @@ pub(crate) fn load(engine: &Engine, path: &Path, cache: &Path) -> wasmtime::Resu
     let compiled = engine.precompile_component(&wasm)?;
     std::fs::create_dir_all(cache)
         .with_context(|| format!("creating the cache directory {}", cache.display()))?;
-    // Written aside and renamed, so a concurrent loader never sees half an artifact.
-    let partial = cache.join(format!("{key}.{}.partial", std::process::id()));
+    // Written aside and renamed, so a concurrent loader never sees half an artifact. The aside
+    // name is the writer's own: the hosts of one process (a test binary's threads) load at once,
+    // and a name shared by them lets one rename the other's file away before it renames it.
+    static WRITERS: AtomicU64 = AtomicU64::new(0);
+    let writer = WRITERS.fetch_add(1, Ordering::Relaxed);
+    let partial = cache.join(format!("{key}.{}.{writer}.partial", std::process::id()));
     std::fs::write(&partial, &compiled)
         .with_context(|| format!("writing {}", partial.display()))?;
     std::fs::rename(&partial, &artifact)
         .with_context(|| format!("writing {}", artifact.display()))?;
     // SAFETY: just written by this engine's `precompile_component`.
     unsafe { Component::deserialize(engine, &compiled) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hosts of one process loading the same new component at once each get it, and the cache
+    /// ends with the artifact alone (no writer's aside file left behind).
+    #[test]
+    fn concurrent_loaders_of_one_process_all_succeed() {
+        let dir = std::env::temp_dir().join(format!("ddb-cache-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let wasm = dir.join("empty.wat");
+        std::fs::write(&wasm, "(component)").unwrap();
+        let cache = dir.join("cache");
+        let engine = Engine::default();
+        let loaders = 8;
+        let start = std::sync::Barrier::new(loaders);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..loaders)
+                .map(|_| {
+                    scope.spawn(|| {
+                        start.wait();
+                        load(&engine, &wasm, &cache)
+                            .map(drop)
+                            .map_err(|e| format!("{e:#}"))
+                    })
+                })
+                .collect();
+            for handle in handles {
+                assert_eq!(handle.join().unwrap(), Ok(()));
+            }
+        });
+        let left: Vec<_> = std::fs::read_dir(&cache)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(left.len(), 1, "{left:?}");
+        assert!(left[0].ends_with(".cwasm"), "{left:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
