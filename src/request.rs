@@ -64,10 +64,8 @@ pub fn execute<P: Platform>(
         operation,
     } = request;
     let mut transport = Transport::new(platform as &mut dyn Platform, envelope.retry);
-    let credentials = match std::mem::replace(&mut envelope.auth, Auth::DefaultChain) {
-        Auth::Static(credentials) => credentials,
-        auth => credentials_for(&auth, &envelope, &mut transport)?,
-    };
+    let auth = std::mem::replace(&mut envelope.auth, Auth::DefaultChain);
+    let credentials = credentials_for(auth, &envelope, &mut transport)?;
     let client = Client::with_endpoints(
         transport,
         credentials,
@@ -85,33 +83,30 @@ pub fn execute<P: Platform>(
     Ok(outcome.completed(name))
 }
 
-/// The credentials that sign the invocation's DynamoDB calls under `auth` (the envelope's):
-/// given, from the sandbox's environment, or a role's from STS (one STS call; when it fails,
-/// nothing goes to DynamoDB).
+/// The credentials that sign the invocation's DynamoDB calls under `auth` (the envelope's,
+/// moved out of it): given, from the sandbox's environment, or a role's from STS (one STS call;
+/// when it fails, nothing goes to DynamoDB).
 fn credentials_for(
-    auth: &Auth,
+    auth: Auth,
     envelope: &Envelope,
     transport: &mut Transport<'_, dyn Platform + '_>,
 ) -> Result<Credentials, ConnectorError> {
     match auth {
-        Auth::Static(credentials) => Ok(credentials.clone()),
+        Auth::Static(credentials) => Ok(credentials),
         Auth::DefaultChain => environment_keys("defaultCredentialsChain", transport),
         Auth::AssumeRole { call, caller } => {
             let caller = match caller {
-                Some(keys) => keys.clone(),
+                Some(keys) => keys,
                 None => environment_keys("assumeRole", transport)?,
             };
-            envelope.sts().assume_role(transport, &caller, call)
+            envelope.sts().assume_role(transport, &caller, &call)
         }
         Auth::WebIdentity { session, token } => {
             let token = match token {
-                Some(token) => token.0.clone(),
+                Some(token) => token.0,
                 None => environment_token(transport)?,
             };
-            let call = AssumeRoleWithWebIdentity {
-                session: session.clone(),
-                token,
-            };
+            let call = AssumeRoleWithWebIdentity { session, token };
             envelope
                 .sts()
                 .assume_role_with_web_identity(transport, &call)
