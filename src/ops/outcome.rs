@@ -214,14 +214,14 @@ impl Completed {
         out.raw("{\"action\":");
         out.json(&self.action);
         out.raw(",\"status\":\"OK\",\"response\":");
-        write_response(out, response);
+        out.response(response);
         for (key, member) in &self.outcome.beside {
             out.raw(",");
             out.json(key);
             out.raw(":");
             match member {
                 Beside::Value(value) => out.json(value),
-                Beside::Response => write_response(out, response),
+                Beside::Response => out.response(response),
             }
         }
         out.raw("}");
@@ -245,11 +245,6 @@ impl Completed {
         }
         Value::Object(full)
     }
-}
-
-/// Writes `response`, or `null` for it.
-fn write_response(out: &mut impl Sink, response: Option<&Response>) {
-    out.response(response);
 }
 
 /// Where a result's text goes: bytes, text, or a count of them.
