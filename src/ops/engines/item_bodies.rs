@@ -46,9 +46,9 @@ struct WriteBody<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     condition_expression: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    expression_attribute_names: Option<Placeholders<'a, &'a str>>,
+    expression_attribute_names: Option<MergedMap<'a, String, &'a str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    expression_attribute_values: Option<Placeholders<'a, &'a Value>>,
+    expression_attribute_values: Option<MergedMap<'a, String, &'a Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     item: Option<&'a Attributes>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -64,36 +64,44 @@ struct WriteBody<'a> {
     update_expression: Option<&'a str>,
 }
 
-/// A placeholder map: the request's own and those the connector adds, as one map sorted by
-/// name.
-struct Placeholders<'a, T> {
+/// A map written sorted by name: a given map's members (sorted, as serde_json's maps are) and
+/// `added` ones (sorted, none of them among the given) merged in that order.
+pub(crate) struct MergedMap<'a, K, T> {
     given: Option<&'a Attributes>,
-    /// Sorted by placeholder, none of them given.
-    added: &'a [(String, T)],
+    added: &'a [(K, T)],
 }
 
-/// The placeholders when there are any (a map the request gives empty is written empty).
+/// `given`'s members with `added` among them, as [`MergedMap`] writes them.
+pub(crate) fn merged_map<'a, K, T>(
+    given: Option<&'a Attributes>,
+    added: &'a [(K, T)],
+) -> MergedMap<'a, K, T> {
+    MergedMap { given, added }
+}
+
+/// A placeholder map, the request's own with those the connector adds, when there are any (a
+/// map the request gives empty is written empty).
 fn placeholders<'a, T>(
     given: Option<&'a Attributes>,
     added: &'a [(String, T)],
-) -> Option<Placeholders<'a, T>> {
-    (given.is_some() || !added.is_empty()).then_some(Placeholders { given, added })
+) -> Option<MergedMap<'a, String, T>> {
+    (given.is_some() || !added.is_empty()).then_some(merged_map(given, added))
 }
 
-impl<T: Serialize> Serialize for Placeholders<'_, T> {
+impl<K: AsRef<str>, T: Serialize> Serialize for MergedMap<'_, K, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut given = self.given.into_iter().flatten().peekable();
         let mut added = self.added.iter().peekable();
         let mut map = serializer.serialize_map(None)?;
         loop {
-            let next_added = added.peek().copied();
+            let next_added = added.peek().map(|(name, _)| name.as_ref());
             let before_added = |(name, _): &(&String, &Value)| {
-                next_added.is_none_or(|(placeholder, _)| name.as_str() < placeholder.as_str())
+                next_added.is_none_or(|added_name| name.as_str() < added_name)
             };
             if let Some((name, value)) = given.next_if(before_added) {
                 map.serialize_entry(name, value)?;
-            } else if let Some((placeholder, value)) = added.next() {
-                map.serialize_entry(placeholder, value)?;
+            } else if let Some((name, value)) = added.next() {
+                map.serialize_entry(name.as_ref(), value)?;
             } else {
                 break;
             }

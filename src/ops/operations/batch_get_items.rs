@@ -14,6 +14,7 @@ use crate::ops::engines::batch_rounds::{
 use crate::ops::engines::consumed_capacity::{
     ReturnConsumedCapacity, Shape, with_consumed_capacity,
 };
+use crate::ops::engines::item_bodies::merged_map;
 use crate::ops::engines::read_options::ReadOptions;
 use crate::ops::{Context, Operation, Outcome, ReadOperation};
 use crate::value::ValueFormat;
@@ -177,34 +178,9 @@ impl Serialize for RequestItems<'_> {
             if let Some(found) = self.tables.iter().find(|t| t.table_name == table) {
                 found.options.apply(&mut options);
             }
-            map.serialize_entry(table, &TableRequest { options, keys })?;
-        }
-        map.end()
-    }
-}
-
-/// One table's part of a BatchGetItem body: its options (as [`ReadOptions::apply`] sets them)
-/// and its `Keys`, written among them where a map sorted by name puts it.
-struct TableRequest<'a> {
-    options: Value,
-    keys: &'a [&'a Value],
-}
-
-impl Serialize for TableRequest<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        const KEYS: &str = "Keys";
-        let options = self.options.as_object().into_iter().flatten();
-        let mut map = serializer.serialize_map(None)?;
-        let mut keys_written = false;
-        for (name, value) in options {
-            if !keys_written && name.as_str() > KEYS {
-                map.serialize_entry(KEYS, self.keys)?;
-                keys_written = true;
-            }
-            map.serialize_entry(name, value)?;
-        }
-        if !keys_written {
-            map.serialize_entry(KEYS, self.keys)?;
+            // The table's options as `ReadOptions::apply` sets them, `Keys` among them.
+            let keys = [("Keys", keys)];
+            map.serialize_entry(table, &merged_map(options.as_object(), &keys))?;
         }
         map.end()
     }
